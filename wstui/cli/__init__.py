@@ -1,0 +1,1 @@
+"""The `wstui` command line: parse arguments, call wstui.core, render what it returns."""

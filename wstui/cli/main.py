@@ -1,0 +1,68 @@
+"""The `wstui` entry point. It imports only click: each command's module loads when it is used,
+so `wstui --help` starts fast and never pulls in boto3, textual or troposphere."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from wstui import __version__
+from wstui.cli.options import project_option
+from wstui.core.errors import WstuiError
+
+COMMANDS = {
+    "routes": "wstui.cli.routes:routes",
+    "synth": "wstui.cli.synth:synth",
+}
+
+
+class WstuiGroup(click.Group):
+    """Loads built-in commands on demand, adds plugins' commands, and turns WstuiError into a message."""
+
+    _plugin_commands: dict[str, click.Command] | None = None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.plugin_commands()})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in COMMANDS:
+            module, _, attribute = COMMANDS[name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return self.plugin_commands().get(name)
+
+    def plugin_commands(self) -> dict[str, click.Command]:
+        if self._plugin_commands is None:
+            from wstui.core.plugins.manager import entry_point_plugins
+
+            found: dict[str, click.Command] = {}
+            for commands in entry_point_plugins().hook.wstui_cli_commands():
+                for command in commands or []:
+                    if isinstance(command, click.Command) and command.name and command.name not in COMMANDS:
+                        found[command.name] = command
+            self._plugin_commands = found
+        return self._plugin_commands
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WstuiError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=WstuiGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="wstui")
+@project_option
+def cli() -> None:
+    """Build, run locally, deploy and talk to AWS API Gateway WebSocket services."""
+
+
+def main() -> None:
+    try:
+        cli(prog_name="wstui")
+    except WstuiError as error:  # raised while loading plugins, before any command runs
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(error.exit_code) from None

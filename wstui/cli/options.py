@@ -1,0 +1,33 @@
+"""Options every command shares, so `--project DIR` works before or after the command name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+_PROJECT_KEY = "wstui.project"
+
+
+def _remember_project(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.meta[_PROJECT_KEY] = value
+
+
+def project_option(command: F) -> F:
+    """Add `--project DIR`; the value is read back with `project_dir()`."""
+    return click.option(
+        "--project",
+        type=click.Path(path_type=Path, file_okay=True, dir_okay=True),
+        expose_value=False,
+        is_eager=True,
+        callback=_remember_project,
+        help="Project directory (default: the nearest wstui.toml from here upward).",
+    )(command)
+
+
+def project_dir() -> Path | None:
+    return click.get_current_context().meta.get(_PROJECT_KEY)

@@ -1,0 +1,32 @@
+"""`wstui synth`: print or write the CloudFormation template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from wstui.cli.options import project_dir, project_option
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")
+@project_option
+def synth(fmt: str, output: Path | None) -> None:
+    """Print the CloudFormation template of the project."""
+    from wstui.core.errors import UsageError
+    from wstui.core.project.load import load_project, write_atomically
+    from wstui.core.template import synthesize
+
+    synthesized = synthesize(load_project(project_dir()))
+    text = synthesized.render(fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomically(output, text)
+    except OSError as error:
+        raise UsageError(f"Cannot write {output}: {error.strerror}.") from None
+    count = len(synthesized.template.resources)
+    click.echo(f"Wrote {output} ({count} resources).", err=True)

@@ -1,0 +1,56 @@
+"""One root error for everything a user can fix or act on.
+
+The CLI turns a `WstuiError` into its message and `exit_code`; the TUI shows it as a notification.
+Anything else that escapes is a bug in wstui.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class WstuiError(Exception):
+    """A problem with a message written for the user. Exit code 1: the operation failed."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(WstuiError):
+    """Bad input on the command line or in a request: exit code 2."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the project, with where it is when that is known."""
+
+    message: str
+    file: Path | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return self.message
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return f"{where}: {self.message}"
+
+
+class ProjectError(UsageError):
+    """The project is invalid; carries every problem found so the user can fix them in one pass."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class ExpressionError(UsageError):
+    """A route selection expression that does not parse."""

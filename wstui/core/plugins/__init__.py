@@ -1,0 +1,1 @@
+"""Plugins: pluggy hook specifications, loading, and the built-in plugins wstui itself is made of."""

@@ -1,0 +1,1 @@
+"""The project: the typed model of `wstui.toml`, its loading, validation and round-trip edits."""

@@ -1,0 +1,122 @@
+"""Find, read, validate and write `wstui.toml`.
+
+The file is kept as a tomlkit document so that an edit made by wstui changes only what it must and
+keeps the user's comments, blank lines and key order. Every write validates the edited document
+first and replaces the file atomically, so a refused or interrupted edit never loses data.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomlkit
+from tomlkit.exceptions import ParseError
+from tomlkit.toml_document import TOMLDocument
+
+from wstui.core.errors import Problem, ProjectError, UsageError
+from wstui.core.project.locate import LineIndex
+from wstui.core.project.model import Project
+from wstui.core.project.schema import SchemaProblem, read_dataclass
+from wstui.core.project.validate import validate_project
+
+PROJECT_FILE = "wstui.toml"
+
+
+def find_project_file(start: Path) -> Path:
+    """The nearest `wstui.toml` in `start` or a parent directory."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        candidate = directory / PROJECT_FILE
+        if candidate.is_file():
+            return candidate
+    raise UsageError(
+        f"No {PROJECT_FILE} in {start} or any parent directory: run `wstui new NAME` to create a project, "
+        "or pass --project DIR."
+    )
+
+
+def project_file_in(directory: Path | None) -> Path:
+    """The project file for `--project DIR`, or the nearest one from the current directory."""
+    if directory is None:
+        return find_project_file(Path.cwd())
+    if directory.is_file() and directory.name == PROJECT_FILE:
+        return directory.resolve()
+    candidate = directory / PROJECT_FILE
+    if not candidate.is_file():
+        raise UsageError(f"No {PROJECT_FILE} in {directory}.")
+    return candidate.resolve()
+
+
+@dataclass
+class ProjectFile:
+    """A `wstui.toml` on disk: its editable document and the validated project it describes."""
+
+    path: Path
+    document: TOMLDocument
+    project: Project
+
+    @property
+    def directory(self) -> Path:
+        return self.path.parent
+
+    @classmethod
+    def open(cls, directory: Path | None = None) -> ProjectFile:
+        path = project_file_in(directory)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"Cannot read {path}: {error}.") from None
+        document = parse_document(text, path)
+        return cls(path, document, project_from_document(document, path))
+
+    def save(self, document: TOMLDocument) -> Project:
+        """Validate `document` as the new content of this file, then write it; the file is untouched on error."""
+        project = project_from_document(document, self.path)
+        write_atomically(self.path, tomlkit.dumps(document))
+        self.document = document
+        self.project = project
+        return project
+
+
+def parse_document(text: str, path: Path) -> TOMLDocument:
+    try:
+        return tomlkit.parse(text)
+    except ParseError as error:
+        reason = str(error).split(" at line ")[0]
+        raise ProjectError([Problem(f"TOML syntax error: {reason} (column {error.col}).", path, error.line)]) from None
+
+
+def project_from_document(document: TOMLDocument, path: Path) -> Project:
+    """The validated project a document describes, or a ProjectError naming every problem with its line."""
+    problems: list[SchemaProblem] = []
+    project = read_dataclass(Project, document.unwrap(), (), problems)
+    if project is not None:
+        project.directory = path.parent
+        problems.extend(validate_project(project))
+    if problems:
+        lines = LineIndex(tomlkit.dumps(document))
+        raise ProjectError([Problem(p.message, path, lines.line(p.path)) for p in problems])
+    assert project is not None
+    return project
+
+
+def load_project(directory: Path | None = None) -> Project:
+    """The validated project at `directory` (or the nearest one from the current directory)."""
+    return ProjectFile.open(directory).project
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` so readers see the old file or the new one, never half of either."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,136 @@
+"""The typed project model: what `wstui.toml` says, after validation.
+
+Field names are the TOML keys, so the dataclasses double as the schema: `schema.py` walks them to
+read a TOML table and to name unknown keys. Defaults here are the defaults users get.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CONNECT = "$connect"
+DISCONNECT = "$disconnect"
+DEFAULT = "$default"
+RESERVED_ROUTE_KEYS = (CONNECT, DISCONNECT, DEFAULT)
+DEFAULT_EXPRESSION = "$request.body.message"
+DEFAULT_RUNTIME = "python3.12"
+
+
+@dataclass
+class ProjectSettings:
+    """[project]: who the service is and where it lives."""
+
+    name: str
+    region: str = "us-east-1"
+    plugins: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StageSettings:
+    """[stage]: the API Gateway stage; its name is the last segment of the wss:// URL."""
+
+    name: str = "v1"
+    description: str = ""
+
+
+@dataclass
+class ApiSettings:
+    """[api]: the WebSocket API itself."""
+
+    name: str = ""
+    route_selection_expression: str = DEFAULT_EXPRESSION
+    description: str = ""
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class AuthorizerSettings:
+    """[routes.authorizer]: a Lambda REQUEST authorizer; API Gateway only runs one on $connect."""
+
+    handler: str
+    identity_source: list[str] = field(default_factory=lambda: ["route.request.querystring.token"])
+    name: str = "authorizer"
+
+
+@dataclass
+class RouteSettings:
+    """[[routes]]: one route key and the handler that serves it.
+
+    `posts` says the handler sends to connections through the @connections API: it then gets
+    execute-api:ManageConnections and, with the connection table, Scan and DeleteItem. It defaults to
+    true for custom routes and $default, false for $connect and $disconnect (see `posts_to_connections`).
+    """
+
+    key: str
+    handler: str
+    operation_name: str = ""
+    two_way: bool = False
+    posts: bool | None = None
+    authorizer: AuthorizerSettings | None = None
+    memory: int | None = None
+    timeout: int | None = None
+    environment: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def posts_to_connections(self) -> bool:
+        if self.posts is not None:
+            return self.posts
+        return self.key not in (CONNECT, DISCONNECT)
+
+
+@dataclass
+class FunctionSettings:
+    """[functions]: defaults for every Lambda function; a route may override memory, timeout, environment."""
+
+    runtime: str = DEFAULT_RUNTIME
+    memory: int = 128
+    timeout: int = 10
+    architecture: str = "x86_64"
+    environment: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ConnectionTableSettings:
+    """[connection_table]: the DynamoDB table of open connections (the built-in connection-table plugin)."""
+
+    env_var: str = "CONNECTION_TABLE"
+    hash_key: str = "connectionId"
+    billing: str = "on_demand"
+    read_capacity: int = 5
+    write_capacity: int = 5
+    ttl_attribute: str = "ttl"
+
+
+@dataclass
+class DeploySettings:
+    """[deploy]: where and how `wstui deploy` puts the stack."""
+
+    stack_name: str = ""
+    s3_bucket: str = ""
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Project:
+    """A whole project: the settings plus the directory handlers resolve against."""
+
+    project: ProjectSettings
+    stage: StageSettings = field(default_factory=StageSettings)
+    api: ApiSettings = field(default_factory=ApiSettings)
+    functions: FunctionSettings = field(default_factory=FunctionSettings)
+    routes: list[RouteSettings] = field(default_factory=list)
+    connection_table: ConnectionTableSettings | None = None
+    deploy: DeploySettings = field(default_factory=DeploySettings)
+    directory: Path = field(default=Path("."), metadata={"toml": False})
+
+    @property
+    def api_name(self) -> str:
+        return self.api.name or self.project.name
+
+    @property
+    def stack_name(self) -> str:
+        return self.deploy.stack_name or f"{self.project.name}-{self.stage.name}"
+
+    def route(self, key: str) -> RouteSettings | None:
+        return next((r for r in self.routes if r.key == key), None)

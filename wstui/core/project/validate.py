@@ -1,0 +1,262 @@
+"""Rules a project must follow beyond its shape: what AWS would refuse, found before AWS sees it.
+
+Every rule returns problems located by key path; `load.py` turns paths into file:line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from wstui.core.errors import ExpressionError
+from wstui.core.project.handlers import find_handler_problem, parse_handler
+from wstui.core.project.model import (
+    CONNECT,
+    RESERVED_ROUTE_KEYS,
+    Project,
+    RouteSettings,
+)
+from wstui.core.project.schema import KeyPath, SchemaProblem
+from wstui.core.routes.expression import parse_expression
+from wstui.core.template.ids import function_id, route_id
+
+MAX_ROUTES = 300
+PROJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+RUNTIME = re.compile(r"^python3\.\d+$")
+ENV_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+IDENTITY_SOURCE = re.compile(r"^route\.request\.(header|querystring)\.[A-Za-z0-9_.~-]+$|^(stageVariables|context)\.\w+$")
+ARCHITECTURES = ("x86_64", "arm64")
+BILLING_MODES = ("on_demand", "provisioned")
+# Lambda refuses these names in a function's environment.
+RESERVED_ENV = {
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+}
+
+
+@dataclass(frozen=True)
+class _Check:
+    ok: bool
+    message: str
+    path: KeyPath
+
+
+def validate_project(project: Project) -> list[SchemaProblem]:
+    """Every problem with `project`, in file order as far as it can tell."""
+    return [SchemaProblem(c.message, c.path) for c in _checks(project) if not c.ok]
+
+
+def _checks(project: Project) -> Iterator[_Check]:
+    p = project
+    yield _Check(
+        bool(PROJECT_NAME.match(p.project.name)),
+        f'Project name "{p.project.name}" must start with a letter and hold only letters, digits and '
+        "hyphens (at most 64): it names the API and the stack.",
+        ("project", "name"),
+    )
+    yield _Check(
+        bool(REGION.match(p.project.region)),
+        f'Region "{p.project.region}" is not an AWS region name such as "us-east-1".',
+        ("project", "region"),
+    )
+    yield _Check(
+        bool(STAGE_NAME.match(p.stage.name)),
+        f'Stage name "{p.stage.name}" may hold only letters, digits, "_" and "-".',
+        ("stage", "name"),
+    )
+    yield from _expression_checks(p)
+    yield from _function_checks(p)
+    yield from _route_checks(p)
+    yield from _table_checks(p)
+    if p.deploy.stack_name:
+        yield _Check(
+            bool(STACK_NAME.match(p.deploy.stack_name)),
+            f'Stack name "{p.deploy.stack_name}" must start with a letter and hold only letters, digits '
+            "and hyphens.",
+            ("deploy", "stack_name"),
+        )
+    if p.deploy.s3_bucket:
+        yield _Check(
+            bool(BUCKET_NAME.match(p.deploy.s3_bucket)),
+            f'"{p.deploy.s3_bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, "." and "-").',
+            ("deploy", "s3_bucket"),
+        )
+
+
+def _expression_checks(p: Project) -> Iterator[_Check]:
+    try:
+        parse_expression(p.api.route_selection_expression)
+    except ExpressionError as error:
+        yield _Check(False, error.message, ("api", "route_selection_expression"))
+
+
+def _function_checks(p: Project) -> Iterator[_Check]:
+    f = p.functions
+    yield _Check(
+        bool(RUNTIME.match(f.runtime)),
+        f'Runtime "{f.runtime}" is not a Python Lambda runtime such as "python3.12".',
+        ("functions", "runtime"),
+    )
+    yield _Check(
+        f.architecture in ARCHITECTURES,
+        f'Architecture "{f.architecture}" must be one of {", ".join(ARCHITECTURES)}.',
+        ("functions", "architecture"),
+    )
+    yield from _size_checks(f.memory, f.timeout, ("functions",))
+    yield from _environment_checks(f.environment, ("functions", "environment"))
+
+
+def _size_checks(memory: int | None, timeout: int | None, path: KeyPath) -> Iterator[_Check]:
+    if memory is not None:
+        yield _Check(128 <= memory <= 10240, f"Memory {memory} MB is outside Lambda's 128-10240 MB.", (*path, "memory"))
+    if timeout is not None:
+        yield _Check(1 <= timeout <= 900, f"Timeout {timeout} s is outside Lambda's 1-900 s.", (*path, "timeout"))
+
+
+def _environment_checks(environment: dict[str, str], path: KeyPath) -> Iterator[_Check]:
+    for name in environment:
+        yield _Check(
+            bool(ENV_NAME.match(name)),
+            f'Environment variable name "{name}" must start with a letter and hold only letters, digits and "_".',
+            (*path, name),
+        )
+        yield _Check(
+            name not in RESERVED_ENV, f'Environment variable "{name}" is reserved by Lambda.', (*path, name)
+        )
+
+
+def _route_checks(p: Project) -> Iterator[_Check]:
+    yield _Check(bool(p.routes), "The API has no routes: add one with `wstui routes add`.", ("routes",))
+    yield _Check(
+        len(p.routes) <= MAX_ROUTES,
+        f"The API has {len(p.routes)} routes; API Gateway allows at most {MAX_ROUTES}.",
+        ("routes",),
+    )
+    seen_keys: dict[str, int] = {}
+    seen_ids: dict[str, str] = {}
+    for index, route in enumerate(p.routes):
+        path: KeyPath = ("routes", index)
+        yield from _route_key_checks(route.key, seen_keys, seen_ids, (*path, "key"))
+        seen_keys.setdefault(route.key, index)
+        yield from _handler_checks(p, route.handler, (*path, "handler"))
+        yield from _size_checks(route.memory, route.timeout, path)
+        yield from _environment_checks(route.environment, (*path, "environment"))
+        if route.authorizer is not None:
+            yield from _authorizer_checks(p, route, (*path, "authorizer"))
+    yield from _shared_handler_checks(p)
+
+
+def _route_key_checks(key: str, seen_keys: dict[str, int], seen_ids: dict[str, str], path: KeyPath) -> Iterator[_Check]:
+    if not key.strip():
+        yield _Check(False, "A route key must not be empty.", path)
+        return
+    if key in seen_keys:
+        yield _Check(False, f'Route key "{key}" is defined twice (first as route #{seen_keys[key] + 1}).', path)
+        return
+    if key.startswith("$") and key not in RESERVED_ROUTE_KEYS:
+        close = difflib.get_close_matches(key, RESERVED_ROUTE_KEYS, n=1, cutoff=0.6)
+        hint = f'did you mean "{close[0]}"?' if close else f"the reserved keys are {', '.join(RESERVED_ROUTE_KEYS)}."
+        yield _Check(False, f'Route key "{key}" starts with "$", which only reserved keys may: {hint}', path)
+        return
+    yield _Check(len(key) <= 128, f'Route key "{key[:20]}..." is longer than 128 characters.', path)
+    logical = route_id(key)
+    other = seen_ids.setdefault(logical, key)
+    yield _Check(
+        other == key,
+        f'Route keys "{other}" and "{key}" would share the CloudFormation id "Route{logical}": rename one.',
+        path,
+    )
+
+
+def _handler_checks(p: Project, handler: str, path: KeyPath) -> Iterator[_Check]:
+    problem = find_handler_problem(p.directory, handler)
+    yield _Check(problem is None, problem or "", path)
+
+
+def _authorizer_checks(p: Project, route: RouteSettings, path: KeyPath) -> Iterator[_Check]:
+    authorizer = route.authorizer
+    assert authorizer is not None
+    yield _Check(
+        route.key == CONNECT,
+        f'Route "{route.key}" has an authorizer; API Gateway runs authorizers only on "$connect".',
+        path,
+    )
+    yield from _handler_checks(p, authorizer.handler, (*path, "handler"))
+    yield _Check(
+        bool(authorizer.identity_source),
+        "The authorizer needs at least one identity source, such as route.request.querystring.token.",
+        (*path, "identity_source"),
+    )
+    for source in authorizer.identity_source:
+        yield _Check(
+            bool(IDENTITY_SOURCE.match(source)),
+            f'Identity source "{source}" must look like route.request.querystring.NAME or route.request.header.NAME.',
+            (*path, "identity_source"),
+        )
+
+
+def _shared_handler_checks(p: Project) -> Iterator[_Check]:
+    """Routes that share a handler share one function, so they must agree on its settings."""
+    first: dict[str, tuple[int, RouteSettings]] = {}
+    ids: dict[str, str] = {}
+    handlers = [(i, r.handler, r) for i, r in enumerate(p.routes)]
+    handlers += [(i, r.authorizer.handler, None) for i, r in enumerate(p.routes) if r.authorizer]
+    for index, handler, route in handlers:
+        ref = parse_handler(handler)
+        if ref is None:
+            continue
+        logical = function_id(handler)
+        other = ids.setdefault(logical, handler)
+        yield _Check(
+            other == handler,
+            f'Handlers "{other}" and "{handler}" would share the CloudFormation id "{logical}Function": rename one.',
+            ("routes", index, "handler"),
+        )
+        if route is None:
+            continue
+        if handler not in first:
+            first[handler] = (index, route)
+            continue
+        first_index, first_route = first[handler]
+        settings = ("memory", "timeout", "environment", "posts")
+        differing = [s for s in settings if getattr(route, s) != getattr(first_route, s)]
+        yield _Check(
+            not differing,
+            f'Routes "{first_route.key}" and "{route.key}" share handler "{handler}" (one function) but set '
+            f"{', '.join(differing)} differently.",
+            ("routes", index, differing[0] if differing else "handler"),
+        )
+
+
+def _table_checks(p: Project) -> Iterator[_Check]:
+    t = p.connection_table
+    if t is None:
+        return
+    path: KeyPath = ("connection_table",)
+    yield _Check(
+        t.billing in BILLING_MODES,
+        f'Billing "{t.billing}" must be one of {", ".join(BILLING_MODES)}.',
+        (*path, "billing"),
+    )
+    if t.billing == "provisioned":
+        for name in ("read_capacity", "write_capacity"):
+            value = getattr(t, name)
+            yield _Check(value >= 1, f"{name} must be at least 1 with provisioned billing.", (*path, name))
+    yield _Check(bool(t.hash_key.strip()), "The connection table needs a hash_key attribute name.", (*path, "hash_key"))
+    yield from _environment_checks({t.env_var: ""}, (*path, "env_var"))
+    clashes = [name for name in [p.functions.environment, *(r.environment for r in p.routes)] if t.env_var in name]
+    yield _Check(
+        not clashes,
+        f'Environment variable "{t.env_var}" is set by the connection table; remove it from the environment.',
+        (*path, "env_var"),
+    )
+

@@ -1,0 +1,1 @@
+"""Route keys and the route selection expression."""

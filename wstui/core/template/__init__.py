@@ -1,0 +1,17 @@
+"""Project -> troposphere CloudFormation template."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wstui.core.project.model import Project
+    from wstui.core.template.builder import Synthesized
+
+
+def synthesize(project: Project) -> Synthesized:
+    """The template of `project`, with every plugin it uses applied."""
+    from wstui.core.plugins.manager import project_plugins
+    from wstui.core.template.builder import build_template
+
+    return build_template(project, project_plugins(project.project.plugins, project.directory))

@@ -1,0 +1,291 @@
+"""Project -> CloudFormation template: the one function both `wstui deploy` and `wstui dev` start from.
+
+The build is deterministic (same project, byte-identical template): resources come from the project
+in file order, logical ids from user-given names, and the Deployment's id from the content of what it
+deploys, so an unchanged project is an empty change set and a changed route always redeploys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pluggy
+from troposphere import GetAtt, Output, Parameter, Ref, Sub, Template, apigatewayv2, awslambda, iam
+
+from wstui.core.errors import UsageError
+from wstui.core.project.handlers import HandlerRef, parse_handler
+from wstui.core.project.model import CONNECT, AuthorizerSettings, Project, RouteSettings
+from wstui.core.template.ids import function_id, route_id
+from wstui.core.template.service import FunctionResources, ServiceTemplate
+
+API_ID = "WebSocketApi"
+STAGE_ID = "Stage"
+AUTHORIZER_ID = "Authorizer"
+CODE_BUCKET = "CodeS3Bucket"
+CODE_KEY = "CodeS3Key"
+URL_OUTPUT = "APIGatewayURL"
+MANAGEMENT_OUTPUT = "ManagementEndpoint"
+LOGS_ARN = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*"
+INVOKE_URI = (
+    "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${%s.Arn}/invocations"
+)
+EXECUTE_API_ARN = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${%s}" % API_ID
+DEPLOYED_TYPES = (apigatewayv2.Route, apigatewayv2.Integration, apigatewayv2.RouteResponse, apigatewayv2.Authorizer)
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    """A built template and the project it was built from, ready to render or deploy."""
+
+    project: Project
+    template: Template
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.template.to_dict()
+
+    def render(self, fmt: str = "json") -> str:
+        if fmt == "yaml":
+            return self.template.to_yaml()
+        return self.template.to_json(indent=2) + "\n"
+
+
+def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesized:
+    """The CloudFormation template of `project`, decorated and then checked by `plugins`."""
+    plugins.hook.wstui_configure_project(project=project)
+    template = Template(Description=f"{project.project.name}: WebSocket API on API Gateway, built by wstui")
+    template.set_version("2010-09-09")
+    bucket = template.add_parameter(Parameter(CODE_BUCKET, Type="String", Description="S3 bucket of the code archive"))
+    key = template.add_parameter(Parameter(CODE_KEY, Type="String", Description="S3 key of the code archive"))
+    api = template.add_resource(_api(project))
+    service = ServiceTemplate(project, template, api)
+    code = awslambda.Code(S3Bucket=Ref(bucket), S3Key=Ref(key))
+    for route in project.routes:
+        resources = _function(service, route.handler, code, route)
+        resources.routes.append(route)
+    authorizer = _connect_authorizer(project)
+    if authorizer is not None:
+        _authorizer(service, authorizer, code)
+    for route in project.routes:
+        _route(service, route, authorizer is not None)
+    for resources in service.functions.values():
+        _grant_post(service, resources)
+    plugins.hook.wstui_decorate_template(service=service)
+    _deployment_and_stage(service)
+    _outputs(service)
+    _check(project, template, plugins)
+    return Synthesized(project, template)
+
+
+def _api(project: Project) -> apigatewayv2.Api:
+    props: dict[str, Any] = {
+        "Name": project.api_name,
+        "ProtocolType": "WEBSOCKET",
+        "RouteSelectionExpression": project.api.route_selection_expression,
+    }
+    if project.api.description:
+        props["Description"] = project.api.description
+    if project.api.tags:
+        props["Tags"] = dict(project.api.tags)
+    return apigatewayv2.Api(API_ID, **props)
+
+
+def _handler(text: str) -> HandlerRef:
+    ref = parse_handler(text)
+    if ref is None:
+        raise UsageError(f'Handler "{text}" must look like module:function.')
+    return ref
+
+
+def _function(
+    service: ServiceTemplate, handler: str, code: awslambda.Code, route: RouteSettings | None
+) -> FunctionResources:
+    """The function serving `handler`, made on first use; routes that share a handler share it."""
+    if handler in service.functions:
+        return service.functions[handler]
+    settings = service.project.functions
+    stem = function_id(handler)
+    role = service.template.add_resource(
+        iam.Role(
+            f"{stem}Role",
+            AssumeRolePolicyDocument={
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            },
+            Policies=[],
+        )
+    )
+    function = service.template.add_resource(
+        awslambda.Function(
+            f"{stem}Function",
+            Handler=_handler(handler).lambda_handler,
+            Runtime=settings.runtime,
+            Architectures=[settings.architecture],
+            MemorySize=route.memory if route and route.memory else settings.memory,
+            Timeout=route.timeout if route and route.timeout else settings.timeout,
+            Role=GetAtt(role, "Arn"),
+            Code=code,
+        )
+    )
+    resources = FunctionResources(_handler(handler), function, role)
+    resources.add_policy(
+        "logs",
+        [
+            {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": Sub(LOGS_ARN)},
+            {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": Sub(LOGS_ARN + ":*"),
+            },
+        ],
+    )
+    environment = {**settings.environment, **(route.environment if route else {})}
+    for name in sorted(environment):
+        resources.set_environment(name, environment[name])
+    service.functions[handler] = resources
+    return resources
+
+
+def _invoke_uri(resources: FunctionResources) -> Sub:
+    return Sub(INVOKE_URI % resources.function.title)
+
+
+def _sub_literal(text: str) -> str:
+    """Text placed inside Fn::Sub verbatim: `${` would start a variable, `${!` is its escape."""
+    return text.replace("${", "${!")
+
+
+def _permission(service: ServiceTemplate, title: str, resources: FunctionResources, source: str) -> None:
+    service.template.add_resource(
+        awslambda.Permission(
+            title,
+            Action="lambda:InvokeFunction",
+            FunctionName=Ref(resources.function),
+            Principal="apigateway.amazonaws.com",
+            SourceArn=Sub(f"{EXECUTE_API_ARN}/{source}"),
+        )
+    )
+
+
+def _connect_authorizer(project: Project) -> AuthorizerSettings | None:
+    connect = project.route(CONNECT)
+    return connect.authorizer if connect else None
+
+
+def _authorizer(service: ServiceTemplate, settings: AuthorizerSettings, code: awslambda.Code) -> None:
+    resources = _function(service, settings.handler, code, None)
+    authorizer = service.template.add_resource(
+        apigatewayv2.Authorizer(
+            AUTHORIZER_ID,
+            ApiId=Ref(service.api),
+            AuthorizerType="REQUEST",
+            AuthorizerUri=_invoke_uri(resources),
+            IdentitySource=list(settings.identity_source),
+            Name=settings.name,
+        )
+    )
+    _permission(service, f"{AUTHORIZER_ID}Permission", resources, "authorizers/${%s}" % authorizer.title)
+
+
+def _route(service: ServiceTemplate, route: RouteSettings, has_authorizer: bool) -> None:
+    stem = f"Route{route_id(route.key)}"
+    resources = service.functions[route.handler]
+    integration = service.template.add_resource(
+        apigatewayv2.Integration(
+            f"{stem}Integration",
+            ApiId=Ref(service.api),
+            IntegrationType="AWS_PROXY",
+            IntegrationUri=_invoke_uri(resources),
+        )
+    )
+    props: dict[str, Any] = {
+        "ApiId": Ref(service.api),
+        "RouteKey": route.key,
+        "Target": Sub("integrations/${%s}" % integration.title),
+        "AuthorizationType": "NONE",
+    }
+    if route.operation_name:
+        props["OperationName"] = route.operation_name
+    if route.key == CONNECT and has_authorizer:
+        props["AuthorizationType"] = "CUSTOM"
+        props["AuthorizerId"] = Ref(AUTHORIZER_ID)
+    if route.two_way:
+        props["RouteResponseSelectionExpression"] = "$default"
+    created = service.template.add_resource(apigatewayv2.Route(stem, **props))
+    if route.two_way:
+        service.template.add_resource(
+            apigatewayv2.RouteResponse(
+                f"{stem}Response", ApiId=Ref(service.api), RouteId=Ref(created), RouteResponseKey="$default"
+            )
+        )
+    stage = service.project.stage.name
+    _permission(service, f"{stem}Permission", resources, f"{stage}/{_sub_literal(route.key)}")
+
+
+def _grant_post(service: ServiceTemplate, resources: FunctionResources) -> None:
+    """ManageConnections on this API and stage only, for functions that post to connections."""
+    if not resources.posts:
+        return
+    stage = service.project.stage.name
+    resources.add_policy(
+        "manage-connections",
+        [
+            {
+                "Effect": "Allow",
+                "Action": "execute-api:ManageConnections",
+                "Resource": Sub(f"{EXECUTE_API_ARN}/{stage}/POST/@connections/*"),
+            }
+        ],
+    )
+
+
+def _deployment_and_stage(service: ServiceTemplate) -> None:
+    deployed = [r for r in service.template.resources.values() if isinstance(r, DEPLOYED_TYPES)]
+    content = json.dumps([r.to_dict() for r in deployed], sort_keys=True).encode()
+    digest = hashlib.sha256(content).hexdigest()[:12]
+    depends = [r.title for r in deployed if isinstance(r, (apigatewayv2.Route, apigatewayv2.RouteResponse))]
+    deployment = service.template.add_resource(
+        apigatewayv2.Deployment(
+            f"Deployment{digest}",
+            ApiId=Ref(service.api),
+            Description=f"routes {digest}",
+            DependsOn=depends,
+        )
+    )
+    stage = service.project.stage
+    props: dict[str, Any] = {"ApiId": Ref(service.api), "StageName": stage.name, "DeploymentId": Ref(deployment)}
+    if stage.description:
+        props["Description"] = stage.description
+    if service.project.api.tags:
+        props["Tags"] = dict(service.project.api.tags)
+    service.template.add_resource(apigatewayv2.Stage(STAGE_ID, **props))
+
+
+def _outputs(service: ServiceTemplate) -> None:
+    host = "${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/%s" % (API_ID, service.project.stage.name)
+    service.template.add_output(
+        [
+            Output(URL_OUTPUT, Description="WebSocket URL clients connect to", Value=Sub(f"wss://{host}")),
+            Output(
+                MANAGEMENT_OUTPUT,
+                Description="Endpoint of the @connections management API",
+                Value=Sub(f"https://{host}"),
+            ),
+            Output("ApiId", Description="Id of the WebSocket API", Value=Ref(service.api)),
+        ]
+    )
+
+
+def _check(project: Project, template: Template, plugins: pluggy.PluginManager) -> None:
+    data = template.to_dict()
+    problems = [p for found in plugins.hook.wstui_validate_template(project=project, template=data) if found for p in found]
+    if problems:
+        raise UsageError("The template did not pass the plugins' checks:\n" + "\n".join(f"- {p}" for p in problems))
