@@ -35,14 +35,18 @@ class WstuiGroup(click.Group):
 
     def plugin_commands(self) -> dict[str, click.Command]:
         if self._plugin_commands is None:
-            from wstui.core.plugins.manager import entry_point_plugins
+            from wstui.core.plugins.discovery import may_have_plugins
 
             found: dict[str, click.Command] = {}
+            self._plugin_commands = found
+            if not may_have_plugins():
+                return found
+            from wstui.core.plugins.manager import entry_point_plugins
+
             for commands in entry_point_plugins().hook.wstui_cli_commands():
                 for command in commands or []:
                     if isinstance(command, click.Command) and command.name and command.name not in COMMANDS:
                         found[command.name] = command
-            self._plugin_commands = found
         return self._plugin_commands
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from wstui.cli.options import project_dir, project_option
@@ -39,6 +37,8 @@ def list_routes(as_json: bool) -> None:
         for r in project.routes
     ]
     if as_json:
+        import json
+
         document = {"route_selection_expression": project.api.route_selection_expression, "routes": rows}
         click.echo(json.dumps(document, indent=2))
         return

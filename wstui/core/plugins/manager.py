@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -50,11 +51,16 @@ def _load_entry_points(manager: pluggy.PluginManager) -> None:
 
 
 def _import_project_plugin(name: str, directory: Path) -> ModuleType:
-    sys.path.insert(0, str(directory))
+    """A plugin from the project directory is read afresh from its file on every load, so two projects
+    with a `plugins.py` each never share one, and an edited plugin is seen without a restart; any other
+    name is imported as an installed module."""
     try:
+        local = _local_module_file(name, directory)
+        if local is not None:
+            return _load_from_file(name, local)
         return importlib.import_module(name)
     except ModuleNotFoundError as error:
-        if error.name and name.startswith(error.name):
+        if error.name == name or (error.name and name.startswith(error.name + ".")):
             raise UsageError(
                 f'Plugin "{name}" listed in wstui.toml was not found: install it, or put {name.replace(".", "/")}.py '
                 "in the project directory."
@@ -62,5 +68,25 @@ def _import_project_plugin(name: str, directory: Path) -> ModuleType:
         raise UsageError(f'Plugin "{name}" failed to import: {error}.') from None
     except Exception as error:
         raise UsageError(f'Plugin "{name}" failed to import: {error!r}.') from None
-    finally:
-        sys.path.remove(str(directory))
+
+
+def _local_module_file(name: str, directory: Path) -> Path | None:
+    base = directory.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _load_from_file(name: str, path: Path) -> ModuleType:
+    package = [str(path.parent)] if path.name == "__init__.py" else None
+    spec = importlib.util.spec_from_file_location(name, path, submodule_search_locations=package)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module

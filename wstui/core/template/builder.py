@@ -7,6 +7,7 @@ deploys, so an unchanged project is an empty change set and a changed route alwa
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ INVOKE_URI = (
     "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${%s.Arn}/invocations"
 )
 EXECUTE_API_ARN = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${%s}" % API_ID
-DEPLOYED_TYPES = (apigatewayv2.Route, apigatewayv2.Integration, apigatewayv2.RouteResponse, apigatewayv2.Authorizer)
+DEPLOYED_TYPES = (apigatewayv2.Api, apigatewayv2.Route, apigatewayv2.Integration, apigatewayv2.RouteResponse, apigatewayv2.Authorizer)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,11 @@ class Synthesized:
 
 
 def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesized:
-    """The CloudFormation template of `project`, decorated and then checked by `plugins`."""
+    """The CloudFormation template of `project`, decorated and then checked by `plugins`.
+
+    Plugins configure a copy: building twice from one project gives the same template.
+    """
+    project = copy.deepcopy(project)
     plugins.hook.wstui_configure_project(project=project)
     template = Template(Description=f"{project.project.name}: WebSocket API on API Gateway, built by wstui")
     template.set_version("2010-09-09")
@@ -248,6 +253,9 @@ def _grant_post(service: ServiceTemplate, resources: FunctionResources) -> None:
 
 
 def _deployment_and_stage(service: ServiceTemplate) -> None:
+    """One Deployment whose id is a digest of everything it deploys: the API's settings, routes,
+    integrations, route responses and authorizer. Unchanged content keeps the id (no change);
+    any change makes a new one, which CloudFormation creates before it retires the old."""
     deployed = [r for r in service.template.resources.values() if isinstance(r, DEPLOYED_TYPES)]
     content = json.dumps([r.to_dict() for r in deployed], sort_keys=True).encode()
     digest = hashlib.sha256(content).hexdigest()[:12]
