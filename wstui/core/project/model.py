@@ -51,6 +51,7 @@ class AuthorizerSettings:
     handler: str
     identity_source: list[str] = field(default_factory=lambda: ["route.request.querystring.token"])
     name: str = "authorizer"
+    environment: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

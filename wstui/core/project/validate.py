@@ -191,6 +191,7 @@ def _authorizer_checks(p: Project, route: RouteSettings, path: KeyPath) -> Itera
         path,
     )
     yield from _handler_checks(p, authorizer.handler, (*path, "handler"))
+    yield from _environment_checks(authorizer.environment, (*path, "environment"))
     yield _Check(
         bool(authorizer.identity_source),
         "The authorizer needs at least one identity source, such as route.request.querystring.token.",

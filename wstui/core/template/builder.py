@@ -68,7 +68,7 @@ def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesiz
     service = ServiceTemplate(project, template, api)
     code = awslambda.Code(S3Bucket=Ref(bucket), S3Key=Ref(key))
     for route in project.routes:
-        resources = _function(service, route.handler, code, route)
+        resources = _function(service, route.handler, code, route, route.environment)
         resources.routes.append(route)
     authorizer = _connect_authorizer(project)
     if authorizer is not None:
@@ -105,7 +105,11 @@ def _handler(text: str) -> HandlerRef:
 
 
 def _function(
-    service: ServiceTemplate, handler: str, code: awslambda.Code, route: RouteSettings | None
+    service: ServiceTemplate,
+    handler: str,
+    code: awslambda.Code,
+    route: RouteSettings | None,
+    environment: dict[str, str],
 ) -> FunctionResources:
     """The function serving `handler`, made on first use; routes that share a handler share it."""
     if handler in service.functions:
@@ -152,9 +156,9 @@ def _function(
             },
         ],
     )
-    environment = {**settings.environment, **(route.environment if route else {})}
-    for name in sorted(environment):
-        resources.set_environment(name, environment[name])
+    merged = {**settings.environment, **environment}
+    for name in sorted(merged):
+        resources.set_environment(name, merged[name])
     service.functions[handler] = resources
     return resources
 
@@ -186,7 +190,7 @@ def _connect_authorizer(project: Project) -> AuthorizerSettings | None:
 
 
 def _authorizer(service: ServiceTemplate, settings: AuthorizerSettings, code: awslambda.Code) -> None:
-    resources = _function(service, settings.handler, code, None)
+    resources = _function(service, settings.handler, code, None, settings.environment)
     authorizer = service.template.add_resource(
         apigatewayv2.Authorizer(
             AUTHORIZER_ID,

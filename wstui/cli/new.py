@@ -1,0 +1,76 @@
+"""`wstui new`: scaffold a project from the bundled cookiecutter template (or another one)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from wstui.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from wstui.core.scaffold import Question
+
+
+def _parse_options(options: tuple[str, ...]) -> dict[str, str]:
+    answers: dict[str, str] = {}
+    for option in options:
+        key, sep, value = option.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f'"{option}" is not KEY=VALUE.', param_hint="--option")
+        answers[key.strip()] = value
+    return answers
+
+
+@click.command()
+@click.argument("name")
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              help="Where to create the project directory (default: here).")
+@click.option("--no-input", is_flag=True, help="Ask nothing: use the defaults and the --option values.")
+@click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
+              help="Answer a template question, e.g. --option authorization=token (repeatable).")
+@click.option("--template", metavar="PATH|GIT-URL", help="Another cookiecutter template of a wstui project.")
+@click.option("--force", is_flag=True, help="Write into an existing non-empty directory, replacing same-named files.")
+def new(name: str, output_dir: Path, no_input: bool, options: tuple[str, ...], template: str | None, force: bool) -> None:
+    """Create the project NAME: handlers, tests, payloads and a wstui.toml."""
+    from wstui.core.scaffold import Template, project_slug, scaffold
+
+    slug = project_slug(name)
+    answers = _parse_options(options)
+    loaded = Template.load(template)
+    for key in answers:
+        loaded.question(key)
+    if not no_input and sys.stdin.isatty():
+        for question in loaded.questions:
+            if question.key not in answers:
+                answers[question.key] = _ask(question)
+    result = scaffold(name, output_dir, answers, loaded, force=force)
+    click.echo(f"Created {slug} in {result.directory}")
+    click.echo(f"  {len(result.project.routes)} routes: {', '.join(r.key for r in result.project.routes)}")
+    click.echo("Next:")
+    click.echo(f"  cd {_shown(result.directory)}")
+    click.echo("  pip install -r requirements-dev.txt && pytest   # the handlers' tests")
+    click.echo("  wstui synth                                     # the CloudFormation template")
+
+
+def _ask(question: Question) -> str:
+    """Prompt until the answer passes the same check `--option` values get."""
+    if question.choices:
+        return str(click.prompt(question.prompt, default=question.default, type=click.Choice(question.choices)))
+
+    def checked(value: str) -> str:
+        try:
+            return question.check(value)
+        except UsageError as error:
+            raise click.UsageError(error.message) from None
+
+    return str(click.prompt(question.prompt, default=question.default, value_proc=checked))
+
+
+def _shown(directory: Path) -> str:
+    try:
+        return str(directory.relative_to(Path.cwd()))
+    except ValueError:
+        return str(directory)

@@ -1,0 +1,215 @@
+"""`wstui new`: render a cookiecutter template of a wstui project, safely.
+
+cookiecutter is used as a library with `no_input=True`: wstui asks the questions itself (click prompts
+in the CLI, a form in the TUI), because cookiecutter's own prompts would break a running Textual app.
+The project is rendered into a temporary directory beside the target and validated there; only a
+project whose wstui.toml loads is moved into place, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from wstui.core.errors import UsageError, WstuiError
+from wstui.core.project.load import PROJECT_FILE, load_project
+from wstui.core.project.model import Project
+from wstui.core.project.validate import REGION, STAGE_NAME
+
+MAX_NAME_LENGTH = 64
+NAME_CHARACTERS = re.compile(r"^[A-Za-z0-9 _-]+$")
+DERIVED_KEYS = ("project_name", "project_slug")
+# What the bundled template's questions mean, for prompts and `--help`; other templates show the key.
+DESCRIPTIONS = {
+    "description": "One line about the service",
+    "aws_region": "AWS region",
+    "stage": "Stage name (last part of the wss:// URL)",
+    "route_field": "JSON field that selects the route",
+    "authorization": "Authorization on $connect",
+    "billing_mode": "Connection table billing",
+    "python_runtime": "Lambda Python runtime",
+}
+VALUE_RULES = {
+    "aws_region": (REGION, 'an AWS region name such as "us-east-1"'),
+    "stage": (STAGE_NAME, 'letters, digits, "_" and "-"'),
+}
+
+
+def bundled_template() -> Path:
+    """The template shipped in the wheel (the repository's `cookiecutter-template/`)."""
+    return Path(str(resources.files("wstui.cookiecutter_template")))
+
+
+@dataclass(frozen=True)
+class Question:
+    """One thing the template asks: free text with a default, or one of a list of choices."""
+
+    key: str
+    default: str
+    choices: tuple[str, ...] = ()
+
+    @property
+    def prompt(self) -> str:
+        return DESCRIPTIONS.get(self.key, self.key.replace("_", " ").capitalize())
+
+    def check(self, value: str) -> str:
+        """`value` if acceptable for this question, else UsageError in one sentence."""
+        if self.choices and value not in self.choices:
+            raise UsageError(f'Option {self.key} must be one of {", ".join(self.choices)}, not "{value}".')
+        rule = VALUE_RULES.get(self.key)
+        if rule and not rule[0].match(value):
+            raise UsageError(f'Option {self.key} must be {rule[1]}, not "{value}".')
+        if "\n" in value or "\r" in value:
+            raise UsageError(f"Option {self.key} must be one line.")
+        return value
+
+
+@dataclass
+class Template:
+    """A cookiecutter template of a wstui project, ready to render."""
+
+    directory: Path
+    questions: list[Question] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, location: str | None) -> Template:
+        directory = bundled_template() if location is None else _fetch(location)
+        context_file = directory / "cookiecutter.json"
+        try:
+            context = json.loads(context_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise UsageError(f"{context_file} is not a readable cookiecutter.json: {error}.") from None
+        questions = [
+            Question(key, str(value[0]) if isinstance(value, list) else str(value), _choices(value))
+            for key, value in context.items()
+            if not key.startswith("_") and key not in DERIVED_KEYS and isinstance(value, (str, list))
+        ]
+        return cls(directory, questions)
+
+    def question(self, key: str) -> Question:
+        for question in self.questions:
+            if question.key == key:
+                return question
+        known = ", ".join(q.key for q in self.questions)
+        raise UsageError(f'Unknown option "{key}": this template asks for {known}.')
+
+
+def _choices(value: object) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
+def _fetch(location: str) -> Path:
+    """A local template directory as is; anything else is cloned by cookiecutter (git or zip)."""
+    local = Path(location).expanduser()
+    if local.is_dir():
+        return local.resolve()
+    from cookiecutter.config import get_user_config
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.repository import determine_repo_dir
+
+    config = get_user_config(default_config=True)
+    try:
+        directory, _ = determine_repo_dir(
+            location, config["abbreviations"], config["cookiecutters_dir"], None, no_input=True
+        )
+    except (CookiecutterException, OSError) as error:
+        raise UsageError(f'Cannot use template "{location}": {error}') from None
+    return Path(directory)
+
+
+def project_slug(name: str) -> str:
+    """The directory and identifier form of a project name, or UsageError saying what is wrong with it."""
+    stripped = name.strip()
+    if not stripped:
+        raise UsageError("The project name is empty: give one, e.g. `wstui new chat`.")
+    if len(stripped) > MAX_NAME_LENGTH:
+        raise UsageError(f"The project name is {len(stripped)} characters long; at most {MAX_NAME_LENGTH}.")
+    if any(sep in stripped for sep in ("/", "\\")) or stripped.startswith("."):
+        raise UsageError(f'"{stripped}" is a path, not a name: give a name, and -o DIR for where it goes.')
+    if not NAME_CHARACTERS.match(stripped):
+        raise UsageError(f'The project name "{stripped}" may hold only ASCII letters, digits, spaces, "-" and "_".')
+    slug = re.sub(r"[^a-z0-9]+", "_", stripped.lower()).strip("_")
+    if not slug or not slug[0].isalpha():
+        raise UsageError(f'The project name "{stripped}" must start with a letter.')
+    if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
+        raise UsageError(f'The project name "{stripped}" becomes "{slug}", a Python keyword: choose another.')
+    return slug
+
+
+@dataclass(frozen=True)
+class Scaffolded:
+    """Where the new project is, and the project it holds."""
+
+    directory: Path
+    project: Project
+
+
+def scaffold(
+    name: str,
+    output_dir: Path,
+    answers: dict[str, str],
+    template: Template,
+    force: bool = False,
+) -> Scaffolded:
+    """Render `template` for `name` into `output_dir`/<slug>; nothing is written unless it all works."""
+    slug = project_slug(name)
+    context = {key: template.question(key).check(value) for key, value in answers.items()}
+    context.update({"project_name": name.strip(), "project_slug": slug})
+    target = output_dir / slug
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} exists and is not a directory.")
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise UsageError(f"{target} already exists and is not empty: choose another name or -o DIR, or pass --force.")
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".wstui-new-", dir=output_dir))
+    except OSError as error:
+        raise UsageError(f"Cannot write in {output_dir}: {error.strerror}.") from None
+    try:
+        rendered = _render(template, context, staging)
+        try:
+            project = load_project(rendered)
+        except WstuiError as error:
+            raise WstuiError(f"The template made a project that does not validate:\n{error}") from None
+        _move_into_place(rendered, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    project.directory = target.resolve()
+    return Scaffolded(target.resolve(), project)
+
+
+def _render(template: Template, context: dict[str, str], staging: Path) -> Path:
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.main import cookiecutter
+
+    try:
+        rendered = Path(
+            cookiecutter(
+                str(template.directory),
+                no_input=True,
+                extra_context=context,
+                output_dir=str(staging),
+                default_config=True,
+            )
+        )
+    except CookiecutterException as error:
+        raise WstuiError(f"The template {template.directory} failed to render: {error}") from None
+    if not (rendered / PROJECT_FILE).is_file():
+        raise UsageError(f"The template {template.directory} made no {PROJECT_FILE}: wstui needs a template of a wstui project.")
+    return rendered
+
+
+def _move_into_place(rendered: Path, target: Path) -> None:
+    """Rename when the target is free; with --force, lay the new files over the existing ones."""
+    if target.is_dir() and not any(target.iterdir()):
+        target.rmdir()
+    if not target.exists():
+        rendered.rename(target)
+        return
+    shutil.copytree(rendered, target, dirs_exist_ok=True)
