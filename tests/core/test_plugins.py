@@ -167,7 +167,7 @@ def test_missing_project_plugin_is_named(tmp_path: Path) -> None:
     project = project_with_plugin(CHAT, tmp_path / "chat", None, ["wstui_no_such_plugin"])
     result = synth(project)
     assert result.exit_code == 2, result.output
-    assert 'Plugin "wstui_no_such_plugin" listed in wstui.toml was not found' in result.stderr
+    assert 'wstui.toml:6: Plugin "wstui_no_such_plugin" was not found: install it' in result.stderr
     assert "Traceback" not in result.output
     with pytest.raises(UsageError, match="wstui_no_such_plugin"):
         synthesize(load_project(project))

@@ -170,7 +170,7 @@ def test_a_module_with_side_effects_is_never_run(tmp_path: Path) -> None:
 
 
 def test_authorizer_only_on_connect(tmp_path: Path) -> None:
-    toml = BASE + '\n[routes.authorizer]\nhandler = "handlers.chat:connect"\n'
+    toml = BASE + '\n[routes.authorizer]\nhandler = "handlers.chat:echo"\n'
     make_project(tmp_path, toml)
     (problem,) = problems_of(tmp_path)
     assert 'Route "sendmessage" has an authorizer; API Gateway runs authorizers only on "$connect"' in problem
@@ -210,3 +210,29 @@ def test_copy_of_example_is_independent(tmp_path: Path) -> None:
     copy = tmp_path / "chat"
     shutil.copytree(EXAMPLE, copy)
     assert load_project(copy).directory == copy.resolve()
+
+
+def test_route_keys_that_spell_another_routes_resource_are_fine(tmp_path: Path) -> None:
+    extra = '\n[[routes]]\nkey = "connectIntegration"\nhandler = "handlers.chat:send"\n'
+    project = load_project(make_project(tmp_path, BASE + extra))
+    from wstui.core.template import synthesize
+
+    resources = synthesize(project).to_dict()["Resources"]
+    assert {"IntegrationConnect", "IntegrationConnectIntegration", "RouteConnectIntegration"} <= set(resources)
+
+
+def test_the_authorizer_needs_a_function_of_its_own(tmp_path: Path) -> None:
+    toml = BASE.replace(
+        'handler = "handlers.chat:connect"\n',
+        'handler = "handlers.chat:connect"\n\n[routes.authorizer]\nhandler = "handlers.chat:send"\n',
+        1,
+    )
+    make_project(tmp_path, toml)
+    (problem,) = problems_of(tmp_path)
+    assert 'Route "sendmessage" uses the authorizer\'s handler "handlers.chat:send"' in problem
+
+
+def test_routes_sharing_a_handler_may_differ_on_posting(tmp_path: Path) -> None:
+    extra = '\n[[routes]]\nkey = "leave"\nhandler = "handlers.chat:send"\nposts = false\n'
+    project = load_project(make_project(tmp_path, BASE + extra))
+    assert [r.posts_to_connections for r in project.routes] == [False, True, False]

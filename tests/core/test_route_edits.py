@@ -83,7 +83,7 @@ def test_set_repoints_renames_and_toggles_in_place(project_dir: Path) -> None:
     set_route(ProjectFile.open(project_dir), "sendmessage", change)
     expected = ORIGINAL.replace(
         'key = "sendmessage"\nhandler = "handlers.chat:send"\noperation_name = "SendRoute"\n',
-        'key = "echo"\nhandler = "handlers.chat:echo"\noperation_name = ""\ntwo_way = true\n',
+        'key = "echo"\nhandler = "handlers.chat:echo"\ntwo_way = true\n',
     )
     assert text(project_dir) == expected
 
@@ -131,12 +131,27 @@ def remove_route_first(project_file: ProjectFile) -> ProjectFile:
     return project_file
 
 
-def test_errors_name_the_line_in_the_edited_file(project_dir: Path) -> None:
+def test_a_refused_edit_says_it_was_not_saved_and_points_at_no_line(project_dir: Path) -> None:
     with pytest.raises(ProjectError) as caught:
         add_route(ProjectFile.open(project_dir), "$disconect", "handlers.chat:send")
     (problem,) = caught.value.problems
-    assert problem.line is not None
+    assert problem.line is None
+    assert str(caught.value).startswith("Not saved: the change would leave wstui.toml invalid.\n")
     assert text(project_dir) == ORIGINAL
+
+
+def test_going_back_to_the_default_removes_the_key(project_dir: Path) -> None:
+    set_route(ProjectFile.open(project_dir), "sendmessage", RouteChange(two_way=True))
+    set_route(ProjectFile.open(project_dir), "sendmessage", RouteChange(two_way=False, operation_name=""))
+    assert text(project_dir) == ORIGINAL.replace('operation_name = "SendRoute"\n', "")
+
+
+def test_an_invalid_project_can_be_repaired_by_an_edit(project_dir: Path) -> None:
+    (project_dir / "wstui.toml").write_text('[project]\nname = "chat"\n')
+    with pytest.raises(ProjectError, match="The API has no routes"):
+        assert ProjectFile.open(project_dir).project
+    project = add_route(ProjectFile.open(project_dir), "sendmessage", "handlers.chat:send")
+    assert [r.key for r in project.routes] == ["sendmessage"]
 
 
 route_keys = st.text(st.characters(codec="ascii", categories=("L", "N")), min_size=1, max_size=20).filter(

@@ -482,7 +482,7 @@ def test_two_way_routes_have_a_route_response(each: Built) -> None:
 
 def test_larger_echo_is_two_way(larger: dict[str, Any]) -> None:
     assert props(larger, "RouteEcho")["RouteResponseSelectionExpression"] == "$default"
-    assert props(larger, "RouteEchoResponse")["RouteId"] == {"Ref": "RouteEcho"}
+    assert props(larger, "ResponseEcho")["RouteId"] == {"Ref": "RouteEcho"}
 
 
 def test_connect_uses_the_request_authorizer(larger: dict[str, Any]) -> None:

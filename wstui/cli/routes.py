@@ -57,7 +57,7 @@ def list_routes(as_json: bool) -> None:
     table = Table(title=f"Route selection expression: {project.api.route_selection_expression}", title_justify="left")
     for name in shown:
         table.add_column(name, overflow="fold")
-    for row in zip(*shown.values()):
+    for row in zip(*shown.values(), strict=True):
         table.add_row(*row)
     Console(highlight=False).print(table)
 

@@ -47,9 +47,9 @@ class Problem:
 class ProjectError(UsageError):
     """The project is invalid; carries every problem found so the user can fix them in one pass."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], headline: str = "") -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join([headline] * bool(headline) + [str(p) for p in problems]))
 
 
 class ExpressionError(UsageError):

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wstui.core.errors import Problem, ProjectError
 from wstui.core.project.model import (
     DEFAULT_EXPRESSION,
     ApiSettings,
@@ -25,8 +24,7 @@ from wstui.core.project.model import (
     RouteSettings,
     StageSettings,
 )
-from wstui.core.project.schema import describe
-from wstui.core.project.validate import validate_project
+from wstui.core.project.validate import require_valid
 from wstui.core.template import synthesize
 from wstui.core.template.builder import Synthesized
 
@@ -89,9 +87,7 @@ class WebSocketApi:
             connection_table=self.table,
             directory=Path(directory).resolve(),
         )
-        problems = validate_project(project)
-        if problems:
-            raise ProjectError([Problem(f"{describe(p.path)}: {p.message}") for p in problems])
+        require_valid(project)
         return project
 
     def synth(self, directory: Path | str = ".") -> Synthesized:

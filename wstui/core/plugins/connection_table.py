@@ -3,7 +3,7 @@
 It provisions the DynamoDB table of open connections, grants each function only what its routes
 need on it ($connect: PutItem; $disconnect: DeleteItem; a function that posts: Scan to find the
 connections and DeleteItem to drop the gone ones), publishes the table's name in every function's
-environment and adds the name to the outputs.
+environment and adds the name to the outputs. It decorates first, so other plugins see the table.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from typing import Any
 from troposphere import GetAtt, Output, Ref, dynamodb
 
 from wstui.core.plugins.hookspecs import hookimpl
+from wstui.core.template.ids import CONNECTION_TABLE
 from wstui.core.template.service import FunctionResources, ServiceTemplate
 
-TABLE_ID = "ConnectionTable"
 TABLE_OUTPUT = "ConnectionTableName"
 
 
-@hookimpl
+@hookimpl(tryfirst=True)
 def wstui_decorate_template(service: ServiceTemplate) -> None:
     settings = service.project.connection_table
     if settings is None:
@@ -40,7 +40,7 @@ def wstui_decorate_template(service: ServiceTemplate) -> None:
         props["TimeToLiveSpecification"] = dynamodb.TimeToLiveSpecification(
             AttributeName=settings.ttl_attribute, Enabled=True
         )
-    table = service.template.add_resource(dynamodb.Table(TABLE_ID, **props))
+    table = service.template.add_resource(dynamodb.Table(CONNECTION_TABLE, **props))
     for resources in service.functions.values():
         resources.set_environment(settings.env_var, Ref(table))
         actions = table_actions(resources)

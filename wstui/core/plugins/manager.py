@@ -1,4 +1,8 @@
-"""Load plugins: the built-ins, then the `wstui` entry points, then the project's own list."""
+"""Load plugins: the built-ins, the `wstui` entry points, and the project's own list.
+
+pluggy calls the last registered plugin first, so the project's plugins are registered first: they
+run last and see (and may adjust) what the built-ins and installed plugins made.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import pluggy
 
 from wstui.core.errors import UsageError
 from wstui.core.plugins import hookspecs
+from wstui.core.plugins.discovery import local_plugin_file
 
 ENTRY_POINT_GROUP = "wstui"
 BUILTIN_PLUGINS = ("wstui.core.plugins.connection_table",)
@@ -31,23 +36,31 @@ def entry_point_plugins() -> pluggy.PluginManager:
 
 
 def project_plugins(names: list[str], directory: Path) -> pluggy.PluginManager:
-    """Every plugin a project's build uses: built-ins, installed entry points, and its `plugins` list."""
+    """Every plugin a project's build uses: its `plugins` list, installed entry points, and built-ins."""
     manager = _new_manager()
+    for name in names:
+        plugin = _import_project_plugin(name, directory)
+        if not manager.is_registered(plugin):
+            manager.register(plugin, name=name)
+    _load_entry_points(manager)
     for name in BUILTIN_PLUGINS:
         manager.register(importlib.import_module(name), name=name)
-    _load_entry_points(manager)
-    for name in names:
-        if manager.has_plugin(name):
-            continue
-        manager.register(_import_project_plugin(name, directory), name=name)
     return manager
 
 
 def _load_entry_points(manager: pluggy.PluginManager) -> None:
-    try:
-        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-    except Exception as error:  # a broken third-party plugin must not take the whole tool down
-        raise UsageError(f"An installed wstui plugin failed to load: {error!r}.") from None
+    """Like pluggy's own loader, but a plugin the project also lists by module name loads once."""
+    from importlib.metadata import entry_points
+
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        if manager.has_plugin(entry_point.name):
+            continue
+        try:
+            plugin = entry_point.load()
+        except Exception as error:  # a broken third-party plugin must not take the whole tool down
+            raise UsageError(f'The installed wstui plugin "{entry_point.name}" failed to load: {error!r}.') from None
+        if not manager.is_registered(plugin):
+            manager.register(plugin, name=entry_point.name)
 
 
 def _import_project_plugin(name: str, directory: Path) -> ModuleType:
@@ -55,7 +68,7 @@ def _import_project_plugin(name: str, directory: Path) -> ModuleType:
     with a `plugins.py` each never share one, and an edited plugin is seen without a restart; any other
     name is imported as an installed module."""
     try:
-        local = _local_module_file(name, directory)
+        local = local_plugin_file(name, directory)
         if local is not None:
             return _load_from_file(name, local)
         return importlib.import_module(name)
@@ -68,14 +81,6 @@ def _import_project_plugin(name: str, directory: Path) -> ModuleType:
         raise UsageError(f'Plugin "{name}" failed to import: {error}.') from None
     except Exception as error:
         raise UsageError(f'Plugin "{name}" failed to import: {error!r}.') from None
-
-
-def _local_module_file(name: str, directory: Path) -> Path | None:
-    base = directory.joinpath(*name.split("."))
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def _load_from_file(name: str, path: Path) -> ModuleType:

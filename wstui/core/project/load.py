@@ -52,15 +52,22 @@ def project_file_in(directory: Path | None) -> Path:
 
 @dataclass
 class ProjectFile:
-    """A `wstui.toml` on disk: its editable document and the validated project it describes."""
+    """A `wstui.toml` on disk: its editable document, and the validated project it describes.
+
+    Opening checks only the TOML syntax, so that an edit can repair a project that does not validate
+    (adding the first route, say); `project` validates, and so does every save.
+    """
 
     path: Path
     document: TOMLDocument
-    project: Project
 
     @property
     def directory(self) -> Path:
         return self.path.parent
+
+    @property
+    def project(self) -> Project:
+        return project_from_document(self.document, self.path)
 
     @classmethod
     def open(cls, directory: Path | None = None) -> ProjectFile:
@@ -69,15 +76,18 @@ class ProjectFile:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise UsageError(f"Cannot read {path}: {error}.") from None
-        document = parse_document(text, path)
-        return cls(path, document, project_from_document(document, path))
+        return cls(path, parse_document(text, path))
 
     def save(self, document: TOMLDocument) -> Project:
         """Validate `document` as the new content of this file, then write it; the file is untouched on error."""
-        project = project_from_document(document, self.path)
+        try:
+            project = project_from_document(document, self.path)
+        except ProjectError as error:
+            # Lines of a document that was never written would point at the wrong places in the file.
+            problems = [Problem(p.message, p.file) for p in error.problems]
+            raise ProjectError(problems, headline=f"Not saved: the change would leave {self.path.name} invalid.") from None
         write_atomically(self.path, tomlkit.dumps(document))
         self.document = document
-        self.project = project
         return project
 
 

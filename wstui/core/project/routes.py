@@ -99,7 +99,8 @@ def set_expression(project_file: ProjectFile, expression: str) -> Project:
 
 
 def _set_or_drop(table: Table, name: str, value: object, default: object) -> None:
-    """Write a setting, or drop it when it goes back to the default and the user never wrote it."""
-    if value == default and name not in table:
-        return
-    set_value(table, name, value)
+    """Write a setting, or remove the key when the value goes back to the default."""
+    if value != default:
+        set_value(table, name, value)
+    elif name in table:
+        del table[name]

@@ -10,17 +10,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from wstui.core.errors import ExpressionError
-from wstui.core.project.handlers import find_handler_problem, parse_handler
+from wstui.core.errors import ExpressionError, Problem, ProjectError
+from wstui.core.plugins.discovery import plugin_exists
+from wstui.core.project.handlers import find_handler_problem
 from wstui.core.project.model import (
     CONNECT,
     RESERVED_ROUTE_KEYS,
     Project,
     RouteSettings,
 )
-from wstui.core.project.schema import KeyPath, SchemaProblem
+from wstui.core.project.schema import KeyPath, SchemaProblem, describe
 from wstui.core.routes.expression import parse_expression
-from wstui.core.template.ids import function_id, route_id
+from wstui.core.template.ids import FIXED, FunctionIds, RouteIds
 
 MAX_ROUTES = 300
 PROJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
@@ -55,6 +56,13 @@ def validate_project(project: Project) -> list[SchemaProblem]:
     return [SchemaProblem(c.message, c.path) for c in _checks(project) if not c.ok]
 
 
+def require_valid(project: Project, headline: str = "") -> None:
+    """Raise ProjectError for a project built in code (no file, so problems name their key path)."""
+    problems = validate_project(project)
+    if problems:
+        raise ProjectError([Problem(f"{describe(p.path)}: {p.message}") for p in problems], headline=headline)
+
+
 def _checks(project: Project) -> Iterator[_Check]:
     p = project
     yield _Check(
@@ -73,6 +81,7 @@ def _checks(project: Project) -> Iterator[_Check]:
         f'Stage name "{p.stage.name}" may hold only letters, digits, "_" and "-".',
         ("stage", "name"),
     )
+    yield from _plugin_checks(p)
     yield from _expression_checks(p)
     yield from _function_checks(p)
     yield from _route_checks(p)
@@ -89,6 +98,15 @@ def _checks(project: Project) -> Iterator[_Check]:
             bool(BUCKET_NAME.match(p.deploy.s3_bucket)),
             f'"{p.deploy.s3_bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, "." and "-").',
             ("deploy", "s3_bucket"),
+        )
+
+
+def _plugin_checks(p: Project) -> Iterator[_Check]:
+    for name in p.project.plugins:
+        yield _Check(
+            plugin_exists(name, p.directory),
+            f'Plugin "{name}" was not found: install it, or put {name.replace(".", "/")}.py in the project directory.',
+            ("project", "plugins"),
         )
 
 
@@ -135,17 +153,16 @@ def _environment_checks(environment: dict[str, str], path: KeyPath) -> Iterator[
 
 
 def _route_checks(p: Project) -> Iterator[_Check]:
-    yield _Check(bool(p.routes), "The API has no routes: add one with `wstui routes add`.", ("routes",))
+    yield _Check(bool(p.routes), "The API has no routes: add one with `wstui routes add KEY --handler MODULE:FUNCTION`.", ("routes",))
     yield _Check(
         len(p.routes) <= MAX_ROUTES,
         f"The API has {len(p.routes)} routes; API Gateway allows at most {MAX_ROUTES}.",
         ("routes",),
     )
     seen_keys: dict[str, int] = {}
-    seen_ids: dict[str, str] = {}
     for index, route in enumerate(p.routes):
         path: KeyPath = ("routes", index)
-        yield from _route_key_checks(route.key, seen_keys, seen_ids, (*path, "key"))
+        yield from _route_key_checks(route.key, seen_keys, (*path, "key"))
         seen_keys.setdefault(route.key, index)
         yield from _handler_checks(p, route.handler, (*path, "handler"))
         yield from _size_checks(route.memory, route.timeout, path)
@@ -153,9 +170,10 @@ def _route_checks(p: Project) -> Iterator[_Check]:
         if route.authorizer is not None:
             yield from _authorizer_checks(p, route, (*path, "authorizer"))
     yield from _shared_handler_checks(p)
+    yield from _logical_id_checks(p)
 
 
-def _route_key_checks(key: str, seen_keys: dict[str, int], seen_ids: dict[str, str], path: KeyPath) -> Iterator[_Check]:
+def _route_key_checks(key: str, seen_keys: dict[str, int], path: KeyPath) -> Iterator[_Check]:
     if not key.strip():
         yield _Check(False, "A route key must not be empty.", path)
         return
@@ -168,13 +186,6 @@ def _route_key_checks(key: str, seen_keys: dict[str, int], seen_ids: dict[str, s
         yield _Check(False, f'Route key "{key}" starts with "$", which only reserved keys may: {hint}', path)
         return
     yield _Check(len(key) <= 128, f'Route key "{key[:20]}..." is longer than 128 characters.', path)
-    logical = route_id(key)
-    other = seen_ids.setdefault(logical, key)
-    yield _Check(
-        other == key,
-        f'Route keys "{other}" and "{key}" would share the CloudFormation id "Route{logical}": rename one.',
-        path,
-    )
 
 
 def _handler_checks(p: Project, handler: str, path: KeyPath) -> Iterator[_Check]:
@@ -206,36 +217,46 @@ def _authorizer_checks(p: Project, route: RouteSettings, path: KeyPath) -> Itera
 
 
 def _shared_handler_checks(p: Project) -> Iterator[_Check]:
-    """Routes that share a handler share one function, so they must agree on its settings."""
-    first: dict[str, tuple[int, RouteSettings]] = {}
-    ids: dict[str, str] = {}
-    handlers = [(i, r.handler, r) for i, r in enumerate(p.routes)]
-    handlers += [(i, r.authorizer.handler, None) for i, r in enumerate(p.routes) if r.authorizer]
-    for index, handler, route in handlers:
-        ref = parse_handler(handler)
-        if ref is None:
+    """Routes that share a handler share one function, so they must agree on its settings; an
+    authorizer is a function of its own (it has its own environment and is invoked differently)."""
+    first: dict[str, RouteSettings] = {}
+    authorizers = {r.authorizer.handler for r in p.routes if r.authorizer}
+    for index, route in enumerate(p.routes):
+        if route.handler in authorizers:
+            yield _Check(
+                False,
+                f'Route "{route.key}" uses the authorizer\'s handler "{route.handler}": give each its own function.',
+                ("routes", index, "handler"),
+            )
+        if route.handler not in first:
+            first[route.handler] = route
             continue
-        logical = function_id(handler)
-        other = ids.setdefault(logical, handler)
-        yield _Check(
-            other == handler,
-            f'Handlers "{other}" and "{handler}" would share the CloudFormation id "{logical}Function": rename one.',
-            ("routes", index, "handler"),
-        )
-        if route is None:
-            continue
-        if handler not in first:
-            first[handler] = (index, route)
-            continue
-        first_index, first_route = first[handler]
-        settings = ("memory", "timeout", "environment", "posts")
-        differing = [s for s in settings if getattr(route, s) != getattr(first_route, s)]
+        other = first[route.handler]
+        differing = [s for s in ("memory", "timeout", "environment") if getattr(route, s) != getattr(other, s)]
         yield _Check(
             not differing,
-            f'Routes "{first_route.key}" and "{route.key}" share handler "{handler}" (one function) but set '
+            f'Routes "{other.key}" and "{route.key}" share handler "{route.handler}" (one function) but set '
             f"{', '.join(differing)} differently.",
             ("routes", index, differing[0] if differing else "handler"),
         )
+
+
+def _logical_id_checks(p: Project) -> Iterator[_Check]:
+    """Names that would give two resources one CloudFormation id are refused, never renamed."""
+    owners: dict[str, str] = {logical: "wstui itself" for logical in FIXED}
+    named: list[tuple[str, tuple[str, ...], KeyPath]] = []
+    for index, route in enumerate(p.routes):
+        named.append((f'route "{route.key}"', RouteIds.of(route.key).all(), ("routes", index, "key")))
+        named.append((f'handler "{route.handler}"', FunctionIds.of(route.handler).all(), ("routes", index, "handler")))
+        if route.authorizer:
+            handler = route.authorizer.handler
+            named.append((f'handler "{handler}"', FunctionIds.of(handler).all(), ("routes", index, "authorizer")))
+    for owner, logical_ids, path in named:
+        for logical in logical_ids:
+            other = owners.setdefault(logical, owner)
+            if other != owner:
+                yield _Check(False, f'The {other} and the {owner} would share the CloudFormation id "{logical}": rename one.', path)
+                break
 
 
 def _table_checks(p: Project) -> Iterator[_Check]:
@@ -254,7 +275,9 @@ def _table_checks(p: Project) -> Iterator[_Check]:
             yield _Check(value >= 1, f"{name} must be at least 1 with provisioned billing.", (*path, name))
     yield _Check(bool(t.hash_key.strip()), "The connection table needs a hash_key attribute name.", (*path, "hash_key"))
     yield from _environment_checks({t.env_var: ""}, (*path, "env_var"))
-    clashes = [name for name in [p.functions.environment, *(r.environment for r in p.routes)] if t.env_var in name]
+    environments = [p.functions.environment, *(r.environment for r in p.routes)]
+    environments += [r.authorizer.environment for r in p.routes if r.authorizer]
+    clashes = [env for env in environments if t.env_var in env]
     yield _Check(
         not clashes,
         f'Environment variable "{t.env_var}" is set by the connection table; remove it from the environment.',

@@ -19,12 +19,10 @@ from troposphere import GetAtt, Output, Parameter, Ref, Sub, Template, apigatewa
 from wstui.core.errors import UsageError
 from wstui.core.project.handlers import HandlerRef, parse_handler
 from wstui.core.project.model import CONNECT, AuthorizerSettings, Project, RouteSettings
-from wstui.core.template.ids import function_id, route_id
+from wstui.core.project.validate import require_valid
+from wstui.core.template.ids import API, AUTHORIZER, AUTHORIZER_PERMISSION, STAGE, FunctionIds, RouteIds
 from wstui.core.template.service import FunctionResources, ServiceTemplate
 
-API_ID = "WebSocketApi"
-STAGE_ID = "Stage"
-AUTHORIZER_ID = "Authorizer"
 CODE_BUCKET = "CodeS3Bucket"
 CODE_KEY = "CodeS3Key"
 URL_OUTPUT = "APIGatewayURL"
@@ -33,7 +31,7 @@ LOGS_ARN = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-grou
 INVOKE_URI = (
     "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${%s.Arn}/invocations"
 )
-EXECUTE_API_ARN = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${%s}" % API_ID
+EXECUTE_API_ARN = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${%s}" % API
 DEPLOYED_TYPES = (apigatewayv2.Api, apigatewayv2.Route, apigatewayv2.Integration, apigatewayv2.RouteResponse, apigatewayv2.Authorizer)
 
 
@@ -60,6 +58,7 @@ def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesiz
     """
     project = copy.deepcopy(project)
     plugins.hook.wstui_configure_project(project=project)
+    require_valid(project, headline="A plugin's wstui_configure_project left the project invalid:")
     template = Template(Description=f"{project.project.name}: WebSocket API on API Gateway, built by wstui")
     template.set_version("2010-09-09")
     bucket = template.add_parameter(Parameter(CODE_BUCKET, Type="String", Description="S3 bucket of the code archive"))
@@ -77,7 +76,12 @@ def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesiz
         _route(service, route, authorizer is not None)
     for resources in service.functions.values():
         _grant_post(service, resources)
-    plugins.hook.wstui_decorate_template(service=service)
+    try:
+        plugins.hook.wstui_decorate_template(service=service)
+    except ValueError as error:
+        if "duplicate key" not in str(error):
+            raise
+        raise UsageError(f"A plugin added a resource whose logical id is already taken: {error}.") from None
     _deployment_and_stage(service)
     _outputs(service)
     _check(project, template, plugins)
@@ -94,7 +98,7 @@ def _api(project: Project) -> apigatewayv2.Api:
         props["Description"] = project.api.description
     if project.api.tags:
         props["Tags"] = dict(project.api.tags)
-    return apigatewayv2.Api(API_ID, **props)
+    return apigatewayv2.Api(API, **props)
 
 
 def _handler(text: str) -> HandlerRef:
@@ -115,10 +119,10 @@ def _function(
     if handler in service.functions:
         return service.functions[handler]
     settings = service.project.functions
-    stem = function_id(handler)
+    ids = FunctionIds.of(handler)
     role = service.template.add_resource(
         iam.Role(
-            f"{stem}Role",
+            ids.role,
             AssumeRolePolicyDocument={
                 "Version": "2012-10-17",
                 "Statement": [
@@ -134,7 +138,7 @@ def _function(
     )
     function = service.template.add_resource(
         awslambda.Function(
-            f"{stem}Function",
+            ids.function,
             Handler=_handler(handler).lambda_handler,
             Runtime=settings.runtime,
             Architectures=[settings.architecture],
@@ -193,7 +197,7 @@ def _authorizer(service: ServiceTemplate, settings: AuthorizerSettings, code: aw
     resources = _function(service, settings.handler, code, None, settings.environment)
     authorizer = service.template.add_resource(
         apigatewayv2.Authorizer(
-            AUTHORIZER_ID,
+            AUTHORIZER,
             ApiId=Ref(service.api),
             AuthorizerType="REQUEST",
             AuthorizerUri=_invoke_uri(resources),
@@ -201,15 +205,15 @@ def _authorizer(service: ServiceTemplate, settings: AuthorizerSettings, code: aw
             Name=settings.name,
         )
     )
-    _permission(service, f"{AUTHORIZER_ID}Permission", resources, "authorizers/${%s}" % authorizer.title)
+    _permission(service, AUTHORIZER_PERMISSION, resources, "authorizers/${%s}" % authorizer.title)
 
 
 def _route(service: ServiceTemplate, route: RouteSettings, has_authorizer: bool) -> None:
-    stem = f"Route{route_id(route.key)}"
+    ids = RouteIds.of(route.key)
     resources = service.functions[route.handler]
     integration = service.template.add_resource(
         apigatewayv2.Integration(
-            f"{stem}Integration",
+            ids.integration,
             ApiId=Ref(service.api),
             IntegrationType="AWS_PROXY",
             IntegrationUri=_invoke_uri(resources),
@@ -225,18 +229,18 @@ def _route(service: ServiceTemplate, route: RouteSettings, has_authorizer: bool)
         props["OperationName"] = route.operation_name
     if route.key == CONNECT and has_authorizer:
         props["AuthorizationType"] = "CUSTOM"
-        props["AuthorizerId"] = Ref(AUTHORIZER_ID)
+        props["AuthorizerId"] = Ref(AUTHORIZER)
     if route.two_way:
         props["RouteResponseSelectionExpression"] = "$default"
-    created = service.template.add_resource(apigatewayv2.Route(stem, **props))
+    created = service.template.add_resource(apigatewayv2.Route(ids.route, **props))
     if route.two_way:
         service.template.add_resource(
             apigatewayv2.RouteResponse(
-                f"{stem}Response", ApiId=Ref(service.api), RouteId=Ref(created), RouteResponseKey="$default"
+                ids.response, ApiId=Ref(service.api), RouteId=Ref(created), RouteResponseKey="$default"
             )
         )
     stage = service.project.stage.name
-    _permission(service, f"{stem}Permission", resources, f"{stage}/{_sub_literal(route.key)}")
+    _permission(service, ids.permission, resources, f"{stage}/{_sub_literal(route.key)}")
 
 
 def _grant_post(service: ServiceTemplate, resources: FunctionResources) -> None:
@@ -258,9 +262,11 @@ def _grant_post(service: ServiceTemplate, resources: FunctionResources) -> None:
 
 def _deployment_and_stage(service: ServiceTemplate) -> None:
     """One Deployment whose id is a digest of everything it deploys: the API's settings, routes,
-    integrations, route responses and authorizer. Unchanged content keeps the id (no change);
-    any change makes a new one, which CloudFormation creates before it retires the old."""
-    deployed = [r for r in service.template.resources.values() if isinstance(r, DEPLOYED_TYPES)]
+    integrations, route responses and authorizer, in id order (moving a route in the file changes
+    nothing). Unchanged content keeps the id (no change); any change makes a new one, which
+    CloudFormation creates before it retires the old."""
+    resources = sorted(service.template.resources.values(), key=lambda r: r.title)
+    deployed = [r for r in resources if isinstance(r, DEPLOYED_TYPES)]
     content = json.dumps([r.to_dict() for r in deployed], sort_keys=True).encode()
     digest = hashlib.sha256(content).hexdigest()[:12]
     depends = [r.title for r in deployed if isinstance(r, (apigatewayv2.Route, apigatewayv2.RouteResponse))]
@@ -278,11 +284,11 @@ def _deployment_and_stage(service: ServiceTemplate) -> None:
         props["Description"] = stage.description
     if service.project.api.tags:
         props["Tags"] = dict(service.project.api.tags)
-    service.template.add_resource(apigatewayv2.Stage(STAGE_ID, **props))
+    service.template.add_resource(apigatewayv2.Stage(STAGE, **props))
 
 
 def _outputs(service: ServiceTemplate) -> None:
-    host = "${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/%s" % (API_ID, service.project.stage.name)
+    host = "${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/%s" % (API, service.project.stage.name)
     service.template.add_output(
         [
             Output(URL_OUTPUT, Description="WebSocket URL clients connect to", Value=Sub(f"wss://{host}")),

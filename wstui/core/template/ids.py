@@ -1,15 +1,24 @@
 """Readable, stable CloudFormation logical ids.
 
 A logical id is the name CloudFormation tracks a resource by: if it changes, the resource is replaced.
-So ids come from what the user named (route keys, handlers), never from hashes or counters, and the
-validator refuses two names that would collide instead of renaming one silently.
+So ids come from what the user named (route keys, handlers), never from hashes or counters. The kind
+of resource comes first (`IntegrationSendmessage`), so no route key can spell another route's
+resource; the validator refuses the rare names that still collide instead of renaming one silently.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
+
+API = "WebSocketApi"
+STAGE = "Stage"
+AUTHORIZER = "Authorizer"
+AUTHORIZER_PERMISSION = "AuthorizerPermission"
+CONNECTION_TABLE = "ConnectionTable"
+FIXED = (API, STAGE, AUTHORIZER, AUTHORIZER_PERMISSION, CONNECTION_TABLE)
 
 
 def pascal(text: str) -> str:
@@ -17,11 +26,54 @@ def pascal(text: str) -> str:
     return "".join(word[0].upper() + word[1:] for word in _WORD.findall(text))
 
 
-def route_id(key: str) -> str:
-    """The id stem of a route: `$connect` -> `Connect`; a key of symbols only spells their code points."""
-    return pascal(key) or "".join(f"U{ord(char):X}" for char in key)
+@dataclass(frozen=True)
+class RouteIds:
+    """The resources of one route: `$connect` -> RouteConnect, IntegrationConnect, ..."""
+
+    stem: str
+
+    @classmethod
+    def of(cls, key: str) -> RouteIds:
+        """A key of symbols only spells their code points."""
+        return cls(pascal(key) or "".join(f"U{ord(char):X}" for char in key))
+
+    @property
+    def route(self) -> str:
+        return f"Route{self.stem}"
+
+    @property
+    def integration(self) -> str:
+        return f"Integration{self.stem}"
+
+    @property
+    def permission(self) -> str:
+        return f"Permission{self.stem}"
+
+    @property
+    def response(self) -> str:
+        return f"Response{self.stem}"
+
+    def all(self) -> tuple[str, ...]:
+        return (self.route, self.integration, self.permission, self.response)
 
 
-def function_id(handler: str) -> str:
-    """The id stem of a handler's function: `handlers.connect:handle` -> `HandlersConnectHandle`."""
-    return pascal(handler.replace(":", "."))
+@dataclass(frozen=True)
+class FunctionIds:
+    """The resources of one handler: `handlers.connect:handle` -> HandlersConnectHandleFunction, ...Role."""
+
+    stem: str
+
+    @classmethod
+    def of(cls, handler: str) -> FunctionIds:
+        return cls(pascal(handler.replace(":", ".")))
+
+    @property
+    def function(self) -> str:
+        return f"{self.stem}Function"
+
+    @property
+    def role(self) -> str:
+        return f"{self.stem}Role"
+
+    def all(self) -> tuple[str, ...]:
+        return (self.function, self.role)
