@@ -1,0 +1,104 @@
+"""A running local service for tests: the real gateway on an ephemeral loopback port, in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wstui.core.local.activity import GatewayEvent
+from wstui.core.local.gateway import Limits
+from wstui.core.local.service import DevOptions, LocalService
+from wstui.core.project.load import load_project
+from wstui.core.scaffold import Template, scaffold
+from wstui.core.template import synthesize
+
+
+@pytest.fixture(scope="session")
+def chat_template_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The scaffolded chat service, once per authorization mode; tests copy it before changing it."""
+    root = tmp_path_factory.mktemp("scaffolded")
+    return {
+        mode: scaffold("chat", root / mode, {"authorization": mode}, Template.load(None)).directory
+        for mode in ("none", "token")
+    }
+
+
+@pytest.fixture
+def chat(chat_template_dirs: dict[str, Path], tmp_path: Path) -> Path:
+    return Path(shutil.copytree(chat_template_dirs["none"], tmp_path / "chat"))
+
+
+@pytest.fixture
+def chat_with_token(chat_template_dirs: dict[str, Path], tmp_path: Path) -> Path:
+    return Path(shutil.copytree(chat_template_dirs["token"], tmp_path / "chat"))
+
+
+@dataclass
+class Running:
+    """A started LocalService and what it emitted, with a way to wait for an event."""
+
+    service: LocalService
+    loop: asyncio.AbstractEventLoop
+    events: list[GatewayEvent] = field(default_factory=list)
+    condition: threading.Condition = field(default_factory=threading.Condition)
+
+    @property
+    def url(self) -> str:
+        return self.service.url
+
+    @property
+    def management_url(self) -> str:
+        return f"http://{self.service.gateway.domain_name}/{self.service.spec.stage}"
+
+    def record(self, event: GatewayEvent) -> None:
+        with self.condition:
+            self.events.append(event)
+            self.condition.notify_all()
+
+    def wait_for(self, predicate: Callable[[GatewayEvent], bool], timeout: float = 10) -> GatewayEvent:
+        with self.condition:
+            found: list[GatewayEvent] = []
+
+            def seen() -> bool:
+                found[:] = [e for e in self.events if predicate(e)]
+                return bool(found)
+
+            assert self.condition.wait_for(seen, timeout), f"no matching event in {self.events}"
+            return found[0]
+
+    def call(self, coroutine: Any, timeout: float = 10) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+
+@pytest.fixture
+def start_service() -> Iterator[Callable[..., Running]]:
+    started: list[tuple[Running, threading.Thread]] = []
+
+    def start(project_dir: Path, limits: Limits | None = None, reload: bool = False) -> Running:
+        project = load_project(project_dir)
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, daemon=True)
+        thread.start()
+        holder: list[Running] = []
+        service = LocalService(
+            project, synthesize(project).to_dict(), DevOptions(port=0, limits=limits or Limits(), reload=reload),
+            lambda event: holder[0].record(event),
+        )
+        running = Running(service, loop)
+        holder.append(running)
+        running.call(service.start(), timeout=30)
+        started.append((running, thread))
+        return running
+
+    yield start
+    for running, thread in started:
+        running.call(running.service.stop(), timeout=30)
+        running.loop.call_soon_threadsafe(running.loop.stop)
+        thread.join(timeout=10)

@@ -1,0 +1,56 @@
+"""`wstui dev`: run the service on this machine and print what happens in it."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import click
+
+from wstui.cli.options import project_dir, project_option
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=3001, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@click.option("--idle-timeout", type=click.FloatRange(min=0, min_open=True), default=600, show_default=True,
+              help="Seconds without traffic before a connection is closed (1001).")
+@click.option("--hard-timeout", type=click.FloatRange(min=0, min_open=True), default=7200, show_default=True,
+              help="Seconds a connection may last at most (1001).")
+@click.option("--no-reload", is_flag=True, help="Do not reload handlers when project files change.")
+@project_option
+def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, no_reload: bool) -> None:
+    """Run the WebSocket API locally: gateway, handlers and DynamoDB, no AWS account."""
+    from wstui.cli.dev_render import render
+    from wstui.core.local.gateway import Limits
+    from wstui.core.local.service import DevOptions, LocalService
+    from wstui.core.project.load import load_project
+    from wstui.core.template import synthesize
+
+    project = load_project(project_dir())
+    template = synthesize(project).to_dict()
+    options = DevOptions(host, port, Limits(idle_timeout=idle_timeout, hard_timeout=hard_timeout), not no_reload)
+    stream = click.get_text_stream("stdout")
+
+    def echo(text: str) -> None:
+        """Unbuffered, so the URL on the first line reaches a script reading this output at once."""
+        stream.write(text)
+        stream.flush()
+
+    async def run() -> None:
+        service = LocalService(project, template, options, lambda event: render(event, echo))
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stopping.set)
+        try:
+            await service.start()
+        except OSError as error:
+            await service.stop()
+            raise click.ClickException(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+        await stopping.wait()
+        echo("Stopping: closing connections...\n")
+        await service.stop()
+        echo("Stopped.\n")
+
+    asyncio.run(run())

@@ -1,0 +1,37 @@
+"""One line per local event, for the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from wstui.core.local.activity import (
+    ConnectionClosed,
+    ConnectionOpened,
+    GatewayEvent,
+    HandlersReloaded,
+    Invoked,
+    Notice,
+    ServiceStarted,
+)
+
+
+def render(event: GatewayEvent, echo: Callable[[str], object]) -> None:
+    match event:
+        case ServiceStarted(url=url, management_url=management, dynamodb_url=dynamodb):
+            echo(f"{url}\n")
+            echo(f"  @connections API: {management}/@connections/{{id}}\n  DynamoDB: {dynamodb}\n  Ctrl-C to stop.\n")
+        case ConnectionOpened(connection_id=cid, source_ip=ip):
+            echo(f"+ {cid} connected from {ip}\n")
+        case ConnectionClosed(connection_id=cid, code=code, reason=reason):
+            echo(f"- {cid} closed {code} {reason}\n")
+        case Invoked(route_key=route, connection_id=cid, result=result):
+            echo(f"  {route:<14} {cid} {result.status:<7} {result.duration_ms:7.1f} ms\n")
+            for line in result.output.splitlines():
+                echo(f"    | {line}\n")
+            if result.error:
+                for line in result.error.rstrip().splitlines():
+                    echo(f"    ! {line}\n")
+        case HandlersReloaded(changed=changed):
+            echo(f"~ reloaded handlers ({', '.join(changed)})\n")
+        case Notice(message=message):
+            echo(f"! {message}\n")

@@ -1,0 +1,1 @@
+"""`wstui dev`: the whole service on this machine, built from the synthesized template, no AWS account."""

@@ -1,0 +1,339 @@
+"""The local WebSocket gateway: API Gateway's behaviour (reference §1-§5) on an aiohttp server.
+
+One port serves both the WebSocket stage at `/{stage}` and the @connections management API at
+`/{stage}/@connections/{id}`. Handlers that build their management client the cloud way, from
+`https://{domainName}/{stage}`, are answered in-process by a botocore `before-send` hook that calls
+the same `manage` method, so no handler needs to know it runs locally.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from wstui.core.local.activity import (
+    ConnectionClosed,
+    ConnectionOpened,
+    GatewayEvent,
+    Invoked,
+)
+from wstui.core.local.events import ClientInfo, EventFactory, new_id
+from wstui.core.local.runtime import HandlerRuntime, InvocationResult
+from wstui.core.local.spec import LocalSpec
+from wstui.core.routes.expression import select_route
+
+CONNECT, DISCONNECT = "$connect", "$disconnect"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """API Gateway's quotas (reference §5); each can be changed for local experiments."""
+
+    max_message_bytes: int = 128 * 1024
+    max_post_bytes: int = 128 * 1024
+    idle_timeout: float = 600.0
+    hard_timeout: float = 7200.0
+    send_queue_frames: int = 1000
+
+
+@dataclass(frozen=True)
+class ManagementAnswer:
+    status: int
+    body: bytes = b""
+    error_type: str = ""
+
+    @classmethod
+    def error(cls, status: int, error_type: str, message: str) -> ManagementAnswer:
+        return cls(status, json.dumps({"message": message}).encode(), error_type)
+
+
+@dataclass
+class Connection:
+    """One client, from the handshake until $disconnect has been sent."""
+
+    id: str
+    client: ClientInfo
+    connected_at: int
+    authorizer: dict[str, Any] | None = None
+    ws: web.WebSocketResponse | None = None
+    last_active: float = field(default_factory=time.monotonic)
+    opened: float = field(default_factory=time.monotonic)
+    queue: asyncio.Queue[str | bytes] | None = None
+    close_code: int = 1000
+    close_reason: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.ws is not None and not self.ws.closed
+
+
+def _iso(epoch_seconds: float) -> str:
+    return datetime.fromtimestamp(epoch_seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Gateway:
+    """Serves one stage of one API; `emit` receives every GatewayEvent as it happens."""
+
+    def __init__(
+        self, spec: LocalSpec, runtime: HandlerRuntime, emit: Callable[[GatewayEvent], None], limits: Limits = Limits()
+    ) -> None:
+        self.spec = spec
+        self.runtime = runtime
+        self.emit = emit
+        self.limits = limits
+        self.connections: dict[str, Connection] = {}
+        self.domain_name = ""
+        self._runner: web.AppRunner | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    async def start(self, host: str, port: int) -> str:
+        app = web.Application()
+        stage = self.spec.stage
+        app.router.add_get(f"/{stage}", self._websocket)
+        app.router.add_route("*", f"/{stage}/@connections/{{connection_id}}", self._management_http)
+        app.router.add_route("*", "/{tail:.*}", self._not_found)
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        bound_host, bound_port = self._runner.addresses[0][:2]
+        self.domain_name = f"{bound_host}:{bound_port}"
+        self._sweeper = asyncio.create_task(self._sweep())
+        return f"ws://{self.domain_name}/{stage}"
+
+    async def stop(self) -> None:
+        """Close every connection (each gets its $disconnect), then the server."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        for connection in list(self.connections.values()):
+            await self._close(connection, 1001, "Going away")
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=5)
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def events(self) -> EventFactory:
+        return EventFactory(self.domain_name, self.spec.stage)
+
+    # --- the WebSocket stage ---------------------------------------------------------------------
+
+    async def _websocket(self, request: web.Request) -> web.StreamResponse:
+        if request.headers.get("Upgrade", "").lower() != "websocket":
+            return web.Response(status=426, text="Upgrade Required")
+        client = ClientInfo(
+            source_ip=request.remote or "",
+            user_agent=request.headers.get("User-Agent", ""),
+            headers={name: request.headers.getall(name) for name in request.headers.keys()},
+            query={name: request.query.getall(name) for name in request.query.keys()},
+        )
+        connection = Connection(new_id(), client, int(time.time() * 1000))
+        rejection = await self._authorize(connection)
+        if rejection is not None:
+            return rejection
+        self.connections[connection.id] = connection
+        rejection = await self._run_connect(connection)
+        if rejection is not None:
+            self.connections.pop(connection.id, None)
+            return rejection
+        ws = web.WebSocketResponse(max_msg_size=self.limits.max_message_bytes, autoping=True)
+        await ws.prepare(request)
+        connection.ws = ws
+        connection.queue = asyncio.Queue(maxsize=self.limits.send_queue_frames)
+        writer = asyncio.create_task(self._write(connection))
+        self.emit(ConnectionOpened(connection.id, client.source_ip, client.user_agent))
+        try:
+            await self._read(connection, ws)
+        finally:
+            writer.cancel()
+            await self._closed(connection, ws.close_code or connection.close_code)
+        return ws
+
+    async def _read(self, connection: Connection, ws: web.WebSocketResponse) -> None:
+        async for message in ws:
+            if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+                connection.last_active = time.monotonic()
+                await self._message(connection, message.data)
+            elif message.type == WSMsgType.ERROR:
+                connection.close_code, connection.close_reason = 1009, "Message too big"
+                break
+
+    async def _write(self, connection: Connection) -> None:
+        assert connection.queue is not None and connection.ws is not None
+        while True:
+            frame = await connection.queue.get()
+            if isinstance(frame, bytes):
+                await connection.ws.send_bytes(frame)
+            else:
+                await connection.ws.send_str(frame)
+
+    async def _message(self, connection: Connection, frame: str | bytes) -> None:
+        key = self.spec.expression.select(frame)
+        route_key = select_route(key, self.spec.routes.keys())
+        request_id = new_id()
+        if route_key is None:
+            self._send_status(connection, "Forbidden", request_id)
+            return
+        route = self.spec.routes[route_key]
+        event = self.events.message(
+            route_key, connection.id, connection.connected_at, connection.client, connection.authorizer, frame
+        )
+        result = await self._invoke(route.function, route_key, connection.id, event)
+        if not result.ok:
+            self._send_status(connection, "Internal server error", event["requestContext"]["requestId"])
+        elif route.two_way and isinstance(result.response, dict) and "body" in result.response:
+            self._enqueue(connection, str(result.response["body"]))
+
+    def _send_status(self, connection: Connection, message: str, request_id: str) -> None:
+        self._enqueue(connection, json.dumps({"message": message, "connectionId": connection.id, "requestId": request_id}))
+
+    def _enqueue(self, connection: Connection, frame: str | bytes) -> bool:
+        """Queue a frame; a client too slow to drain its queue is closed instead of growing memory."""
+        if connection.queue is None or not connection.is_open:
+            return False
+        try:
+            connection.queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            self._spawn(self._close(connection, 1008, "Send queue full: the client reads too slowly"))
+            return False
+        return True
+
+    # --- $connect, the authorizer and $disconnect -------------------------------------------------
+
+    async def _authorize(self, connection: Connection) -> web.Response | None:
+        authorizer = self.spec.authorizer
+        if authorizer is None:
+            return None
+        if not all(self._has_identity(connection.client, source) for source in authorizer.identity_source):
+            return web.Response(status=401, text="Unauthorized")
+        event = self.events.authorizer(connection.client, connection.id, connection.connected_at)
+        result = await self._invoke(authorizer.function, CONNECT, connection.id, event)
+        if not result.ok or not isinstance(result.response, dict):
+            return web.Response(status=500, text="Internal Server Error")
+        if not _allows(result.response):
+            return web.Response(status=403, text="Forbidden")
+        context = result.response.get("context") or {}
+        connection.authorizer = {**context, "principalId": result.response.get("principalId", "")}
+        return None
+
+    @staticmethod
+    def _has_identity(client: ClientInfo, source: str) -> bool:
+        parts = source.split(".")
+        if parts[:3] == ["route", "request", "querystring"]:
+            return bool(client.query.get(".".join(parts[3:])))
+        if parts[:3] == ["route", "request", "header"]:
+            wanted = ".".join(parts[3:]).lower()
+            return any(name.lower() == wanted for name in client.headers)
+        return True
+
+    async def _run_connect(self, connection: Connection) -> web.Response | None:
+        route = self.spec.routes.get(CONNECT)
+        if route is None:
+            return None
+        event = self.events.connect(connection.id, connection.connected_at, connection.client, connection.authorizer)
+        result = await self._invoke(route.function, CONNECT, connection.id, event)
+        if not result.ok:
+            return web.Response(status=500, text="Internal Server Error")
+        status = result.response.get("statusCode", 200) if isinstance(result.response, dict) else 200
+        if not 200 <= int(status) < 300:
+            return web.Response(status=int(status), text="Connection rejected by $connect")
+        return None
+
+    async def _close(self, connection: Connection, code: int, reason: str) -> None:
+        connection.close_code, connection.close_reason = code, reason
+        if connection.ws is not None and not connection.ws.closed:
+            await connection.ws.close(code=code, message=reason.encode())
+
+    async def _closed(self, connection: Connection, code: int) -> None:
+        if self.connections.pop(connection.id, None) is None:
+            return
+        reason = connection.close_reason or "Client closed"
+        self.emit(ConnectionClosed(connection.id, code, reason))
+        route = self.spec.routes.get(DISCONNECT)
+        if route is not None:
+            event = self.events.disconnect(
+                connection.id, connection.connected_at, connection.client, connection.authorizer, code, reason
+            )
+            await self._invoke(route.function, DISCONNECT, connection.id, event)
+
+    async def _invoke(self, function: str, route_key: str, connection_id: str, event: dict[str, Any]) -> InvocationResult:
+        result = await self.runtime.invoke(self.spec.functions[function], event)
+        self.emit(Invoked(route_key, connection_id, result))
+        return result
+
+    async def _sweep(self) -> None:
+        """Close connections past the idle or the hard timeout (1001), as API Gateway does."""
+        interval = max(0.05, min(1.0, self.limits.idle_timeout / 5, self.limits.hard_timeout / 5))
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            for connection in list(self.connections.values()):
+                if now - connection.opened > self.limits.hard_timeout:
+                    await self._close(connection, 1001, "Connection duration exceeded")
+                elif now - connection.last_active > self.limits.idle_timeout:
+                    await self._close(connection, 1001, "Idle timeout")
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- the @connections management API ---------------------------------------------------------
+
+    async def _management_http(self, request: web.Request) -> web.Response:
+        answer = await self.manage(request.method, request.match_info["connection_id"], await request.read())
+        headers = {"x-amzn-ErrorType": answer.error_type} if answer.error_type else {}
+        content_type = "application/json" if answer.body else None
+        return web.Response(status=answer.status, body=answer.body, headers=headers, content_type=content_type)
+
+    async def manage(self, method: str, connection_id: str, body: bytes = b"") -> ManagementAnswer:
+        """POST, GET or DELETE one connection, answering as API Gateway's @connections API does."""
+        connection = self.connections.get(connection_id)
+        if connection is None or not connection.is_open:
+            return ManagementAnswer.error(410, "GoneException", f"Connection {connection_id} is gone.")
+        if method == "POST":
+            if len(body) > self.limits.max_post_bytes:
+                return ManagementAnswer.error(413, "PayloadTooLargeException", "Payload too large.")
+            connection.last_active = time.monotonic()
+            return ManagementAnswer(200) if self._enqueue(connection, _frame(body)) else ManagementAnswer.error(
+                410, "GoneException", f"Connection {connection_id} is gone."
+            )
+        if method == "GET":
+            info = {
+                "connectedAt": _iso(connection.connected_at / 1000),
+                "lastActiveAt": _iso(time.time() - (time.monotonic() - connection.last_active)),
+                "identity": {"sourceIp": connection.client.source_ip, "userAgent": connection.client.user_agent},
+            }
+            return ManagementAnswer(200, json.dumps(info).encode())
+        if method == "DELETE":
+            self._spawn(self._close(connection, 1000, "Deleted through @connections"))
+            return ManagementAnswer(204)
+        return ManagementAnswer.error(403, "ForbiddenException", f"Method {method} is not allowed.")
+
+    async def _not_found(self, request: web.Request) -> web.Response:
+        return web.json_response({"message": f"No stage at {request.path}: use /{self.spec.stage}"}, status=404)
+
+
+def _frame(data: bytes) -> str | bytes:
+    """Posted data goes out as a text frame when it is UTF-8 text, as a binary frame otherwise."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+
+
+def _allows(policy: dict[str, Any]) -> bool:
+    """An authorizer's policy allows when some statement allows and none denies."""
+    statements = (policy.get("policyDocument") or {}).get("Statement") or []
+    effects = {str(s.get("Effect", "")).lower() for s in statements if isinstance(s, dict)}
+    return "allow" in effects and "deny" not in effects

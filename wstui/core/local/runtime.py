@@ -1,0 +1,152 @@
+"""The warm handler runtime: handlers imported once, called in threads, reloaded when files change.
+
+A handler is a plain `def handle(event, context)` written for Lambda. It runs in a thread of a pool
+so a slow one never blocks the gateway, with its function's environment and its own log (see
+`isolation.py`), and under its function's timeout: past it the caller gets a timeout result at once
+(Lambda would stop the function; a thread cannot be stopped, so it finishes in the background).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import io
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wstui.core.local.isolation import run_isolated
+from wstui.core.local.spec import FunctionSpec
+
+
+@dataclass(frozen=True)
+class InvocationResult:
+    """How one call of a handler went: status is "ok", "error" or "timeout"."""
+
+    function: str
+    status: str
+    response: Any
+    error: str
+    output: str
+    duration_ms: float
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass
+class LambdaContext:
+    """The parts of Lambda's context object handlers use."""
+
+    function_name: str
+    memory_limit_in_mb: int
+    timeout: float
+    aws_request_id: str
+    invoked_function_arn: str
+    started: float
+
+    @property
+    def log_group_name(self) -> str:
+        return f"/aws/lambda/{self.function_name}"
+
+    @property
+    def log_stream_name(self) -> str:
+        return f"local/{self.aws_request_id}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.started + self.timeout - time.monotonic()) * 1000))
+
+
+class HandlerRuntime:
+    """Calls the project's handlers, keeping their modules loaded between calls."""
+
+    def __init__(self, project_dir: Path, region: str, max_workers: int = 64) -> None:
+        self.project_dir = project_dir.resolve()
+        self.region = region
+        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="wstui-handler")
+        self._handlers: dict[tuple[str, str], Callable[..., Any]] = {}
+        self._lock = threading.Lock()
+        self.generation = 0
+
+    def start(self, modules: list[str]) -> None:
+        """Put the project first on the import path; forget same-named modules of another project."""
+        packages = {name.split(".")[0] for name in modules}
+        for name, module in list(sys.modules.items()):
+            if name.split(".")[0] in packages and not self._is_project_module(module):
+                del sys.modules[name]
+        if str(self.project_dir) not in sys.path:
+            sys.path.insert(0, str(self.project_dir))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self.reload()
+        if str(self.project_dir) in sys.path:
+            sys.path.remove(str(self.project_dir))
+
+    def reload(self) -> list[str]:
+        """Forget every module loaded from the project, so the next call imports the files afresh."""
+        with self._lock:
+            self._handlers.clear()
+            stale = [name for name, module in list(sys.modules.items()) if self._is_project_module(module)]
+            for name in stale:
+                del sys.modules[name]
+            importlib.invalidate_caches()
+            self.generation += 1
+        return sorted(stale)
+
+    def _is_project_module(self, module: Any) -> bool:
+        path = getattr(module, "__file__", None)
+        return bool(path) and Path(path).resolve().is_relative_to(self.project_dir)
+
+    async def invoke(self, spec: FunctionSpec, event: dict[str, Any]) -> InvocationResult:
+        loop = asyncio.get_running_loop()
+        output = io.StringIO()
+        started = time.monotonic()
+        future = loop.run_in_executor(self._pool, self._call, spec, event, output.write, started)
+        try:
+            response = await asyncio.wait_for(asyncio.shield(future), timeout=spec.timeout)
+        except TimeoutError:
+            return self._result(spec, "timeout", None, f"Task timed out after {spec.timeout:.2f} seconds", output, started)
+        except Exception:
+            return self._result(spec, "error", None, traceback.format_exc(limit=-8), output, started)
+        return self._result(spec, "ok", response, "", output, started)
+
+    def _result(self, spec: FunctionSpec, status: str, response: Any, error: str, output: io.StringIO, started: float) -> InvocationResult:
+        duration = (time.monotonic() - started) * 1000
+        return InvocationResult(spec.logical_id, status, response, error, output.getvalue(), duration)
+
+    def _call(self, spec: FunctionSpec, event: dict[str, Any], sink: Callable[[str], Any], started: float) -> Any:
+        context = LambdaContext(
+            function_name=spec.logical_id,
+            memory_limit_in_mb=spec.memory,
+            timeout=spec.timeout,
+            aws_request_id=str(uuid.uuid4()),
+            invoked_function_arn=f"arn:aws:lambda:{self.region}:000000000000:function:{spec.logical_id}",
+            started=started,
+        )
+
+        def call() -> Any:
+            handler = self._handler(spec)
+            try:
+                return handler(event, context)
+            except SystemExit as error:  # a handler must not stop the whole gateway
+                raise RuntimeError(f"the handler called exit({error.code})") from None
+
+        return run_isolated(spec.environment, sink, call)
+
+    def _handler(self, spec: FunctionSpec) -> Callable[..., Any]:
+        key = (spec.module, spec.function)
+        found = self._handlers.get(key)
+        if found is None:
+            module = importlib.import_module(spec.module)
+            found = getattr(module, spec.function)
+            self._handlers[key] = found
+        return found

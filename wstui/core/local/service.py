@@ -1,0 +1,105 @@
+"""The whole local service in one process: DynamoDB, the handler runtime, the gateway, the reloader.
+
+Built from the synthesized template, so `wstui dev` runs what `wstui deploy` would deploy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from wstui.core.local.activity import GatewayEvent, HandlersReloaded, Notice, ServiceStarted
+from wstui.core.local.dynamodb import LOCAL_CREDENTIALS, LocalDynamoDB
+from wstui.core.local.gateway import Gateway, Limits
+from wstui.core.local.intercept import ManagementIntercept
+from wstui.core.local.isolation import Isolation
+from wstui.core.local.runtime import HandlerRuntime
+from wstui.core.local.spec import LocalSpec, local_spec
+from wstui.core.project.model import Project
+
+
+@dataclass(frozen=True)
+class DevOptions:
+    host: str = "127.0.0.1"
+    port: int = 3001
+    limits: Limits = Limits()
+    reload: bool = True
+
+
+class LocalService:
+    """Start with `await start()`, stop with `await stop()`; events go to `emit` as they happen."""
+
+    def __init__(self, project: Project, template: dict, options: DevOptions, emit: Callable[[GatewayEvent], None]) -> None:
+        self.project = project
+        self.options = options
+        self.emit = emit
+        self.spec: LocalSpec = local_spec(template, table_prefix=project.project.name)
+        self.dynamodb = LocalDynamoDB(region=project.project.region)
+        self.runtime = HandlerRuntime(project.directory, project.project.region)
+        self.gateway = Gateway(self.spec, self.runtime, emit, options.limits)
+        self.url = ""
+        self._isolation: Isolation | None = None
+        self._intercept: ManagementIntercept | None = None
+        self._watcher: asyncio.Task[None] | None = None
+        self._stop_watching = asyncio.Event()
+
+    async def start(self) -> str:
+        loop = asyncio.get_running_loop()
+        dynamodb_url = await loop.run_in_executor(None, self.dynamodb.start)
+        await loop.run_in_executor(None, self.dynamodb.create_tables, self.spec.tables)
+        self.url = await self.gateway.start(self.options.host, self.options.port)
+        management_url = f"http://{self.gateway.domain_name}/{self.spec.stage}"
+        self._isolation = Isolation(self._shared_environment(dynamodb_url, management_url))
+        self._isolation.install()
+        self._intercept = ManagementIntercept(self.gateway.domain_name, self.spec.stage, self.gateway.manage, loop)
+        self._intercept.install()
+        self.runtime.start([function.module for function in self.spec.functions.values()])
+        if self.options.reload:
+            self._watcher = asyncio.create_task(self._watch())
+        self.emit(ServiceStarted(self.url, management_url, dynamodb_url))
+        if not _is_loopback(self.options.host):
+            self.emit(Notice(f"Listening on {self.options.host}: other machines on the network can connect."))
+        return self.url
+
+    def _shared_environment(self, dynamodb_url: str, management_url: str) -> dict[str, str]:
+        """What every local function sees, whatever its own environment: local endpoints, no real account."""
+        region = self.project.project.region
+        return {
+            **LOCAL_CREDENTIALS,
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_ENDPOINT_URL": dynamodb_url,
+            "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_url,
+            "AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": management_url,
+        }
+
+    async def stop(self) -> None:
+        self._stop_watching.set()
+        if self._watcher is not None:
+            await asyncio.wait([self._watcher], timeout=2)
+        await self.gateway.stop()
+        self.runtime.close()
+        if self._intercept is not None:
+            self._intercept.uninstall()
+        if self._isolation is not None:
+            self._isolation.uninstall()
+        await asyncio.get_running_loop().run_in_executor(None, self.dynamodb.stop)
+
+    async def _watch(self) -> None:
+        from watchfiles import PythonFilter, awatch
+
+        directory = self.project.directory
+        async for changes in awatch(directory, watch_filter=PythonFilter(), stop_event=self._stop_watching):
+            modules = self.runtime.reload()
+            changed = sorted({str(Path(path).relative_to(directory)) for _, path in changes})
+            self.emit(HandlersReloaded(tuple(changed), tuple(modules)))
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
