@@ -38,6 +38,8 @@ class Limits:
 
     max_message_bytes: int = 128 * 1024
     max_post_bytes: int = 128 * 1024
+    # aiohttp's own cap; bigger messages are cut off mid-read, which a client may see as a reset.
+    max_read_bytes: int = 16 * 1024 * 1024
     idle_timeout: float = 600.0
     hard_timeout: float = 7200.0
     send_queue_frames: int = 1000
@@ -146,7 +148,7 @@ class Gateway:
         if rejection is not None:
             self.connections.pop(connection.id, None)
             return rejection
-        ws = web.WebSocketResponse(max_msg_size=self.limits.max_message_bytes, autoping=True)
+        ws = web.WebSocketResponse(max_msg_size=self.limits.max_read_bytes, autoping=True)
         await ws.prepare(request)
         connection.ws = ws
         connection.queue = asyncio.Queue(maxsize=self.limits.send_queue_frames)
@@ -160,8 +162,14 @@ class Gateway:
         return ws
 
     async def _read(self, connection: Connection, ws: web.WebSocketResponse) -> None:
+        """Messages are read whole before the 128 KB check, so the client sees the 1009 close frame
+        (aiohttp's own limit would close mid-message, and the client would see a reset)."""
         async for message in ws:
             if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+                size = len(message.data.encode() if isinstance(message.data, str) else message.data)
+                if size > self.limits.max_message_bytes:
+                    await self._close(connection, 1009, "Message too big")
+                    break
                 connection.last_active = time.monotonic()
                 await self._message(connection, message.data)
             elif message.type == WSMsgType.ERROR:

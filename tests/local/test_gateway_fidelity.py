@@ -1,0 +1,220 @@
+"""API Gateway's behaviour, point by point (reference §1-§5), against the real local gateway."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import socket
+from pathlib import Path
+
+import boto3
+import pytest
+import websocket
+from botocore.exceptions import ClientError
+
+from wstui.core.local.activity import Invoked
+from wstui.core.local.gateway import Limits
+from wstui.core.project.load import ProjectFile
+from wstui.core.project.routes import RouteChange, add_route, set_route
+
+PROBE = '''\
+import json
+import threading
+
+
+def echo(event, context):
+    return {"statusCode": 200, "body": json.dumps(event)}
+
+
+def boom(event, context):
+    raise RuntimeError("boom")
+
+
+def stuck(event, context):
+    threading.Event().wait(5)
+    return {"statusCode": 200}
+
+
+def reject(event, context):
+    return {"statusCode": 403}
+
+
+def default(event, context):
+    return {"statusCode": 200, "body": "default got " + event["body"]}
+'''
+
+
+@pytest.fixture
+def probe(chat: Path) -> Path:
+    (chat / "handlers" / "probe.py").write_text(PROBE)
+    add_route(ProjectFile.open(chat), "echo", "handlers.probe:echo", two_way=True)
+    add_route(ProjectFile.open(chat), "boom", "handlers.probe:boom")
+    add_route(ProjectFile.open(chat), "stuck", "handlers.probe:stuck")
+    toml = chat / "wstui.toml"
+    toml.write_text(toml.read_text().replace('handler = "handlers.probe:stuck"', 'handler = "handlers.probe:stuck"\ntimeout = 1'))
+    return chat
+
+
+def connect(running, **kwargs) -> websocket.WebSocket:
+    return websocket.create_connection(running.url, timeout=10, **kwargs)
+
+
+def send(client: websocket.WebSocket, route: str, **fields) -> dict:
+    client.send(json.dumps({"message": route, **fields}))
+    return json.loads(client.recv())
+
+
+def test_an_unknown_route_without_default_answers_forbidden_and_stays_open(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    client = connect(running)
+    answer = send(client, "nosuch")
+    assert answer["message"] == "Forbidden" and set(answer) == {"message", "connectionId", "requestId"}
+    client.send("not json at all")
+    assert json.loads(client.recv())["message"] == "Forbidden"
+    assert send(client, "echo")["requestContext"]["routeKey"] == "echo"
+
+
+def test_default_takes_what_matches_no_route(probe: Path, start_service) -> None:
+    add_route(ProjectFile.open(probe), "$default", "handlers.probe:default", two_way=True)
+    running = start_service(probe)
+    client = connect(running)
+    client.send("not json")
+    assert client.recv() == "default got not json"
+    client.send(json.dumps({"message": "nosuch"}))
+    assert client.recv() == 'default got {"message": "nosuch"}'
+
+
+def test_a_raising_handler_answers_internal_server_error_and_the_gateway_goes_on(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    client = connect(running)
+    answer = send(client, "boom")
+    assert answer["message"] == "Internal server error" and answer["connectionId"]
+    invoked = running.wait_for(lambda e: isinstance(e, Invoked) and e.route_key == "boom")
+    assert invoked.result.status == "error" and "RuntimeError: boom" in invoked.result.error
+    assert send(client, "echo")["requestContext"]["routeKey"] == "echo"
+
+
+def test_a_handler_past_its_timeout_answers_internal_server_error(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    client = connect(running)
+    assert send(client, "stuck")["message"] == "Internal server error"
+    invoked = running.wait_for(lambda e: isinstance(e, Invoked) and e.route_key == "stuck")
+    assert invoked.result.status == "timeout" and "1.00 seconds" in invoked.result.error
+
+
+def test_connect_that_answers_non_2xx_rejects_the_handshake(probe: Path, start_service) -> None:
+    set_route(ProjectFile.open(probe), "$connect", RouteChange(handler="handlers.probe:reject"))
+    running = start_service(probe)
+    with pytest.raises(websocket.WebSocketBadStatusException) as caught:
+        connect(running)
+    assert caught.value.status_code == 403
+
+
+def test_message_events_have_the_cloud_shape(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    client = connect(running, header=["User-Agent: probe/1.0"])
+    event = send(client, "echo", data="x")
+    context = event["requestContext"]
+    assert event["isBase64Encoded"] is False and json.loads(event["body"]) == {"message": "echo", "data": "x"}
+    assert {
+        "routeKey", "eventType", "connectionId", "domainName", "stage", "apiId", "requestId", "extendedRequestId",
+        "requestTime", "requestTimeEpoch", "connectedAt", "messageDirection", "identity", "messageId",
+    } <= set(context)
+    assert context["eventType"] == "MESSAGE" and context["messageDirection"] == "IN"
+    assert context["stage"] == "v1" and context["domainName"] == running.service.gateway.domain_name
+    assert context["identity"] == {"sourceIp": "127.0.0.1", "userAgent": "probe/1.0"}
+    assert re.fullmatch(r"\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000", context["requestTime"])
+    assert context["connectedAt"] <= context["requestTimeEpoch"]
+
+
+def test_binary_frames_arrive_base64_encoded(probe: Path, start_service) -> None:
+    add_route(ProjectFile.open(probe), "$default", "handlers.probe:echo", two_way=True)
+    running = start_service(probe)
+    client = connect(running)
+    client.send_binary(b"\x00\x01binary\xff")
+    event = json.loads(client.recv())
+    assert event["isBase64Encoded"] is True
+    assert base64.b64decode(event["body"]) == b"\x00\x01binary\xff"
+
+
+def test_connection_ids_are_opaque_and_unguessable(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    ids = [send(connect(running), "echo")["requestContext"]["connectionId"] for _ in range(20)]
+    assert len(set(ids)) == 20
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{15}=", cid) for cid in ids)
+
+
+def management(running):
+    return boto3.session.Session().client(
+        "apigatewaymanagementapi", endpoint_url=running.management_url, region_name="us-east-1",
+        aws_access_key_id="x", aws_secret_access_key="x",
+    )
+
+
+def test_the_management_api_posts_reads_and_deletes(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    client = connect(running)
+    connection_id = send(client, "echo")["requestContext"]["connectionId"]
+    api = management(running)
+    api.post_to_connection(ConnectionId=connection_id, Data=b"pushed")
+    assert client.recv() == "pushed"
+    info = api.get_connection(ConnectionId=connection_id)
+    assert info["Identity"]["SourceIp"] == "127.0.0.1" and info["ConnectedAt"] <= info["LastActiveAt"]
+    api.delete_connection(ConnectionId=connection_id)
+    opcode, frame = client.recv_data_frame(True)
+    assert opcode == websocket.ABNF.OPCODE_CLOSE
+    running.wait_for(lambda e: isinstance(e, Invoked) and e.route_key == "$disconnect")
+    with pytest.raises(api.exceptions.GoneException):
+        api.post_to_connection(ConnectionId=connection_id, Data=b"too late")
+
+
+def test_the_management_api_types_its_errors(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    client = connect(running)
+    connection_id = send(client, "echo")["requestContext"]["connectionId"]
+    api = management(running)
+    with pytest.raises(api.exceptions.GoneException):
+        api.post_to_connection(ConnectionId="nosuchconnection=", Data=b"x")
+    with pytest.raises(api.exceptions.GoneException):
+        api.get_connection(ConnectionId="nosuchconnection=")
+    with pytest.raises(ClientError) as caught:
+        api.post_to_connection(ConnectionId=connection_id, Data=b"x" * (128 * 1024 + 1))
+    assert caught.value.response["Error"]["Code"] == "PayloadTooLargeException"
+
+
+def test_a_message_over_128_kb_closes_the_connection_with_1009(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    client = connect(running)
+    client.send("x" * (128 * 1024 + 10))
+    opcode, frame = client.recv_data_frame(True)
+    assert opcode == websocket.ABNF.OPCODE_CLOSE
+    assert int.from_bytes(frame.data[:2], "big") == 1009
+
+
+def test_an_idle_connection_is_closed_with_1001(probe: Path, start_service) -> None:
+    running = start_service(probe, limits=Limits(idle_timeout=0.3))
+    client = connect(running)
+    opcode, frame = client.recv_data_frame(True)
+    assert opcode == websocket.ABNF.OPCODE_CLOSE
+    assert int.from_bytes(frame.data[:2], "big") == 1001
+    running.wait_for(lambda e: isinstance(e, Invoked) and e.route_key == "$disconnect")
+
+
+def test_garbage_on_the_port_does_not_take_the_gateway_down(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    host, port = running.service.gateway.domain_name.split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as raw:
+        raw.sendall(b"\x16\x03\x01garbage that is not HTTP\r\n\r\n")
+        assert raw.recv(100).startswith(b"HTTP/1.")
+    assert send(connect(running), "echo")["requestContext"]["routeKey"] == "echo"
+
+
+def test_plain_http_on_the_stage_asks_for_an_upgrade(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(running.url.replace("ws://", "http://"), timeout=5)
+    assert caught.value.code == 426
