@@ -176,7 +176,8 @@ def scaffold(
         try:
             project = load_project(rendered)
         except WstuiError as error:
-            raise WstuiError(f"The template made a project that does not validate:\n{error}") from None
+            problems = str(error).replace(str(rendered.resolve()), "<generated project>")
+            raise WstuiError(f"The template {template.directory} made a project that does not validate:\n{problems}") from None
         _move_into_place(rendered, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

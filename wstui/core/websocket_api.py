@@ -66,8 +66,8 @@ class WebSocketApi:
             env_var=env_var,
             hash_key=hash_key,
             billing="provisioned" if provisioned else "on_demand",
-            read_capacity=read_capacity or 5,
-            write_capacity=write_capacity or 5,
+            read_capacity=5 if read_capacity is None else read_capacity,
+            write_capacity=5 if write_capacity is None else write_capacity,
             ttl_attribute=ttl_attribute,
         )
         return self.table

@@ -68,7 +68,9 @@ class Connection:
     last_active: float = field(default_factory=time.monotonic)
     opened: float = field(default_factory=time.monotonic)
     queue: asyncio.Queue[str | bytes] | None = None
-    close_code: int = 1000
+    writer: asyncio.Task[None] | None = None
+    transport: asyncio.BaseTransport | None = None
+    close_code: int = 0
     close_reason: str = ""
 
     @property
@@ -151,14 +153,15 @@ class Gateway:
         ws = web.WebSocketResponse(max_msg_size=self.limits.max_read_bytes, autoping=True)
         await ws.prepare(request)
         connection.ws = ws
+        connection.transport = request.transport
         connection.queue = asyncio.Queue(maxsize=self.limits.send_queue_frames)
-        writer = asyncio.create_task(self._write(connection))
+        connection.writer = asyncio.create_task(self._write(connection))
         self.emit(ConnectionOpened(connection.id, client.source_ip, client.user_agent))
         try:
             await self._read(connection, ws)
         finally:
-            writer.cancel()
-            await self._closed(connection, ws.close_code or connection.close_code)
+            connection.writer.cancel()
+            await self._closed(connection, connection.close_code or ws.close_code or 1006)
         return ws
 
     async def _read(self, connection: Connection, ws: web.WebSocketResponse) -> None:
@@ -258,9 +261,19 @@ class Gateway:
         return None
 
     async def _close(self, connection: Connection, code: int, reason: str) -> None:
+        """Send the close frame; a client that does not take it within a second is cut off."""
+        if connection.close_code:
+            return
         connection.close_code, connection.close_reason = code, reason
-        if connection.ws is not None and not connection.ws.closed:
-            await connection.ws.close(code=code, message=reason.encode())
+        if connection.writer is not None:
+            connection.writer.cancel()
+        if connection.ws is None or connection.ws.closed:
+            return
+        try:
+            await asyncio.wait_for(connection.ws.close(code=code, message=reason.encode()), timeout=1.0)
+        except TimeoutError:
+            if connection.transport is not None:
+                connection.transport.abort()
 
     async def _closed(self, connection: Connection, code: int) -> None:
         if self.connections.pop(connection.id, None) is None:

@@ -34,6 +34,7 @@ def _routes(document: TOMLDocument) -> AoT:
     routes = document.get("routes")
     if routes is None:
         routes = tomlkit.aot()
+        document.add(tomlkit.nl())
         document.append("routes", routes)
     if not isinstance(routes, AoT):
         raise UsageError('"routes" in wstui.toml must be an array of tables ([[routes]]) for wstui to edit it.')

@@ -48,7 +48,9 @@ class Synthesized:
     def render(self, fmt: str = "json") -> str:
         if fmt == "yaml":
             return self.template.to_yaml()
-        return self.template.to_json(indent=2) + "\n"
+        if fmt == "json":
+            return self.template.to_json(indent=2) + "\n"
+        raise ValueError(f"Unknown template format {fmt!r}: json or yaml.")
 
 
 def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesized:
@@ -78,12 +80,12 @@ def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesiz
         _grant_post(service, resources)
     try:
         plugins.hook.wstui_decorate_template(service=service)
+        _deployment_and_stage(service)
+        _outputs(service)
     except ValueError as error:
         if "duplicate key" not in str(error):
             raise
-        raise UsageError(f"A plugin added a resource whose logical id is already taken: {error}.") from None
-    _deployment_and_stage(service)
-    _outputs(service)
+        raise UsageError(f"A plugin added a resource whose logical id wstui also uses: {error}.") from None
     _check(project, template, plugins)
     return Synthesized(project, template)
 
