@@ -70,7 +70,7 @@ class Running:
                 found[:] = [e for e in self.events if predicate(e)]
                 return bool(found)
 
-            assert self.condition.wait_for(seen, timeout), f"no matching event in {self.events}"
+            assert self.condition.wait_for(seen, timeout), f"no such event; the last of {len(self.events)}: {self.events[-3:]}"
             return found[0]
 
     def call(self, coroutine: Any, timeout: float = 10) -> Any:

@@ -269,11 +269,12 @@ class Gateway:
             connection.writer.cancel()
         if connection.ws is None or connection.ws.closed:
             return
-        try:
-            await asyncio.wait_for(connection.ws.close(code=code, message=reason.encode()), timeout=1.0)
-        except TimeoutError:
-            if connection.transport is not None:
-                connection.transport.abort()
+        closing = asyncio.create_task(connection.ws.close(code=code, message=reason.encode()))
+        await asyncio.wait([closing], timeout=1.0)
+        cleanly = closing.done() and not closing.cancelled() and closing.exception() is None
+        if not cleanly and connection.transport is not None:
+            # A client that stopped reading keeps the close frame (and the socket) pending forever.
+            connection.transport.abort()
 
     async def _closed(self, connection: Connection, code: int) -> None:
         if self.connections.pop(connection.id, None) is None:

@@ -1,0 +1,100 @@
+"""The authorizer, reloading, slow clients and load, against the real gateway and real clients."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+import websocket
+
+from wstui.core.local.activity import ConnectionClosed, HandlersReloaded, Invoked
+from wstui.core.local.gateway import Limits
+from wstui.core.project.load import ProjectFile, load_project
+from wstui.core.project.routes import add_route
+
+ECHO = '''\
+import json
+
+
+def echo(event, context):
+    return {"statusCode": 200, "body": json.dumps(event["requestContext"].get("authorizer"))}
+'''
+
+
+def token_of(project: Path) -> str:
+    connect = load_project(project).route("$connect")
+    assert connect is not None and connect.authorizer is not None
+    return connect.authorizer.environment["AUTH_TOKEN"]
+
+
+def test_the_authorizer_guards_the_handshake_and_its_context_follows(chat_with_token: Path, start_service) -> None:
+    (chat_with_token / "handlers" / "whoami.py").write_text(ECHO)
+    add_route(ProjectFile.open(chat_with_token), "whoami", "handlers.whoami:echo", two_way=True)
+    running = start_service(chat_with_token)
+    for query, status in [("", 401), ("?token=wrong", 403)]:
+        with pytest.raises(websocket.WebSocketBadStatusException) as caught:
+            websocket.create_connection(running.url + query, timeout=10)
+        assert caught.value.status_code == status
+    client = websocket.create_connection(f"{running.url}?token={token_of(chat_with_token)}", timeout=10)
+    client.send(json.dumps({"message": "whoami"}))
+    authorizer = json.loads(client.recv())
+    assert authorizer["principalId"].startswith("token-") and authorizer["authorizedBy"] == "token"
+
+
+def test_a_changed_handler_is_reloaded_without_dropping_connections(chat: Path, start_service) -> None:
+    handler = chat / "handlers" / "version.py"
+    handler.write_text('def handle(event, context):\n    return {"statusCode": 200, "body": "v1"}\n')
+    add_route(ProjectFile.open(chat), "version", "handlers.version:handle", two_way=True)
+    running = start_service(chat, reload=True)
+    client = websocket.create_connection(running.url, timeout=10)
+    client.send(json.dumps({"message": "version"}))
+    assert client.recv() == "v1"
+    handler.write_text('def handle(event, context):\n    return {"statusCode": 200, "body": "v2"}\n')
+    reloaded = running.wait_for(lambda e: isinstance(e, HandlersReloaded))
+    assert "handlers/version.py" in reloaded.changed
+    client.send(json.dumps({"message": "version"}))
+    assert client.recv() == "v2"
+    assert not any(isinstance(e, ConnectionClosed) for e in running.events)
+
+
+def test_a_stalled_client_is_closed_and_never_delays_the_others(chat: Path, start_service) -> None:
+    running = start_service(chat, limits=Limits(send_queue_frames=50))
+    stalled = websocket.create_connection(running.url, timeout=10)
+    stalled.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    reader = websocket.create_connection(running.url, timeout=10)
+    big = "y" * 60_000
+    for index in range(300):
+        reader.send(json.dumps({"message": "sendmessage", "data": f"{index}:{big}"}))
+        assert json.loads(reader.recv()).startswith(f"{index}:")
+    closed = running.wait_for(lambda e: isinstance(e, ConnectionClosed) and e.code == 1008)
+    assert "reads too slowly" in closed.reason
+
+
+def test_load_every_frame_arrives_once_and_in_order_per_sender(chat: Path, start_service) -> None:
+    running = start_service(chat)
+    clients = [websocket.create_connection(running.url, timeout=30) for _ in range(200)]
+    senders = clients[:5]
+    per_sender = 10
+    received: list[list[str]] = [[] for _ in clients]
+
+    def read(index: int) -> None:
+        for _ in range(len(senders) * per_sender):
+            received[index].append(json.loads(clients[index].recv()))
+
+    readers = [threading.Thread(target=read, args=(i,)) for i in range(len(clients))]
+    for thread in readers:
+        thread.start()
+    for number in range(per_sender):
+        for s, sender in enumerate(senders):
+            sender.send(json.dumps({"message": "sendmessage", "data": f"{s}:{number}"}))
+    for thread in readers:
+        thread.join(timeout=120)
+    for frames in received:
+        assert len(frames) == len(senders) * per_sender
+        assert len(set(frames)) == len(frames)
+        for s in range(len(senders)):
+            assert [f for f in frames if f.startswith(f"{s}:")] == [f"{s}:{n}" for n in range(per_sender)]
+    assert all(e.result.ok for e in running.events if isinstance(e, Invoked))
