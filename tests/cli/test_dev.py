@@ -1,0 +1,70 @@
+"""`wstui dev` as a user runs it: the URL first, Ctrl-C runs $disconnect, frees the port, exits 0."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import websocket
+
+from wstui.core.scaffold import Template, scaffold
+
+
+def test_dev_prints_the_url_first_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    project = scaffold("chat", tmp_path, {}, Template.load(None)).directory
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wstui", "dev", "--port", "0", "--no-reload"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        url = process.stdout.readline().strip()
+        assert url.startswith("ws://127.0.0.1:") and url.endswith("/v1")
+        client = websocket.create_connection(url, timeout=10)
+        client.send(json.dumps({"message": "sendmessage", "data": "hello world !"}))
+        assert client.recv() == '"hello world !"'
+        process.send_signal(signal.SIGINT)
+        output, errors = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, errors
+    assert "$disconnect" in output and "closed 1001 Going away" in output
+    assert output.rstrip().endswith("Stopped.")
+    host, port = url.removeprefix("ws://").split("/")[0].split(":")
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do; TIME_WAIT may remain
+        probe.bind((host, int(port)))
+        probe.listen()  # nobody listens there any more
+
+
+def test_dev_warns_when_listening_beyond_loopback(tmp_path: Path) -> None:
+    project = scaffold("chat", tmp_path, {}, Template.load(None)).directory
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wstui", "dev", "--port", "0", "--host", "0.0.0.0", "--no-reload"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        lines = [process.stdout.readline() for _ in range(5)]
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert any("other machines on the network can connect" in line for line in lines)
+
+
+def test_dev_on_a_busy_port_says_so(tmp_path: Path) -> None:
+    project = scaffold("chat", tmp_path, {}, Template.load(None)).directory
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "wstui", "dev", "--port", str(port), "--no-reload"],
+            cwd=project, capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 1
+    assert f"Cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
