@@ -12,6 +12,11 @@ to bottom in that copy:
 ```text blocks show output and are not run; neither are blocks of other languages without
 `# file:`. The two complete wstui.toml examples of project-file.md are loaded and built too.
 
+`wstui dev` runs until it is stopped, so it may not appear in a ```sh block: dev.md shows it in
+```bash and ```text blocks. index.md's first set-up command ends with `wstui ... dev` too; it is a
+`python3 -m venv ...` line, so it is skipped there like every other non-`wstui` line. index.md's
+set-up commands and its table of what exists are the README's, and a test keeps them so.
+
 The ```python blocks of python-api.md run too, in order and in one namespace, in a copy of
 `examples/chat` that is the current directory. A ```python block followed directly by a ```text
 block must print exactly that text; one that prints must be followed by one.
@@ -40,6 +45,7 @@ FENCE = re.compile(r"^```\s*([\w+-]*)\s*$")
 FILE_MARKER = re.compile(r"^#\s*file:\s*(\S+)\s*$")
 EXITS_2 = re.compile(r"#\s*exits 2\s*$")
 NON_WSTUI_ALLOWED = {"index.md"}
+LONG_RUNNING = {"dev"}
 PYTHON_PAGES = ["python-api.md"]
 
 
@@ -112,8 +118,25 @@ def page_steps(page: Path) -> list[Step]:
                     f"{page.name}:{block.line + offset}: only `wstui ...` lines may go in ```sh blocks here: {line}"
                 )
                 continue
+            assert subcommand(line) not in LONG_RUNNING, (
+                f"{page.name}:{block.line + offset}: `{line}` runs until stopped; show it in a ```bash block"
+            )
             steps.append(Step(page.name, block.line + offset, command=line))
     return steps
+
+
+def subcommand(line: str) -> str | None:
+    """The command name of a `wstui ...` line: `dev` in `wstui --project DIR dev --port 0`."""
+    args = shlex.split(line, comments=True)[1:]
+    index = 0
+    while index < len(args):
+        if args[index] == "--project":
+            index += 2
+        elif args[index].startswith("-"):
+            index += 1
+        else:
+            return args[index]
+    return None
 
 
 def pages_with_commands() -> list[Path]:
@@ -146,6 +169,7 @@ def test_the_docs_have_pages_and_commands() -> None:
         "plugins.md",
         "python-api.md",
         "architecture.md",
+        "dev.md",
     } <= names
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert [name for name in sorted(names) if f" {name}" not in nav] == [], "every page belongs in the nav"
@@ -161,6 +185,46 @@ def test_fenced_blocks_are_found_with_their_info_strings() -> None:
         ("sh", 2, "wstui routes list  # exits 2\n"),
         ("text", 6, "out\n"),
     ]
+
+
+def test_long_running_commands_are_refused_in_sh_blocks(tmp_path: Path) -> None:
+    assert subcommand("wstui --project /tmp/x dev --port 0") == "dev"
+    assert subcommand("wstui routes list") == "routes"
+    assert subcommand("wstui --help") is None
+    page = tmp_path / "page.md"
+    page.write_text("```sh\nwstui --project demo dev\n```\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="runs until stopped"):
+        page_steps(page)
+    page.write_text("```bash\nwstui dev\n```\n", encoding="utf-8")
+    assert page_steps(page) == []
+
+
+def test_index_has_the_readme_set_up_commands_and_table() -> None:
+    """The README renders on GitHub, which needs `\\|` for a pipe in a table's code span; mkdocs
+    shows that backslash, so index.md writes a plain `|` there."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    readme_commands = [b.text for b in fenced_blocks(readme) if b.info == "sh"]
+    index_commands = [b.text for b in fenced_blocks(index) if b.info == "sh"]
+    assert len(readme_commands) == 2
+    assert index_commands[:2] == readme_commands
+
+    def table(text: str) -> list[str]:
+        lines = text.splitlines()
+        start = lines.index("| command | state |")
+        end = next(i for i in range(start, len(lines)) if not lines[i].startswith("|"))
+        return [line.replace("\\|", "|") for line in lines[start:end]]
+
+    assert table(index) == table(readme)
+
+
+def test_dev_page_documents_every_option_of_wstui_dev() -> None:
+    from wstui.cli.dev import dev
+
+    page = (DOCS / "dev.md").read_text(encoding="utf-8")
+    options = [name for param in dev.params for name in param.opts if name.startswith("--")]
+    assert "--port" in options
+    assert [name for name in options if f"`{name}" not in page] == []
 
 
 def test_exits_2_is_read_before_shlex_drops_the_comment() -> None:

@@ -15,6 +15,8 @@ from handlers import connections
 
 MAX_CONCURRENT_POSTS = 32
 logger = logging.getLogger(__name__)
+# Like the clients, the pool stays alive while the function is warm: no threads started per message.
+posting = ThreadPoolExecutor(max_workers=MAX_CONCURRENT_POSTS)
 
 
 @functools.cache
@@ -63,8 +65,7 @@ def handle(event, context):
         return {"statusCode": 400, "body": str(error)}
 
     ids = list(connections.all_ids())
-    with ThreadPoolExecutor(max_workers=max(1, min(MAX_CONCURRENT_POSTS, len(ids)))) as pool:
-        delivered = list(pool.map(lambda connection_id: post(client, connection_id, data), ids))
+    delivered = list(posting.map(lambda connection_id: post(client, connection_id, data), ids))
     gone = [connection_id for connection_id, ok in zip(ids, delivered) if not ok]
     for connection_id in gone:
         connections.remove(connection_id)

@@ -1,42 +1,70 @@
 """The embedded DynamoDB: moto's server on a free loopback port, with the template's tables in it.
 
-moto runs in a thread of this process and answers over HTTP, so handlers reach it through boto3's
-ordinary endpoint settings (AWS_ENDPOINT_URL_DYNAMODB), exactly as they would reach the cloud.
+moto runs as a child process, so its work (parsing, scanning, serializing) uses the machine's other
+core instead of competing with the gateway and the handlers for this process's interpreter lock.
+Handlers reach it through boto3's ordinary endpoint settings (AWS_ENDPOINT_URL_DYNAMODB), exactly as
+they would reach the cloud. It starts empty every time and ends with the parent.
 """
 
 from __future__ import annotations
 
-import logging
-import urllib.request
-from dataclasses import dataclass
+import ctypes
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
 
+from wstui.core.errors import WstuiError
 from wstui.core.local.spec import TableSpec
 
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+READY = " * Running on "
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM when wstui dev ends, even if it is killed outright."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 @dataclass
 class LocalDynamoDB:
     host: str = "127.0.0.1"
     region: str = "us-east-1"
-
-    def __post_init__(self) -> None:
-        from moto.server import ThreadedMotoServer
-
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._server = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)
-        self.url = ""
+    url: str = ""
+    _process: subprocess.Popen[str] | None = field(default=None, repr=False)
 
     def start(self) -> str:
-        """Start empty: moto keeps its data per process, so a previous run's tables are reset away."""
-        self._server.start()
-        host, port = self._server.get_host_and_port()
-        self.url = f"http://{host}:{port}"
-        urllib.request.urlopen(urllib.request.Request(f"{self.url}/moto-api/reset", method="POST"), timeout=10).close()
+        """Start moto's server on a free port and return its URL once it listens."""
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", self.host, "-p", "0"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+        assert self._process.stderr is not None
+        for line in self._process.stderr:
+            if line.startswith(READY):
+                self.url = line[len(READY):].split()[0]
+                break
+        else:
+            raise WstuiError(f"The local DynamoDB (moto) did not start (exit code {self._process.wait()}).")
+        # moto logs every request; reading the log keeps the pipe from filling up and blocking it.
+        threading.Thread(target=self._process.stderr.read, daemon=True).start()
         return self.url
 
     def stop(self) -> None:
-        self._server.stop()
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
 
     def create_tables(self, tables: list[TableSpec]) -> None:
         import boto3
