@@ -98,3 +98,10 @@ def test_load_every_frame_arrives_once_and_in_order_per_sender(chat: Path, start
         for s in range(len(senders)):
             assert [f for f in frames if f.startswith(f"{s}:")] == [f"{s}:{n}" for n in range(per_sender)]
     assert all(e.result.ok for e in running.events if isinstance(e, Invoked))
+
+
+def test_an_empty_token_counts_as_no_identity(chat_with_token: Path, start_service) -> None:
+    running = start_service(chat_with_token)
+    with pytest.raises(websocket.WebSocketBadStatusException) as caught:
+        websocket.create_connection(running.url + "?token=", timeout=10)
+    assert caught.value.status_code == 401

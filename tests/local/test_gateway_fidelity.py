@@ -218,3 +218,59 @@ def test_plain_http_on_the_stage_asks_for_an_upgrade(probe: Path, start_service)
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(running.url.replace("ws://", "http://"), timeout=5)
     assert caught.value.code == 426
+
+
+def test_frames_posted_just_before_a_delete_still_arrive(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    client = connect(running)
+    connection_id = send(client, "echo")["requestContext"]["connectionId"]
+    api = management(running)
+    for index in range(20):
+        api.post_to_connection(ConnectionId=connection_id, Data=f"frame {index}".encode())
+    api.delete_connection(ConnectionId=connection_id)
+    assert [client.recv() for _ in range(20)] == [f"frame {index}" for index in range(20)]
+
+
+def test_rejections_and_forbidden_messages_are_reported(probe: Path, start_service) -> None:
+    from wstui.core.local.activity import Rejected
+
+    running = start_service(probe)
+    client = connect(running)
+    send(client, "nosuch")
+    rejected = running.wait_for(lambda e: isinstance(e, Rejected))
+    assert rejected.status == 403 and "Forbidden" in rejected.reason
+
+
+def test_a_handler_error_shows_the_handlers_own_frames(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    send(connect(running), "boom")
+    invoked = running.wait_for(lambda e: isinstance(e, Invoked) and e.route_key == "boom")
+    assert invoked.result.error.splitlines()[1].strip().startswith('File "') and "probe.py" in invoked.result.error.splitlines()[1]
+    assert "wstui/core/local" not in invoked.result.error
+
+
+def test_the_integration_timeout_caps_a_longer_function_timeout(probe: Path, start_service) -> None:
+    toml = probe / "wstui.toml"
+    toml.write_text(toml.read_text().replace("timeout = 1\n", "timeout = 60\n"))
+    running = start_service(probe, limits=Limits(integration_timeout=0.5))
+    assert send(connect(running), "stuck")["message"] == "Internal server error"
+    invoked = running.wait_for(lambda e: isinstance(e, Invoked) and e.route_key == "stuck")
+    assert "0.50 seconds" in invoked.result.error
+
+
+def test_reload_keeps_packages_installed_inside_the_project(probe: Path, start_service) -> None:
+    site = probe / ".venv" / "lib" / "python3.11" / "site-packages" / "vendored_pkg"
+    site.mkdir(parents=True)
+    (site / "__init__.py").write_text("VALUE = 1\n")
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(site.parent))
+    try:
+        importlib.import_module("vendored_pkg")
+        running = start_service(probe)
+        dropped = running.service.runtime.reload()
+        assert "vendored_pkg" not in dropped and "vendored_pkg" in sys.modules
+    finally:
+        sys.path.remove(str(site.parent))
+        sys.modules.pop("vendored_pkg", None)

@@ -11,6 +11,7 @@ from wstui.core.local.activity import (
     HandlersReloaded,
     Invoked,
     Notice,
+    Rejected,
     ServiceStarted,
 )
 
@@ -24,6 +25,8 @@ def render(event: GatewayEvent, echo: Callable[[str], object]) -> None:
             echo(f"+ {cid} connected from {ip}\n")
         case ConnectionClosed(connection_id=cid, code=code, reason=reason):
             echo(f"- {cid} closed {code} {reason}\n")
+        case Rejected(connection_id=cid, status=status, reason=reason):
+            echo(f"x {cid} {status} {reason}\n")
         case Invoked(route_key=route, connection_id=cid, result=result):
             echo(f"  {route:<14} {cid} {result.status:<7} {result.duration_ms:7.1f} ms\n")
             for line in result.output.splitlines():

@@ -29,6 +29,15 @@ class ConnectionClosed:
 
 
 @dataclass(frozen=True)
+class Rejected:
+    """A handshake refused (status 401, 403, 500 or $connect's own) or a message nothing routes (Forbidden)."""
+
+    connection_id: str
+    status: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class Invoked:
     route_key: str
     connection_id: str
@@ -48,4 +57,4 @@ class Notice:
     message: str
 
 
-GatewayEvent = ServiceStarted | ConnectionOpened | ConnectionClosed | Invoked | HandlersReloaded | Notice
+GatewayEvent = ServiceStarted | ConnectionOpened | ConnectionClosed | Rejected | Invoked | HandlersReloaded | Notice

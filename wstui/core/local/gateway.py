@@ -23,6 +23,7 @@ from wstui.core.local.activity import (
     ConnectionOpened,
     GatewayEvent,
     Invoked,
+    Rejected,
 )
 from wstui.core.local.events import ClientInfo, EventFactory, new_id
 from wstui.core.local.runtime import HandlerRuntime, InvocationResult
@@ -30,6 +31,7 @@ from wstui.core.local.spec import LocalSpec
 from wstui.core.routes.expression import select_route
 
 CONNECT, DISCONNECT = "$connect", "$disconnect"
+AUTHORIZER = "(authorizer)"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Limits:
     idle_timeout: float = 600.0
     hard_timeout: float = 7200.0
     send_queue_frames: int = 1000
+    integration_timeout: float = 29.0
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,8 @@ class Gateway:
         site = web.TCPSite(self._runner, host, port)
         await site.start()
         bound_host, bound_port = self._runner.addresses[0][:2]
-        self.domain_name = f"{bound_host}:{bound_port}"
+        host_part = f"[{bound_host}]" if ":" in bound_host else bound_host
+        self.domain_name = f"{host_part}:{bound_port}"
         self._sweeper = asyncio.create_task(self._sweep())
         return f"ws://{self.domain_name}/{stage}"
 
@@ -143,12 +147,12 @@ class Gateway:
         )
         connection = Connection(new_id(), client, int(time.time() * 1000))
         rejection = await self._authorize(connection)
-        if rejection is not None:
-            return rejection
-        self.connections[connection.id] = connection
-        rejection = await self._run_connect(connection)
+        if rejection is None:
+            self.connections[connection.id] = connection  # known, not yet open: a POST to it is Gone
+            rejection = await self._run_connect(connection)
         if rejection is not None:
             self.connections.pop(connection.id, None)
+            self.emit(Rejected(connection.id, rejection.status, rejection.text or ""))
             return rejection
         ws = web.WebSocketResponse(max_msg_size=self.limits.max_read_bytes, autoping=True)
         await ws.prepare(request)
@@ -176,17 +180,22 @@ class Gateway:
                 connection.last_active = time.monotonic()
                 await self._message(connection, message.data)
             elif message.type == WSMsgType.ERROR:
-                connection.close_code, connection.close_reason = 1009, "Message too big"
+                error = ws.exception()
+                connection.close_code = getattr(error, "code", 1011)
+                connection.close_reason = str(error) or "Protocol error"
                 break
 
     async def _write(self, connection: Connection) -> None:
         assert connection.queue is not None and connection.ws is not None
         while True:
             frame = await connection.queue.get()
-            if isinstance(frame, bytes):
-                await connection.ws.send_bytes(frame)
-            else:
-                await connection.ws.send_str(frame)
+            try:
+                if isinstance(frame, bytes):
+                    await connection.ws.send_bytes(frame)
+                else:
+                    await connection.ws.send_str(frame)
+            finally:
+                connection.queue.task_done()
 
     async def _message(self, connection: Connection, frame: str | bytes) -> None:
         key = self.spec.expression.select(frame)
@@ -194,6 +203,7 @@ class Gateway:
         request_id = new_id()
         if route_key is None:
             self._send_status(connection, "Forbidden", request_id)
+            self.emit(Rejected(connection.id, 403, f"no route for key {key!r} and no $default: Forbidden"))
             return
         route = self.spec.routes[route_key]
         event = self.events.message(
@@ -226,13 +236,13 @@ class Gateway:
         if authorizer is None:
             return None
         if not all(self._has_identity(connection.client, source) for source in authorizer.identity_source):
-            return web.Response(status=401, text="Unauthorized")
+            return web.Response(status=401, text="Unauthorized: no identity source")
         event = self.events.authorizer(connection.client, connection.id, connection.connected_at)
-        result = await self._invoke(authorizer.function, CONNECT, connection.id, event)
+        result = await self._invoke(authorizer.function, AUTHORIZER, connection.id, event)
         if not result.ok or not isinstance(result.response, dict):
-            return web.Response(status=500, text="Internal Server Error")
+            return web.Response(status=500, text="Internal Server Error: the authorizer failed")
         if not _allows(result.response):
-            return web.Response(status=403, text="Forbidden")
+            return web.Response(status=403, text="Forbidden: the authorizer denied")
         context = result.response.get("context") or {}
         connection.authorizer = {**context, "principalId": result.response.get("principalId", "")}
         return None
@@ -241,10 +251,10 @@ class Gateway:
     def _has_identity(client: ClientInfo, source: str) -> bool:
         parts = source.split(".")
         if parts[:3] == ["route", "request", "querystring"]:
-            return bool(client.query.get(".".join(parts[3:])))
+            return any(client.query.get(".".join(parts[3:]), []))
         if parts[:3] == ["route", "request", "header"]:
             wanted = ".".join(parts[3:]).lower()
-            return any(name.lower() == wanted for name in client.headers)
+            return any(any(values) for name, values in client.headers.items() if name.lower() == wanted)
         return True
 
     async def _run_connect(self, connection: Connection) -> web.Response | None:
@@ -254,10 +264,10 @@ class Gateway:
         event = self.events.connect(connection.id, connection.connected_at, connection.client, connection.authorizer)
         result = await self._invoke(route.function, CONNECT, connection.id, event)
         if not result.ok:
-            return web.Response(status=500, text="Internal Server Error")
+            return web.Response(status=500, text="Internal Server Error: $connect failed")
         status = result.response.get("statusCode", 200) if isinstance(result.response, dict) else 200
         if not 200 <= int(status) < 300:
-            return web.Response(status=int(status), text="Connection rejected by $connect")
+            return web.Response(status=int(status), text=f"Rejected by $connect ({status})")
         return None
 
     async def _close(self, connection: Connection, code: int, reason: str) -> None:
@@ -265,6 +275,9 @@ class Gateway:
         if connection.close_code:
             return
         connection.close_code, connection.close_reason = code, reason
+        if code != 1008 and connection.queue is not None:
+            # Frames posted before the close (say, just before a DELETE) still go out first.
+            await asyncio.wait([asyncio.create_task(connection.queue.join())], timeout=1.0)
         if connection.writer is not None:
             connection.writer.cancel()
         if connection.ws is None or connection.ws.closed:
@@ -289,9 +302,13 @@ class Gateway:
             await self._invoke(route.function, DISCONNECT, connection.id, event)
 
     async def _invoke(self, function: str, route_key: str, connection_id: str, event: dict[str, Any]) -> InvocationResult:
-        result = await self.runtime.invoke(self.spec.functions[function], event)
+        result = await self.runtime.invoke(self.spec.functions[function], event, self._timeout(function))
         self.emit(Invoked(route_key, connection_id, result))
         return result
+
+    def _timeout(self, function: str) -> float:
+        """API Gateway stops waiting at its integration timeout, even for a function allowed longer."""
+        return min(self.spec.functions[function].timeout, self.limits.integration_timeout)
 
     async def _sweep(self) -> None:
         """Close connections past the idle or the hard timeout (1001), as API Gateway does."""

@@ -25,6 +25,8 @@ from typing import Any
 from wstui.core.local.isolation import run_isolated
 from wstui.core.local.spec import FunctionSpec
 
+INSTALLED_PARTS = frozenset({"site-packages", "dist-packages"})
+
 
 @dataclass(frozen=True)
 class InvocationResult:
@@ -103,20 +105,29 @@ class HandlerRuntime:
         return sorted(stale)
 
     def _is_project_module(self, module: Any) -> bool:
+        """A module of the project's own code; packages installed in a virtual environment inside the
+        project directory (site-packages) are not, and must never be dropped."""
         path = getattr(module, "__file__", None)
-        return bool(path) and Path(path).resolve().is_relative_to(self.project_dir)
+        if not path:
+            return False
+        resolved = Path(path).resolve()
+        if not resolved.is_relative_to(self.project_dir):
+            return False
+        return not INSTALLED_PARTS.intersection(resolved.relative_to(self.project_dir).parts)
 
-    async def invoke(self, spec: FunctionSpec, event: dict[str, Any]) -> InvocationResult:
+    async def invoke(self, spec: FunctionSpec, event: dict[str, Any], timeout: float | None = None) -> InvocationResult:
+        """Call the handler; past `timeout` (default: the function's own) the result is a timeout."""
+        limit = spec.timeout if timeout is None else timeout
         loop = asyncio.get_running_loop()
         output = io.StringIO()
         started = time.monotonic()
         future = loop.run_in_executor(self._pool, self._call, spec, event, output.write, started)
         try:
-            response = await asyncio.wait_for(asyncio.shield(future), timeout=spec.timeout)
+            response = await asyncio.wait_for(asyncio.shield(future), timeout=limit)
         except TimeoutError:
-            return self._result(spec, "timeout", None, f"Task timed out after {spec.timeout:.2f} seconds", output, started)
-        except Exception:
-            return self._result(spec, "error", None, traceback.format_exc(limit=-8), output, started)
+            return self._result(spec, "timeout", None, f"Task timed out after {limit:.2f} seconds", output, started)
+        except Exception as error:
+            return self._result(spec, "error", None, _handler_traceback(error), output, started)
         return self._result(spec, "ok", response, "", output, started)
 
     def _result(self, spec: FunctionSpec, status: str, response: Any, error: str, output: io.StringIO, started: float) -> InvocationResult:
@@ -150,3 +161,13 @@ class HandlerRuntime:
             found = getattr(module, spec.function)
             self._handlers[key] = found
         return found
+
+
+def _handler_traceback(error: BaseException) -> str:
+    """The traceback from the handler's own frames on: the runtime's frames say nothing to the user."""
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = {__file__, run_isolated.__code__.co_filename}
+    last_ours = max((index for index, frame in enumerate(frames) if frame.filename in ours), default=-1)
+    kept = traceback.StackSummary.from_list(frames[last_ours + 1:])
+    lines = ["Traceback (most recent call last):\n", *kept.format(), *traceback.format_exception_only(error)]
+    return "".join(lines)

@@ -47,13 +47,19 @@ class LocalService:
         self._stop_watching = asyncio.Event()
 
     async def start(self) -> str:
+        """The developer's AWS_* settings are hidden first, so nothing below can reach a real account
+        (or fail on a profile that does not exist). moto starts from this thread: the child process
+        is tied to the thread that starts it."""
         loop = asyncio.get_running_loop()
-        dynamodb_url = await loop.run_in_executor(None, self.dynamodb.start)
+        shared: dict[str, str] = {}
+        self._isolation = Isolation(shared)
+        self._isolation.install()
+        dynamodb_url = self.dynamodb.start()
+        shared.update(self._shared_environment(dynamodb_url, ""))
         await loop.run_in_executor(None, self.dynamodb.create_tables, self.spec.tables)
         self.url = await self.gateway.start(self.options.host, self.options.port)
         management_url = f"http://{self.gateway.domain_name}/{self.spec.stage}"
-        self._isolation = Isolation(self._shared_environment(dynamodb_url, management_url))
-        self._isolation.install()
+        shared.update(self._shared_environment(dynamodb_url, management_url))
         self._intercept = ManagementIntercept(self.gateway.domain_name, self.spec.stage, self.gateway.manage, loop)
         self._intercept.install()
         self.runtime.start([function.module for function in self.spec.functions.values()])
@@ -91,8 +97,13 @@ class LocalService:
     async def _watch(self) -> None:
         from watchfiles import PythonFilter, awatch
 
+        class SourceFilter(PythonFilter):
+            """The project's Python files, not those of a virtual environment kept inside it."""
+
+            ignore_dirs = (*PythonFilter.ignore_dirs, "venv", "env", "site-packages", ".wstui")
+
         directory = self.project.directory
-        async for changes in awatch(directory, watch_filter=PythonFilter(), stop_event=self._stop_watching):
+        async for changes in awatch(directory, watch_filter=SourceFilter(), stop_event=self._stop_watching):
             modules = self.runtime.reload()
             changed = sorted({str(Path(path).relative_to(directory)) for _, path in changes})
             self.emit(HandlersReloaded(tuple(changed), tuple(modules)))
