@@ -100,6 +100,7 @@ class Gateway:
         self._runner: web.AppRunner | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -117,6 +118,7 @@ class Gateway:
         host_part = f"[{bound_host}]" if ":" in bound_host else bound_host
         self.domain_name = f"{host_part}:{bound_port}"
         self._sweeper = asyncio.create_task(self._sweep())
+        self._loop = asyncio.get_running_loop()
         return f"ws://{self.domain_name}/{stage}"
 
     async def stop(self) -> None:
@@ -335,16 +337,37 @@ class Gateway:
         content_type = "application/json" if answer.body else None
         return web.Response(status=answer.status, body=answer.body, headers=headers, content_type=content_type)
 
+    def post_from_thread(self, connection_id: str, body: bytes) -> ManagementAnswer:
+        """POST for a handler thread, without waiting for the event loop: the frame is handed to the
+        loop and the answer given at once, which is what keeps a large broadcast fast. A frame that
+        finds the queue full closes the connection (1008); the next post to it is Gone."""
+        connection, gone = self._post_target(connection_id, body)
+        if gone is not None:
+            return gone
+        assert self._loop is not None and connection is not None
+        self._loop.call_soon_threadsafe(self._enqueue, connection, _frame(body))
+        return ManagementAnswer(200)
+
+    def _post_target(self, connection_id: str, body: bytes) -> tuple[Connection | None, ManagementAnswer | None]:
+        connection = self.connections.get(connection_id)
+        if connection is None or not connection.is_open or connection.close_code:
+            return None, ManagementAnswer.error(410, "GoneException", f"Connection {connection_id} is gone.")
+        if len(body) > self.limits.max_post_bytes:
+            return None, ManagementAnswer.error(413, "PayloadTooLargeException", "Payload too large.")
+        connection.last_active = time.monotonic()
+        return connection, None
+
     async def manage(self, method: str, connection_id: str, body: bytes = b"") -> ManagementAnswer:
         """POST, GET or DELETE one connection, answering as API Gateway's @connections API does."""
         connection = self.connections.get(connection_id)
         if connection is None or not connection.is_open:
             return ManagementAnswer.error(410, "GoneException", f"Connection {connection_id} is gone.")
         if method == "POST":
-            if len(body) > self.limits.max_post_bytes:
-                return ManagementAnswer.error(413, "PayloadTooLargeException", "Payload too large.")
-            connection.last_active = time.monotonic()
-            return ManagementAnswer(200) if self._enqueue(connection, _frame(body)) else ManagementAnswer.error(
+            target, gone = self._post_target(connection_id, body)
+            if gone is not None:
+                return gone
+            assert target is not None
+            return ManagementAnswer(200) if self._enqueue(target, _frame(body)) else ManagementAnswer.error(
                 410, "GoneException", f"Connection {connection_id} is gone."
             )
         if method == "GET":

@@ -22,6 +22,7 @@ from wstui.core.local.gateway import ManagementAnswer
 
 EVENT = "before-send.apigatewaymanagementapi"
 Manage = Callable[[str, str, bytes], Awaitable[ManagementAnswer]]
+Post = Callable[[str, bytes], ManagementAnswer]
 
 
 class _Body:
@@ -35,10 +36,11 @@ class _Body:
 class ManagementIntercept:
     """While installed, requests to `netloc` are answered by `manage` on the gateway's event loop."""
 
-    def __init__(self, netloc: str, stage: str, manage: Manage, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, netloc: str, stage: str, manage: Manage, post: Post, loop: asyncio.AbstractEventLoop) -> None:
         self.netloc = netloc
         self.prefix = f"/{stage}/@connections/"
         self.manage = manage
+        self.post = post
         self.loop = loop
 
     def install(self) -> None:
@@ -66,7 +68,10 @@ class ManagementIntercept:
             body = request.body if isinstance(request.body, bytes) else (request.body or b"")
             if not isinstance(body, bytes):
                 body = body.read() if hasattr(body, "read") else bytes(body)
-            future = asyncio.run_coroutine_threadsafe(self.manage(request.method, connection_id, body), self.loop)
-            answer = future.result(timeout=30)
+            if request.method == "POST":
+                answer = self.post(connection_id, body)
+            else:
+                future = asyncio.run_coroutine_threadsafe(self.manage(request.method, connection_id, body), self.loop)
+                answer = future.result(timeout=30)
         headers = {"x-amzn-ErrorType": answer.error_type} if answer.error_type else {}
         return AWSResponse(request.url, answer.status, headers, _Body(answer.body))

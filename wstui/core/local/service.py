@@ -60,8 +60,11 @@ class LocalService:
         self.url = await self.gateway.start(self.options.host, self.options.port)
         management_url = f"http://{self.gateway.domain_name}/{self.spec.stage}"
         shared.update(self._shared_environment(dynamodb_url, management_url))
-        self._intercept = ManagementIntercept(self.gateway.domain_name, self.spec.stage, self.gateway.manage, loop)
+        self._intercept = ManagementIntercept(
+            self.gateway.domain_name, self.spec.stage, self.gateway.manage, self.gateway.post_from_thread, loop
+        )
         self._intercept.install()
+        await loop.run_in_executor(None, _warm_boto3, management_url)
         self.runtime.start([function.module for function in self.spec.functions.values()])
         if self.options.reload:
             self._watcher = asyncio.create_task(self._watch())
@@ -107,6 +110,19 @@ class LocalService:
             modules = self.runtime.reload()
             changed = sorted({str(Path(path).relative_to(directory)) for _, path in changes})
             self.emit(HandlersReloaded(tuple(changed), tuple(modules)))
+
+
+def _warm_boto3(management_url: str) -> None:
+    """Load the service models handlers use into boto3's default session once, before any handler runs.
+
+    Every Lambda instance pays this on its cold start; here all functions share one process, and fifty
+    handshakes arriving together would each load the models at once, fighting over one interpreter
+    lock for seconds.
+    """
+    import boto3
+
+    boto3.resource("dynamodb")
+    boto3.client("apigatewaymanagementapi", endpoint_url=management_url)
 
 
 def _is_loopback(host: str) -> bool:
