@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import signal
 import socket
 import subprocess
@@ -18,7 +20,7 @@ def test_dev_prints_the_url_first_and_stops_cleanly_on_ctrl_c(tmp_path: Path) ->
     project = scaffold("chat", tmp_path, {}, Template.load(None)).directory
     process = subprocess.Popen(
         [sys.executable, "-m", "wstui", "dev", "--port", "0", "--no-reload"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
     try:
         url = process.stdout.readline().strip()
@@ -26,12 +28,14 @@ def test_dev_prints_the_url_first_and_stops_cleanly_on_ctrl_c(tmp_path: Path) ->
         client = websocket.create_connection(url, timeout=10)
         client.send(json.dumps({"message": "sendmessage", "data": "hello world !"}))
         assert client.recv() == '"hello world !"'
-        process.send_signal(signal.SIGINT)
+        os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole process group
         output, errors = process.communicate(timeout=30)
     finally:
         process.kill()
     assert process.returncode == 0, errors
-    assert "$disconnect" in output and "closed 1001 Going away" in output
+    assert "closed 1001 Going away" in output
+    assert re.search(r"\$disconnect +\S+ ok ", output), output
+    assert "Traceback" not in output + errors
     assert output.rstrip().endswith("Stopped.")
     host, port = url.removeprefix("ws://").split("/")[0].split(":")
     with socket.socket() as probe:

@@ -45,6 +45,9 @@ class LocalDynamoDB:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            # Its own session: a Ctrl-C in the terminal reaches wstui dev, which still needs DynamoDB
+            # for the $disconnect calls of its shutdown, and then stops moto itself.
+            start_new_session=True,
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         assert self._process.stderr is not None
