@@ -34,7 +34,7 @@ def test_help_lists_commands_and_loads_no_heavy_library() -> None:
     assert "routes" in result.stdout and "synth" in result.stdout
     imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
     assert "click" in imported
-    assert not imported & {"textual", "boto3", "botocore", "moto", "troposphere", "rich", "tomlkit"}
+    assert not imported & {"textual", "boto3", "botocore", "moto", "troposphere", "rich", "tomlkit", "asyncio", "aiohttp"}
 
 
 def test_version() -> None:

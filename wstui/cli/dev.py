@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
-
 import click
 
 from wstui.cli.options import project_dir, project_option
@@ -21,6 +18,9 @@ from wstui.cli.options import project_dir, project_option
 @project_option
 def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, no_reload: bool) -> None:
     """Run the WebSocket API locally: gateway, handlers and DynamoDB, no AWS account."""
+    import asyncio
+    import signal
+
     from wstui.cli.dev_render import render
     from wstui.core.local.gateway import Limits
     from wstui.core.local.service import DevOptions, LocalService
