@@ -274,3 +274,18 @@ def test_reload_keeps_packages_installed_inside_the_project(probe: Path, start_s
     finally:
         sys.path.remove(str(site.parent))
         sys.modules.pop("vendored_pkg", None)
+
+
+def test_new_connections_beyond_the_quota_get_429(probe: Path, start_service) -> None:
+    running = start_service(probe, limits=Limits(new_connections_per_second=3))
+    running.service.gateway.clock = lambda: 100.0  # every handshake in the same second
+    statuses = []
+    for _ in range(5):
+        try:
+            connect(running)
+            statuses.append(101)
+        except websocket.WebSocketBadStatusException as error:
+            statuses.append(error.status_code)
+    assert statuses == [101, 101, 101, 429, 429]
+    running.service.gateway.clock = lambda: 101.0  # a second later the quota is free again
+    assert send(connect(running), "echo")["requestContext"]["routeKey"] == "echo"

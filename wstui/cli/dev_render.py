@@ -26,7 +26,7 @@ def render(event: GatewayEvent, echo: Callable[[str], object]) -> None:
         case ConnectionClosed(connection_id=cid, code=code, reason=reason):
             echo(f"- {cid} closed {code} {reason}\n")
         case Rejected(connection_id=cid, status=status, reason=reason):
-            echo(f"x {cid} {status} {reason}\n")
+            echo(f"x {cid or '(handshake)'} {status} {reason}\n")
         case Invoked(route_key=route, connection_id=cid, result=result):
             echo(f"  {route:<14} {cid} {result.status:<7} {result.duration_ms:7.1f} ms\n")
             for line in result.output.splitlines():

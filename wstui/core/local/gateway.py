@@ -9,6 +9,7 @@ the same `manage` method, so no handler needs to know it runs locally.
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import time
 from collections.abc import Callable
@@ -46,6 +47,7 @@ class Limits:
     hard_timeout: float = 7200.0
     send_queue_frames: int = 1000
     integration_timeout: float = 29.0
+    new_connections_per_second: int = 500
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ class Gateway:
         self._sweeper: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._recent_handshakes: collections.deque[float] = collections.deque()
+        self.clock: Callable[[], float] = time.monotonic  # a seam: tests freeze it
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -141,6 +145,9 @@ class Gateway:
     async def _websocket(self, request: web.Request) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() != "websocket":
             return web.Response(status=426, text="Upgrade Required")
+        if self._over_connection_rate():
+            self.emit(Rejected("", 429, "Too many new connections in the last second"))
+            return web.Response(status=429, text="Too Many Requests")
         client = ClientInfo(
             source_ip=request.remote or "",
             user_agent=request.headers.get("User-Agent", ""),
@@ -248,6 +255,17 @@ class Gateway:
         context = result.response.get("context") or {}
         connection.authorizer = {**context, "principalId": result.response.get("principalId", "")}
         return None
+
+    def _over_connection_rate(self) -> bool:
+        """API Gateway's quota of new connections per second (reference §5): beyond it, 429."""
+        now = self.clock()
+        recent = self._recent_handshakes
+        while recent and now - recent[0] >= 1.0:
+            recent.popleft()
+        if len(recent) >= self.limits.new_connections_per_second:
+            return True
+        recent.append(now)
+        return False
 
     @staticmethod
     def _has_identity(client: ClientInfo, source: str) -> bool:
