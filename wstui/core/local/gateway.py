@@ -1,9 +1,7 @@
 """The local WebSocket gateway: API Gateway's behaviour (reference §1-§5) on an aiohttp server.
 
 One port serves both the WebSocket stage at `/{stage}` and the @connections management API at
-`/{stage}/@connections/{id}`. Handlers that build their management client the cloud way, from
-`https://{domainName}/{stage}`, are answered in-process by a botocore `before-send` hook that calls
-the same `manage` method, so no handler needs to know it runs locally.
+`/{stage}/@connections/{id}` (see `management.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -27,6 +24,7 @@ from wstui.core.local.activity import (
     Rejected,
 )
 from wstui.core.local.events import ClientInfo, EventFactory, new_id
+from wstui.core.local.management import ManagementApi
 from wstui.core.local.runtime import HandlerRuntime, InvocationResult
 from wstui.core.local.spec import LocalSpec
 from wstui.core.routes.expression import select_route
@@ -48,17 +46,6 @@ class Limits:
     send_queue_frames: int = 1000
     integration_timeout: float = 29.0
     new_connections_per_second: int = 500
-
-
-@dataclass(frozen=True)
-class ManagementAnswer:
-    status: int
-    body: bytes = b""
-    error_type: str = ""
-
-    @classmethod
-    def error(cls, status: int, error_type: str, message: str) -> ManagementAnswer:
-        return cls(status, json.dumps({"message": message}).encode(), error_type)
 
 
 @dataclass
@@ -83,10 +70,6 @@ class Connection:
         return self.ws is not None and not self.ws.closed
 
 
-def _iso(epoch_seconds: float) -> str:
-    return datetime.fromtimestamp(epoch_seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 class Gateway:
     """Serves one stage of one API; `emit` receives every GatewayEvent as it happens."""
 
@@ -102,7 +85,8 @@ class Gateway:
         self._runner: web.AppRunner | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.management = ManagementApi(self)
         self._recent_handshakes: collections.deque[float] = collections.deque()
         self.clock: Callable[[], float] = time.monotonic  # a seam: tests freeze it
 
@@ -112,7 +96,7 @@ class Gateway:
         app = web.Application()
         stage = self.spec.stage
         app.router.add_get(f"/{stage}", self._websocket)
-        app.router.add_route("*", f"/{stage}/@connections/{{connection_id}}", self._management_http)
+        app.router.add_route("*", f"/{stage}/@connections/{{connection_id}}", self.management.http)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
@@ -122,7 +106,7 @@ class Gateway:
         host_part = f"[{bound_host}]" if ":" in bound_host else bound_host
         self.domain_name = f"{host_part}:{bound_port}"
         self._sweeper = asyncio.create_task(self._sweep())
-        self._loop = asyncio.get_running_loop()
+        self.loop = asyncio.get_running_loop()
         return f"ws://{self.domain_name}/{stage}"
 
     async def stop(self) -> None:
@@ -222,19 +206,19 @@ class Gateway:
         if not result.ok:
             self._send_status(connection, "Internal server error", event["requestContext"]["requestId"])
         elif route.two_way and isinstance(result.response, dict) and "body" in result.response:
-            self._enqueue(connection, str(result.response["body"]))
+            self.enqueue(connection, str(result.response["body"]))
 
     def _send_status(self, connection: Connection, message: str, request_id: str) -> None:
-        self._enqueue(connection, json.dumps({"message": message, "connectionId": connection.id, "requestId": request_id}))
+        self.enqueue(connection, json.dumps({"message": message, "connectionId": connection.id, "requestId": request_id}))
 
-    def _enqueue(self, connection: Connection, frame: str | bytes) -> bool:
+    def enqueue(self, connection: Connection, frame: str | bytes) -> bool:
         """Queue a frame; a client too slow to drain its queue is closed instead of growing memory."""
         if connection.queue is None or not connection.is_open:
             return False
         try:
             connection.queue.put_nowait(frame)
         except asyncio.QueueFull:
-            self._spawn(self._close(connection, 1008, "Send queue full: the client reads too slowly"))
+            self.close_soon(connection, 1008, "Send queue full: the client reads too slowly")
             return False
         return True
 
@@ -342,74 +326,17 @@ class Gateway:
                 elif now - connection.last_active > self.limits.idle_timeout:
                     await self._close(connection, 1001, "Idle timeout")
 
+    def close_soon(self, connection: Connection, code: int, reason: str) -> None:
+        """Close from code that cannot wait (a full queue, a DELETE): the close runs as its own task."""
+        self._spawn(self._close(connection, code, reason))
+
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    # --- the @connections management API ---------------------------------------------------------
-
-    async def _management_http(self, request: web.Request) -> web.Response:
-        answer = await self.manage(request.method, request.match_info["connection_id"], await request.read())
-        headers = {"x-amzn-ErrorType": answer.error_type} if answer.error_type else {}
-        content_type = "application/json" if answer.body else None
-        return web.Response(status=answer.status, body=answer.body, headers=headers, content_type=content_type)
-
-    def post_from_thread(self, connection_id: str, body: bytes) -> ManagementAnswer:
-        """POST for a handler thread, without waiting for the event loop: the frame is handed to the
-        loop and the answer given at once, which is what keeps a large broadcast fast. A frame that
-        finds the queue full closes the connection (1008); the next post to it is Gone."""
-        connection, gone = self._post_target(connection_id, body)
-        if gone is not None:
-            return gone
-        assert self._loop is not None and connection is not None
-        self._loop.call_soon_threadsafe(self._enqueue, connection, _frame(body))
-        return ManagementAnswer(200)
-
-    def _post_target(self, connection_id: str, body: bytes) -> tuple[Connection | None, ManagementAnswer | None]:
-        connection = self.connections.get(connection_id)
-        if connection is None or not connection.is_open or connection.close_code:
-            return None, ManagementAnswer.error(410, "GoneException", f"Connection {connection_id} is gone.")
-        if len(body) > self.limits.max_post_bytes:
-            return None, ManagementAnswer.error(413, "PayloadTooLargeException", "Payload too large.")
-        connection.last_active = time.monotonic()
-        return connection, None
-
-    async def manage(self, method: str, connection_id: str, body: bytes = b"") -> ManagementAnswer:
-        """POST, GET or DELETE one connection, answering as API Gateway's @connections API does."""
-        connection = self.connections.get(connection_id)
-        if connection is None or not connection.is_open:
-            return ManagementAnswer.error(410, "GoneException", f"Connection {connection_id} is gone.")
-        if method == "POST":
-            target, gone = self._post_target(connection_id, body)
-            if gone is not None:
-                return gone
-            assert target is not None
-            return ManagementAnswer(200) if self._enqueue(target, _frame(body)) else ManagementAnswer.error(
-                410, "GoneException", f"Connection {connection_id} is gone."
-            )
-        if method == "GET":
-            info = {
-                "connectedAt": _iso(connection.connected_at / 1000),
-                "lastActiveAt": _iso(time.time() - (time.monotonic() - connection.last_active)),
-                "identity": {"sourceIp": connection.client.source_ip, "userAgent": connection.client.user_agent},
-            }
-            return ManagementAnswer(200, json.dumps(info).encode())
-        if method == "DELETE":
-            self._spawn(self._close(connection, 1000, "Deleted through @connections"))
-            return ManagementAnswer(204)
-        return ManagementAnswer.error(403, "ForbiddenException", f"Method {method} is not allowed.")
-
     async def _not_found(self, request: web.Request) -> web.Response:
         return web.json_response({"message": f"No stage at {request.path}: use /{self.spec.stage}"}, status=404)
-
-
-def _frame(data: bytes) -> str | bytes:
-    """Posted data goes out as a text frame when it is UTF-8 text, as a binary frame otherwise."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data
 
 
 def _allows(policy: dict[str, Any]) -> bool:

@@ -18,7 +18,7 @@ import boto3
 from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from wstui.core.local.gateway import ManagementAnswer
+from wstui.core.local.management import ManagementAnswer
 
 EVENT = "before-send.apigatewaymanagementapi"
 Manage = Callable[[str, str, bytes], Awaitable[ManagementAnswer]]

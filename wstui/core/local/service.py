@@ -61,7 +61,7 @@ class LocalService:
         management_url = f"http://{self.gateway.domain_name}/{self.spec.stage}"
         shared.update(self._shared_environment(dynamodb_url, management_url))
         self._intercept = ManagementIntercept(
-            self.gateway.domain_name, self.spec.stage, self.gateway.manage, self.gateway.post_from_thread, loop
+            self.gateway.domain_name, self.spec.stage, self.gateway.management.manage, self.gateway.management.post_from_thread, loop
         )
         self._intercept.install()
         await loop.run_in_executor(None, _warm_boto3, management_url)
