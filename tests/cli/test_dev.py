@@ -72,3 +72,26 @@ def test_dev_on_a_busy_port_says_so(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert f"Cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_reader_that_goes_away_stops_the_log_not_the_service(tmp_path: Path) -> None:
+    project = scaffold("chat", tmp_path, {}, Template.load(None)).directory
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wstui", "dev", "--port", "0", "--no-reload"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    try:
+        url = process.stdout.readline().strip()
+        process.stdout.close()  # as `wstui dev | head -1` does
+        for _ in range(3):
+            client = websocket.create_connection(url, timeout=10)
+            client.send(json.dumps({"message": "sendmessage", "data": "still here"}))
+            assert client.recv() == '"still here"'
+            client.close()
+        os.killpg(process.pid, signal.SIGINT)
+        errors = process.stderr.read()
+        process.wait(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0
+    assert "Traceback" not in errors

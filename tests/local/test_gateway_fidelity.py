@@ -289,3 +289,25 @@ def test_new_connections_beyond_the_quota_get_429(probe: Path, start_service) ->
     assert statuses == [101, 101, 101, 429, 429]
     running.service.gateway.clock = lambda: 101.0  # a second later the quota is free again
     assert send(connect(running), "echo")["requestContext"]["routeKey"] == "echo"
+
+
+def test_a_bad_handshake_gets_400_before_any_handler_runs(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    host, port = running.service.gateway.domain_name.split(":")
+    request = (f"GET /v1 HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Version: 13\r\n\r\n").encode()
+    with socket.create_connection((host, int(port)), timeout=5) as raw:
+        raw.sendall(request)
+        assert raw.recv(100).startswith(b"HTTP/1.1 400")
+    assert running.service.gateway.connections == {}
+    assert not any(isinstance(e, Invoked) for e in running.events)
+
+
+def test_a_connect_status_that_is_not_a_number_is_a_500(probe: Path, start_service) -> None:
+    (probe / "handlers" / "odd.py").write_text('def handle(event, context):\n    return {"statusCode": None}\n')
+    set_route(ProjectFile.open(probe), "$connect", RouteChange(handler="handlers.odd:handle"))
+    running = start_service(probe)
+    with pytest.raises(websocket.WebSocketBadStatusException) as caught:
+        connect(running)
+    assert caught.value.status_code == 500
+    assert running.service.gateway.connections == {}

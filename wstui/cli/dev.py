@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from wstui.cli.options import project_dir, project_option
@@ -33,9 +35,13 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, no_reloa
     stream = click.get_text_stream("stdout")
 
     def echo(text: str) -> None:
-        """Unbuffered, so the URL on the first line reaches a script reading this output at once."""
-        stream.write(text)
-        stream.flush()
+        """Unbuffered, so the URL on the first line reaches a script reading this output at once.
+        A reader that went away (`wstui dev | head -1`) just stops the log, not the service."""
+        try:
+            stream.write(text)
+            stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass
 
     async def run() -> None:
         service = LocalService(project, template, options, lambda event: render(event, echo))
@@ -54,3 +60,6 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, no_reloa
         echo("Stopped.\n")
 
     asyncio.run(run())
+    # A handler thread still running past its timeout cannot be stopped, and would keep the process
+    # alive (seeing the real environment again): end the process now that everything is closed.
+    os._exit(0)

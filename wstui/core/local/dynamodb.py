@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
+from typing import IO
 
 from wstui.core.errors import WstuiError
 from wstui.core.local.spec import TableSpec
@@ -27,6 +28,11 @@ def _die_with_parent() -> None:
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:
+        pass
+
+
+def _discard(stream: IO[str]) -> None:
+    for _ in stream:
         pass
 
 
@@ -57,8 +63,8 @@ class LocalDynamoDB:
                 break
         else:
             raise WstuiError(f"The local DynamoDB (moto) did not start (exit code {self._process.wait()}).")
-        # moto logs every request; reading the log keeps the pipe from filling up and blocking it.
-        threading.Thread(target=self._process.stderr.read, daemon=True).start()
+        # moto logs every request; reading (and dropping) the log keeps the pipe from blocking it.
+        threading.Thread(target=_discard, args=(self._process.stderr,), daemon=True).start()
         return self.url
 
     def stop(self) -> None:

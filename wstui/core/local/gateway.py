@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -78,7 +79,7 @@ class Gateway:
     ) -> None:
         self.spec = spec
         self.runtime = runtime
-        self.emit = emit
+        self._observer = emit
         self.limits = limits
         self.connections: dict[str, Connection] = {}
         self.domain_name = ""
@@ -89,6 +90,7 @@ class Gateway:
         self.management = ManagementApi(self)
         self._recent_handshakes: collections.deque[float] = collections.deque()
         self.clock: Callable[[], float] = time.monotonic  # a seam: tests freeze it
+        self._stopping = False
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -111,14 +113,19 @@ class Gateway:
 
     async def stop(self) -> None:
         """Close every connection (each gets its $disconnect), then the server."""
+        self._stopping = True
         if self._sweeper is not None:
             self._sweeper.cancel()
-        for connection in list(self.connections.values()):
-            await self._close(connection, 1001, "Going away")
+        await asyncio.gather(*(self._close(c, 1001, "Going away") for c in list(self.connections.values())))
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=5)
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def emit(self, event: GatewayEvent) -> None:
+        """Report an event; an observer that fails (a closed terminal, say) never breaks the gateway."""
+        with contextlib.suppress(Exception):
+            self._observer(event)
 
     @property
     def events(self) -> EventFactory:
@@ -129,6 +136,11 @@ class Gateway:
     async def _websocket(self, request: web.Request) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() != "websocket":
             return web.Response(status=426, text="Upgrade Required")
+        ws = web.WebSocketResponse(max_msg_size=self.limits.max_read_bytes, autoping=True)
+        if not ws.can_prepare(request).ok:
+            return web.Response(status=400, text="Bad WebSocket handshake")
+        if self._stopping:
+            return web.Response(status=503, text="The local gateway is stopping")
         if self._over_connection_rate():
             self.emit(Rejected("", 429, "Too many new connections in the last second"))
             return web.Response(status=429, text="Too Many Requests")
@@ -147,13 +159,18 @@ class Gateway:
             self.connections.pop(connection.id, None)
             self.emit(Rejected(connection.id, rejection.status, rejection.text or ""))
             return rejection
-        ws = web.WebSocketResponse(max_msg_size=self.limits.max_read_bytes, autoping=True)
-        await ws.prepare(request)
+        try:
+            await ws.prepare(request)
+        except (ConnectionError, web.HTTPException):  # the client left during $connect
+            await self._closed(connection, 1006)
+            raise
         connection.ws = ws
         connection.transport = request.transport
         connection.queue = asyncio.Queue(maxsize=self.limits.send_queue_frames)
         connection.writer = asyncio.create_task(self._write(connection))
         self.emit(ConnectionOpened(connection.id, client.source_ip, client.user_agent))
+        if self._stopping:  # $connect finished while the gateway was stopping
+            await self._close(connection, 1001, "Going away")
         try:
             await self._read(connection, ws)
         finally:
@@ -236,8 +253,9 @@ class Gateway:
             return web.Response(status=500, text="Internal Server Error: the authorizer failed")
         if not _allows(result.response):
             return web.Response(status=403, text="Forbidden: the authorizer denied")
-        context = result.response.get("context") or {}
-        connection.authorizer = {**context, "principalId": result.response.get("principalId", "")}
+        context = result.response.get("context")
+        context = context if isinstance(context, dict) else {}
+        connection.authorizer = {**context, "principalId": str(result.response.get("principalId", ""))}
         return None
 
     def _over_connection_rate(self) -> bool:
@@ -269,24 +287,27 @@ class Gateway:
         result = await self._invoke(route.function, CONNECT, connection.id, event)
         if not result.ok:
             return web.Response(status=500, text="Internal Server Error: $connect failed")
-        status = result.response.get("statusCode", 200) if isinstance(result.response, dict) else 200
-        if not 200 <= int(status) < 300:
-            return web.Response(status=int(status), text=f"Rejected by $connect ({status})")
+        status = _status_code(result.response)
+        if not 200 <= status < 300:
+            return web.Response(status=status, text=f"Rejected by $connect ({status})")
         return None
 
     async def _close(self, connection: Connection, code: int, reason: str) -> None:
-        """Send the close frame; a client that does not take it within a second is cut off."""
-        if connection.close_code:
+        """Send the close frame; a client that does not take it within a second is cut off.
+        A connection still in $connect has no socket yet: it is left to finish its handshake."""
+        if connection.close_code or connection.ws is None:
             return
         connection.close_code, connection.close_reason = code, reason
         if code != 1008 and connection.queue is not None:
             # Frames posted before the close (say, just before a DELETE) still go out first.
-            await asyncio.wait([asyncio.create_task(connection.queue.join())], timeout=1.0)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(connection.queue.join(), timeout=1.0)
         if connection.writer is not None:
             connection.writer.cancel()
-        if connection.ws is None or connection.ws.closed:
+        if connection.ws.closed:
             return
         closing = asyncio.create_task(connection.ws.close(code=code, message=reason.encode()))
+        closing.add_done_callback(lambda task: task.cancelled() or task.exception())
         await asyncio.wait([closing], timeout=1.0)
         cleanly = closing.done() and not closing.cancelled() and closing.exception() is None
         if not cleanly and connection.transport is not None:
@@ -322,9 +343,9 @@ class Gateway:
             now = time.monotonic()
             for connection in list(self.connections.values()):
                 if now - connection.opened > self.limits.hard_timeout:
-                    await self._close(connection, 1001, "Connection duration exceeded")
+                    self.close_soon(connection, 1001, "Connection duration exceeded")
                 elif now - connection.last_active > self.limits.idle_timeout:
-                    await self._close(connection, 1001, "Idle timeout")
+                    self.close_soon(connection, 1001, "Idle timeout")
 
     def close_soon(self, connection: Connection, code: int, reason: str) -> None:
         """Close from code that cannot wait (a full queue, a DELETE): the close runs as its own task."""
@@ -339,8 +360,20 @@ class Gateway:
         return web.json_response({"message": f"No stage at {request.path}: use /{self.spec.stage}"}, status=404)
 
 
+def _status_code(response: Any) -> int:
+    """A proxy response's statusCode: none means 200, one that is not a number is an error (500)."""
+    if not isinstance(response, dict) or "statusCode" not in response:
+        return 200
+    try:
+        return int(response["statusCode"])
+    except (TypeError, ValueError):
+        return 500
+
+
 def _allows(policy: dict[str, Any]) -> bool:
     """An authorizer's policy allows when some statement allows and none denies."""
-    statements = (policy.get("policyDocument") or {}).get("Statement") or []
+    document = policy.get("policyDocument")
+    statements = (document.get("Statement") if isinstance(document, dict) else None) or []
+    statements = statements if isinstance(statements, list) else [statements]
     effects = {str(s.get("Effect", "")).lower() for s in statements if isinstance(s, dict)}
     return "allow" in effects and "deny" not in effects

@@ -66,9 +66,16 @@ class ManagementApi:
         self.gateway.loop.call_soon_threadsafe(self.gateway.enqueue, connection, _frame(body))
         return ManagementAnswer(200)
 
-    def _post_target(self, connection_id: str, body: bytes) -> tuple[Connection | None, ManagementAnswer | None]:
+    def _open(self, connection_id: str) -> Connection | None:
+        """The connection if a client can still receive on it: not in $connect, not closing."""
         connection = self.gateway.connections.get(connection_id)
         if connection is None or not connection.is_open or connection.close_code:
+            return None
+        return connection
+
+    def _post_target(self, connection_id: str, body: bytes) -> tuple[Connection | None, ManagementAnswer | None]:
+        connection = self._open(connection_id)
+        if connection is None:
             return None, ManagementAnswer.error(410, "GoneException", f"Connection {connection_id} is gone.")
         if len(body) > self.gateway.limits.max_post_bytes:
             return None, ManagementAnswer.error(413, "PayloadTooLargeException", "Payload too large.")
@@ -77,8 +84,8 @@ class ManagementApi:
 
     async def manage(self, method: str, connection_id: str, body: bytes = b"") -> ManagementAnswer:
         """POST, GET or DELETE one connection, answering as API Gateway's @connections API does."""
-        connection = self.gateway.connections.get(connection_id)
-        if connection is None or not connection.is_open:
+        connection = self._open(connection_id)
+        if connection is None:
             return ManagementAnswer.error(410, "GoneException", f"Connection {connection_id} is gone.")
         if method == "POST":
             target, gone = self._post_target(connection_id, body)

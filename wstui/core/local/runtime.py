@@ -76,7 +76,6 @@ class HandlerRuntime:
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="wstui-handler")
         self._handlers: dict[tuple[str, str], Callable[..., Any]] = {}
         self._lock = threading.Lock()
-        self.generation = 0
 
     def start(self, modules: list[str]) -> None:
         """Put the project first on the import path; forget same-named modules of another project."""
@@ -101,7 +100,6 @@ class HandlerRuntime:
             for name in stale:
                 del sys.modules[name]
             importlib.invalidate_caches()
-            self.generation += 1
         return sorted(stale)
 
     def _is_project_module(self, module: Any) -> bool:
