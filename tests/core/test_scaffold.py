@@ -32,7 +32,7 @@ def test_the_generated_projects_own_tests_pass(tmp_path: Path, authorization: st
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    expected = 15 if authorization == "token" else 9
+    expected = 16 if authorization == "token" else 10
     assert f"{expected} passed" in result.stdout
     assert (project / "handlers" / "authorizer.py").exists() == (authorization == "token")
 

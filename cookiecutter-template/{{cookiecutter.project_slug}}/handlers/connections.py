@@ -13,6 +13,9 @@ TTL_ATTRIBUTE = "ttl"
 TTL_SECONDS = 2 * 60 * 60
 # Items per scan page; every page is read, so this only bounds the memory of one page.
 PAGE_SIZE = 1000
+# A client still in $connect also answers Gone, but its row is already written: rows younger than
+# this are kept when a post finds their connection gone.
+CONNECT_GRACE_SECONDS = 30
 
 
 @functools.cache
@@ -28,6 +31,20 @@ def add(connection_id, now=None):
 
 def remove(connection_id):
     table().delete_item(Key={KEY: connection_id})
+
+
+def remove_if_stale(connection_id, now=None):
+    """Delete a connection that answered Gone, unless it was added moments ago (still connecting)."""
+    cutoff = int(now if now is not None else time.time()) + TTL_SECONDS - CONNECT_GRACE_SECONDS
+    try:
+        table().delete_item(
+            Key={KEY: connection_id},
+            ConditionExpression="attribute_not_exists(#ttl) OR #ttl < :cutoff",
+            ExpressionAttributeNames={"#ttl": TTL_ATTRIBUTE},
+            ExpressionAttributeValues={":cutoff": cutoff},
+        )
+    except table().meta.client.exceptions.ConditionalCheckFailedException:
+        pass
 
 
 def all_ids():

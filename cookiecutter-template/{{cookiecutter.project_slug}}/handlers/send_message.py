@@ -1,7 +1,8 @@
 """sendmessage: broadcast the JSON text of "data" to every connection, the sender included.
 
 Posts go out concurrently, so a large room does not run into the function's timeout, and a connection
-that answers 410 Gone (it closed without $disconnect) is deleted before the function returns.
+that answers 410 Gone (it closed without $disconnect) is deleted before the function returns, unless
+its row is only seconds old: a client still in $connect answers Gone too.
 """
 
 import functools
@@ -68,5 +69,5 @@ def handle(event, context):
     delivered = list(posting.map(lambda connection_id: post(client, connection_id, data), ids))
     gone = [connection_id for connection_id, ok in zip(ids, delivered) if not ok]
     for connection_id in gone:
-        connections.remove(connection_id)
+        connections.remove_if_stale(connection_id)
     return {"statusCode": 200, "body": json.dumps({"sent": len(ids) - len(gone), "gone": len(gone)})}

@@ -1,6 +1,7 @@
 """sendmessage broadcasts the JSON text of "data" to everyone and cleans up gone connections."""
 
 import json
+import time
 
 from conftest import DOMAIN, STAGE, event
 
@@ -9,9 +10,9 @@ from handlers import connections, send_message
 MESSAGE = json.dumps({"{{ cookiecutter.route_field }}": "sendmessage", "data": "hello world !"})
 
 
-def connect(*ids):
+def connect(*ids, seconds_ago=60):
     for connection_id in ids:
-        connections.add(connection_id)
+        connections.add(connection_id, now=time.time() - seconds_ago)
 
 
 def test_every_connection_receives_the_data_including_the_sender(gateway, monkeypatch):
@@ -36,6 +37,14 @@ def test_gone_connections_are_deleted_before_returning(gateway, table):
     assert json.loads(result["body"]) == {"sent": 2, "gone": 1}
     assert sorted(connections.all_ids()) == ["A", "C"]
     assert set(gateway.posts) == {"A", "C"}
+
+
+def test_a_connection_still_connecting_is_not_deleted_when_it_answers_gone(gateway):
+    connect("A")
+    connect("B", seconds_ago=0)  # its $connect wrote the row moments ago and has not returned yet
+    gateway.gone = {"B"}
+    send_message.handle(event("sendmessage", "A", MESSAGE), None)
+    assert sorted(connections.all_ids()) == ["A", "B"]
 
 
 def test_invalid_json_gets_an_error_frame_and_nothing_is_broadcast(gateway):
