@@ -16,12 +16,18 @@ import websocket
 from wstui.core.scaffold import Template, scaffold
 
 
-def test_dev_prints_the_url_first_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+def start_dev(tmp_path: Path, *options: str) -> subprocess.Popen[str]:
+    """`wstui dev` on a free port in a new scaffolded project, in a process group of its own (so a
+    test can signal the group as a terminal's Ctrl-C does)."""
     project = scaffold("chat", tmp_path, {}, Template.load(None)).directory
-    process = subprocess.Popen(
-        [sys.executable, "-m", "wstui", "dev", "--port", "0", "--no-reload"],
+    return subprocess.Popen(
+        [sys.executable, "-m", "wstui", "dev", "--port", "0", "--no-reload", *options],
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
+
+
+def test_dev_prints_the_url_first_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    process = start_dev(tmp_path)
     try:
         url = process.stdout.readline().strip()
         assert url.startswith("ws://127.0.0.1:") and url.endswith("/v1")
@@ -45,11 +51,7 @@ def test_dev_prints_the_url_first_and_stops_cleanly_on_ctrl_c(tmp_path: Path) ->
 
 
 def test_dev_warns_when_listening_beyond_loopback(tmp_path: Path) -> None:
-    project = scaffold("chat", tmp_path, {}, Template.load(None)).directory
-    process = subprocess.Popen(
-        [sys.executable, "-m", "wstui", "dev", "--port", "0", "--host", "0.0.0.0", "--no-reload"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    process = start_dev(tmp_path, "--host", "0.0.0.0")
     try:
         lines = [process.stdout.readline() for _ in range(5)]
         process.send_signal(signal.SIGINT)
@@ -75,11 +77,7 @@ def test_dev_on_a_busy_port_says_so(tmp_path: Path) -> None:
 
 
 def test_a_reader_that_goes_away_stops_the_log_not_the_service(tmp_path: Path) -> None:
-    project = scaffold("chat", tmp_path, {}, Template.load(None)).directory
-    process = subprocess.Popen(
-        [sys.executable, "-m", "wstui", "dev", "--port", "0", "--no-reload"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )
+    process = start_dev(tmp_path)
     try:
         url = process.stdout.readline().strip()
         process.stdout.close()  # as `wstui dev | head -1` does

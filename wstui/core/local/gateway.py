@@ -83,6 +83,7 @@ class Gateway:
         self.limits = limits
         self.connections: dict[str, Connection] = {}
         self.domain_name = ""
+        self.events = EventFactory("", spec.stage)
         self._runner: web.AppRunner | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -107,6 +108,7 @@ class Gateway:
         bound_host, bound_port = self._runner.addresses[0][:2]
         host_part = f"[{bound_host}]" if ":" in bound_host else bound_host
         self.domain_name = f"{host_part}:{bound_port}"
+        self.events = EventFactory(self.domain_name, self.spec.stage)
         self._sweeper = asyncio.create_task(self._sweep())
         self.loop = asyncio.get_running_loop()
         return f"ws://{self.domain_name}/{stage}"
@@ -127,9 +129,6 @@ class Gateway:
         with contextlib.suppress(Exception):
             self._observer(event)
 
-    @property
-    def events(self) -> EventFactory:
-        return EventFactory(self.domain_name, self.spec.stage)
 
     # --- the WebSocket stage ---------------------------------------------------------------------
 

@@ -56,11 +56,13 @@ class Synthesized:
 def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesized:
     """The CloudFormation template of `project`, decorated and then checked by `plugins`.
 
-    Plugins configure a copy: building twice from one project gives the same template.
+    Plugins configure a copy, validated again: building twice from one project gives the same
+    template. Without such a plugin the project is used as loaded (and validated) already.
     """
-    project = copy.deepcopy(project)
-    plugins.hook.wstui_configure_project(project=project)
-    require_valid(project, headline="A plugin's wstui_configure_project left the project invalid:")
+    if plugins.hook.wstui_configure_project.get_hookimpls():
+        project = copy.deepcopy(project)
+        plugins.hook.wstui_configure_project(project=project)
+        require_valid(project, headline="A plugin's wstui_configure_project left the project invalid:")
     template = Template(Description=f"{project.project.name}: WebSocket API on API Gateway, built by wstui")
     template.set_version("2010-09-09")
     bucket = template.add_parameter(Parameter(CODE_BUCKET, Type="String", Description="S3 bucket of the code archive"))
