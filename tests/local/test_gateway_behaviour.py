@@ -105,3 +105,22 @@ def test_an_empty_token_counts_as_no_identity(chat_with_token: Path, start_servi
     with pytest.raises(websocket.WebSocketBadStatusException) as caught:
         websocket.create_connection(running.url + "?token=", timeout=10)
     assert caught.value.status_code == 401
+
+
+def test_a_policy_for_another_resource_does_not_let_the_client_in(chat_with_token: Path, start_service) -> None:
+    authorizer = chat_with_token / "handlers" / "authorizer.py"
+    authorizer.write_text(authorizer.read_text().replace('"Resource": event["methodArn"]', '"Resource": "arn:aws:execute-api:*:*:other/*"'))
+    running = start_service(chat_with_token)
+    with pytest.raises(websocket.WebSocketBadStatusException) as caught:
+        websocket.create_connection(f"{running.url}?token={token_of(chat_with_token)}", timeout=10)
+    assert caught.value.status_code == 403
+
+
+def test_a_wildcard_policy_lets_the_client_in_and_method_arn_names_the_region(chat_with_token: Path, start_service) -> None:
+    authorizer = chat_with_token / "handlers" / "authorizer.py"
+    source = authorizer.read_text()
+    assert '"Resource": event["methodArn"]' in source
+    authorizer.write_text(source.replace('"Resource": event["methodArn"]', '"Resource": "arn:aws:execute-api:us-east-1:*:*/v1/*"'))
+    running = start_service(chat_with_token)
+    client = websocket.create_connection(f"{running.url}?token={token_of(chat_with_token)}", timeout=10)
+    client.close()

@@ -42,6 +42,7 @@ class EventFactory:
 
     domain_name: str
     stage: str
+    region: str = "us-east-1"
 
     def _context(
         self, route_key: str, event_type: str, connection_id: str, connected_at: int, client: ClientInfo,
@@ -109,5 +110,5 @@ class EventFactory:
         """The REQUEST authorizer's event: the CONNECT event plus `type` and `methodArn`."""
         event = self.connect(connection_id, connected_at, client, None)
         event["type"] = "REQUEST"
-        event["methodArn"] = f"arn:aws:execute-api:local:000000000000:{API_ID}/{self.stage}/$connect"
+        event["methodArn"] = f"arn:aws:execute-api:{self.region}:000000000000:{API_ID}/{self.stage}/$connect"
         return event

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import fnmatch
 import json
 import time
 from collections.abc import Callable
@@ -83,7 +84,7 @@ class Gateway:
         self.limits = limits
         self.connections: dict[str, Connection] = {}
         self.domain_name = ""
-        self.events = EventFactory("", spec.stage)
+        self.events = EventFactory("", spec.stage, runtime.region)
         self._runner: web.AppRunner | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -108,7 +109,7 @@ class Gateway:
         bound_host, bound_port = self._runner.addresses[0][:2]
         host_part = f"[{bound_host}]" if ":" in bound_host else bound_host
         self.domain_name = f"{host_part}:{bound_port}"
-        self.events = EventFactory(self.domain_name, self.spec.stage)
+        self.events = EventFactory(self.domain_name, self.spec.stage, self.runtime.region)
         self._sweeper = asyncio.create_task(self._sweep())
         self.loop = asyncio.get_running_loop()
         return f"ws://{self.domain_name}/{stage}"
@@ -250,7 +251,7 @@ class Gateway:
         result = await self._invoke(authorizer.function, AUTHORIZER, connection.id, event)
         if not result.ok or not isinstance(result.response, dict):
             return web.Response(status=500, text="Internal Server Error: the authorizer failed")
-        if not _allows(result.response):
+        if not _allows(result.response, event["methodArn"]):
             return web.Response(status=403, text="Forbidden: the authorizer denied")
         context = result.response.get("context")
         context = context if isinstance(context, dict) else {}
@@ -369,10 +370,21 @@ def _status_code(response: Any) -> int:
         return 500
 
 
-def _allows(policy: dict[str, Any]) -> bool:
-    """An authorizer's policy allows when some statement allows and none denies."""
+def _allows(policy: dict[str, Any], method_arn: str) -> bool:
+    """An authorizer's policy allows when a statement for this method allows and none denies. A
+    statement's Resource may use IAM's `*` and `?` wildcards; one for another API or stage does not
+    apply, as in AWS."""
     document = policy.get("policyDocument")
     statements = (document.get("Statement") if isinstance(document, dict) else None) or []
     statements = statements if isinstance(statements, list) else [statements]
-    effects = {str(s.get("Effect", "")).lower() for s in statements if isinstance(s, dict)}
+    effects = {
+        str(statement.get("Effect", "")).lower()
+        for statement in statements
+        if isinstance(statement, dict) and _covers(statement.get("Resource"), method_arn)
+    }
     return "allow" in effects and "deny" not in effects
+
+
+def _covers(resource: Any, method_arn: str) -> bool:
+    patterns = resource if isinstance(resource, list) else [resource]
+    return any(isinstance(p, str) and fnmatch.fnmatchcase(method_arn, p.replace("[", "[[]")) for p in patterns)
