@@ -103,11 +103,19 @@ def leftovers(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir())
 
 
+SLUG_DIR = "{{cookiecutter.project_slug}}"
+
+
+def copy_of_bundled_template(tmp_path: Path) -> Path:
+    """A template to change: the bundled one, copied."""
+    return Path(shutil.copytree(bundled_template(), tmp_path / "template"))
+
+
 def test_a_template_without_wstui_toml_leaves_nothing(tmp_path: Path) -> None:
     template = tmp_path / "template"
-    (template / "{{cookiecutter.project_slug}}").mkdir(parents=True)
+    (template / SLUG_DIR).mkdir(parents=True)
     (template / "cookiecutter.json").write_text(json.dumps({"project_name": "x", "project_slug": "x"}))
-    (template / "{{cookiecutter.project_slug}}" / "README.md").write_text("hi\n")
+    (template / SLUG_DIR / "README.md").write_text("hi\n")
     out = tmp_path / "out"
     with pytest.raises(UsageError, match="made no wstui.toml"):
         scaffold("chat", out, {}, Template.load(str(template)))
@@ -115,9 +123,8 @@ def test_a_template_without_wstui_toml_leaves_nothing(tmp_path: Path) -> None:
 
 
 def test_a_template_that_fails_to_render_leaves_nothing(tmp_path: Path) -> None:
-    template = tmp_path / "template"
-    shutil.copytree(bundled_template(), template)
-    (template / "{{cookiecutter.project_slug}}" / "broken.txt").write_text("{{ cookiecutter.nope.deeper }}\n")
+    template = copy_of_bundled_template(tmp_path)
+    (template / SLUG_DIR / "broken.txt").write_text("{{ cookiecutter.nope.deeper }}\n")
     out = tmp_path / "out"
     with pytest.raises(WstuiError, match="failed to render"):
         scaffold("chat", out, {}, Template.load(str(template)))
@@ -125,12 +132,11 @@ def test_a_template_that_fails_to_render_leaves_nothing(tmp_path: Path) -> None:
 
 
 def test_another_local_template_with_its_own_questions(tmp_path: Path) -> None:
-    template = tmp_path / "template"
-    shutil.copytree(bundled_template(), template)
+    template = copy_of_bundled_template(tmp_path)
     context = json.loads((template / "cookiecutter.json").read_text())
     context["team"] = ["red", "blue"]
     (template / "cookiecutter.json").write_text(json.dumps(context))
-    (template / "{{cookiecutter.project_slug}}" / "TEAM").write_text("{{ cookiecutter.team }}\n")
+    (template / SLUG_DIR / "TEAM").write_text("{{ cookiecutter.team }}\n")
     loaded = Template.load(str(template))
     assert loaded.question("team").choices == ("red", "blue")
     project = scaffold("chat", tmp_path / "out", {"team": "blue"}, loaded).directory
