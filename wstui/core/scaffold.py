@@ -123,22 +123,28 @@ def _fetch(location: str) -> Path:
     return Path(directory)
 
 
+def _quoted(text: str) -> str:
+    """A name as an error shows it: quoted, with control characters escaped so the message is one line."""
+    return '"' + text.encode("unicode_escape").decode("ascii") + '"'
+
+
 def project_slug(name: str) -> str:
     """The directory and identifier form of a project name, or UsageError saying what is wrong with it."""
     stripped = name.strip()
+    shown = _quoted(stripped)
     if not stripped:
         raise UsageError("The project name is empty: give one, e.g. `wstui new chat`.")
     if len(stripped) > MAX_NAME_LENGTH:
         raise UsageError(f"The project name is {len(stripped)} characters long; at most {MAX_NAME_LENGTH}.")
     if any(sep in stripped for sep in ("/", "\\")) or stripped.startswith("."):
-        raise UsageError(f'"{stripped}" is a path, not a name: give a name, and -o DIR for where it goes.')
+        raise UsageError(f"{shown} is a path, not a name: give a name, and -o DIR for where it goes.")
     if not NAME_CHARACTERS.match(stripped):
-        raise UsageError(f'The project name "{stripped}" may hold only ASCII letters, digits, spaces, "-" and "_".')
+        raise UsageError(f'The project name {shown} may hold only ASCII letters, digits, spaces, "-" and "_".')
     slug = re.sub(r"[^a-z0-9]+", "_", stripped.lower()).strip("_")
     if not slug or not slug[0].isalpha():
-        raise UsageError(f'The project name "{stripped}" must start with a letter.')
+        raise UsageError(f"The project name {shown} must start with a letter.")
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
-        raise UsageError(f'The project name "{stripped}" becomes "{slug}", a Python keyword: choose another.')
+        raise UsageError(f'The project name {shown} becomes "{slug}", a Python keyword: choose another.')
     return slug
 
 
