@@ -96,12 +96,23 @@ class Isolation:
         os.environ = LayeredEnviron(os.environ, self.shared)  # type: ignore[assignment]  # noqa: B003 (on purpose)
         sys.stdout = RoutedStream(sys.stdout)  # type: ignore[assignment]
         sys.stderr = RoutedStream(sys.stderr)  # type: ignore[assignment]
+        _forget_default_boto3_session()
 
     def uninstall(self) -> None:
         if self._saved is None:
             return
         os.environ, sys.stdout, sys.stderr = self._saved  # type: ignore[assignment]
         self._saved = None
+        _forget_default_boto3_session()
+
+
+def _forget_default_boto3_session() -> None:
+    """botocore reads the `os.environ` object it found when a session was made: a default session made
+    before (by a deploy in the same app, say) would see the developer's real AWS settings, and one made
+    while installed would keep the overlay after. Handlers then get a fresh one that sees the present."""
+    boto3 = sys.modules.get("boto3")
+    if boto3 is not None:
+        boto3.DEFAULT_SESSION = None
 
 
 def run_isolated(environment: dict[str, str], sink: Callable[[str], None], call: Callable[[], Any]) -> Any:
