@@ -8,20 +8,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from wstui.cli.options import key_values
 from wstui.core.errors import UsageError
 
 if TYPE_CHECKING:
     from wstui.core.scaffold import Question
-
-
-def _parse_options(options: tuple[str, ...]) -> dict[str, str]:
-    answers: dict[str, str] = {}
-    for option in options:
-        key, sep, value = option.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f'"{option}" is not KEY=VALUE.', param_hint="--option")
-        answers[key.strip()] = value
-    return answers
 
 
 @click.command()
@@ -29,16 +20,15 @@ def _parse_options(options: tuple[str, ...]) -> dict[str, str]:
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               help="Where to create the project directory (default: here).")
 @click.option("--no-input", is_flag=True, help="Ask nothing: use the defaults and the --option values.")
-@click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
+@click.option("--option", "answers", multiple=True, metavar="KEY=VALUE", callback=key_values,
               help="Answer a template question, e.g. --option authorization=token (repeatable).")
 @click.option("--template", metavar="PATH|GIT-URL", help="Another cookiecutter template of a wstui project.")
 @click.option("--force", is_flag=True, help="Write into an existing non-empty directory, replacing same-named files.")
-def new(name: str, output_dir: Path, no_input: bool, options: tuple[str, ...], template: str | None, force: bool) -> None:
+def new(name: str, output_dir: Path, no_input: bool, answers: dict[str, str], template: str | None, force: bool) -> None:
     """Create the project NAME: handlers, tests, payloads and a wstui.toml."""
     from wstui.core.scaffold import Template, project_slug, scaffold
 
     slug = project_slug(name)
-    answers = _parse_options(options)
     loaded = Template.load(template)
     for key in answers:
         loaded.question(key)

@@ -31,3 +31,14 @@ def project_option(command: F) -> F:
 
 def project_dir() -> Path | None:
     return click.get_current_context().meta.get(_PROJECT_KEY)
+
+
+def key_values(_ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    """`K=V` pairs into a dict; a pair without `=` or with an empty key is a usage error."""
+    pairs: dict[str, str] = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f'"{value}" is not KEY=VALUE.', param=param)
+        pairs[key.strip()] = rest
+    return pairs

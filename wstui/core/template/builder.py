@@ -20,11 +20,18 @@ from wstui.core.errors import UsageError
 from wstui.core.project.handlers import HandlerRef, parse_handler
 from wstui.core.project.model import CONNECT, AuthorizerSettings, Project, RouteSettings
 from wstui.core.project.validate import require_valid
-from wstui.core.template.ids import API, AUTHORIZER, AUTHORIZER_PERMISSION, STAGE, FunctionIds, RouteIds
+from wstui.core.template.ids import (
+    API,
+    AUTHORIZER,
+    AUTHORIZER_PERMISSION,
+    CODE_BUCKET,
+    CODE_KEY,
+    STAGE,
+    FunctionIds,
+    RouteIds,
+)
 from wstui.core.template.service import FunctionResources, ServiceTemplate
 
-CODE_BUCKET = "CodeS3Bucket"
-CODE_KEY = "CodeS3Key"
 URL_OUTPUT = "APIGatewayURL"
 MANAGEMENT_OUTPUT = "ManagementEndpoint"
 LOGS_ARN = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*"

@@ -18,6 +18,9 @@ STAGE = "Stage"
 AUTHORIZER = "Authorizer"
 AUTHORIZER_PERMISSION = "AuthorizerPermission"
 CONNECTION_TABLE = "ConnectionTable"
+# The template's parameters: where the code archive is. `wstui deploy` sets both.
+CODE_BUCKET = "CodeS3Bucket"
+CODE_KEY = "CodeS3Key"
 FIXED = (API, STAGE, AUTHORIZER, AUTHORIZER_PERMISSION, CONNECTION_TABLE)
 
 
