@@ -1,0 +1,1 @@
+"""moto CloudFormation models for types moto lacks; the module name after the dot is the AWS service."""

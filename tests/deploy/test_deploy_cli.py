@@ -1,0 +1,152 @@
+"""`wstui deploy`, `status` and `remove` end to end against a real moto server on 127.0.0.1.
+
+moto's CloudFormation gains ApiGatewayV2 support from `moto_models/` (this suite's own models on top of
+moto's apigatewayv2 backend), so a deployed stack really has its API, routes and stage.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from click.testing import CliRunner, Result
+
+from wstui.cli.main import cli
+from wstui.core.deploy.aws import AwsTarget
+
+BUCKET = "wstui-artifacts-123456789012-us-east-1"
+
+
+def run(project: Path, aws: AwsTarget, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--project", str(project), *args, "--endpoint-url", aws.endpoint_url, "--region", aws.region])
+
+
+def client(aws: AwsTarget, service: str) -> Any:
+    return boto3.session.Session().client(service, endpoint_url=aws.endpoint_url, region_name=aws.region)
+
+
+def objects(aws: AwsTarget, bucket: str = BUCKET) -> list[str]:
+    return [item["Key"] for item in client(aws, "s3").list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+
+def event_count(aws: AwsTarget, stack: str = "chat-v1") -> int:
+    return len(client(aws, "cloudformation").describe_stack_events(StackName=stack)["StackEvents"])
+
+
+def deployed_routes(aws: AwsTarget) -> set[str]:
+    apigateway = client(aws, "apigatewayv2")
+    (api,) = apigateway.get_apis()["Items"]
+    return {route["RouteKey"] for route in apigateway.get_routes(ApiId=api["ApiId"])["Items"]}
+
+
+def test_create_redeploy_unchanged_add_a_route_status_and_remove(chat_project: Path, aws: AwsTarget) -> None:
+    created = run(chat_project, aws, "deploy", "--create-bucket", "--yes")
+    assert created.exit_code == 0, created.output
+    assert "Created bucket" in created.output and "Change set for chat-v1 (CREATE, 19 changes)" in created.output
+    assert "CREATE_COMPLETE: stack chat-v1" in created.output
+    assert deployed_routes(aws) == {"$connect", "$disconnect", "sendmessage"}
+    (code_key,) = objects(aws)
+    assert code_key.startswith("wstui/chat-v1/") and code_key.endswith(".zip")
+    saved = json.loads((chat_project / ".wstui" / "outputs.json").read_text())
+    assert saved["stack_name"] == "chat-v1" and saved["region"] == "us-east-1"
+
+    events_before = event_count(aws)
+    unchanged = run(chat_project, aws, "deploy", "--yes")
+    assert unchanged.exit_code == 0, unchanged.output
+    assert "No changes: stack chat-v1 is up to date." in unchanged.output
+    assert "Uploaded" not in unchanged.output
+    assert objects(aws) == [code_key]
+    assert event_count(aws) == events_before
+
+    added = CliRunner().invoke(cli, ["--project", str(chat_project), "routes", "add", "ping", "--handler", "handlers.send_message:handle"])
+    assert added.exit_code == 0, added.output
+    updated = run(chat_project, aws, "deploy", "--yes")
+    assert updated.exit_code == 0, updated.output
+    for line in ("Add    │ RoutePing", "Add    │ IntegrationPing", "Modify │ Stage"):
+        assert line in updated.output
+    assert "Unchanged, not uploaded" in updated.output
+    assert "UPDATE_COMPLETE: stack chat-v1" in updated.output
+    assert deployed_routes(aws) == {"$connect", "$disconnect", "sendmessage", "ping"}
+
+    status = run(chat_project, aws, "status", "--json")
+    assert status.exit_code == 0, status.output
+    document = json.loads(status.output)
+    assert document["status"] == "UPDATE_COMPLETE"
+    assert document["events"][-1]["status"] == "UPDATE_COMPLETE"
+
+    client(aws, "s3").put_object(Bucket=BUCKET, Key="someone-else/keep.txt", Body=b"mine")
+    removed = run(chat_project, aws, "remove", "--yes")
+    assert removed.exit_code == 0, removed.output
+    assert f"Removed stack chat-v1 and 1 artifacts from s3://{BUCKET}" in removed.output
+    assert objects(aws) == ["someone-else/keep.txt"]
+    assert not (chat_project / ".wstui" / "outputs.json").exists()
+    gone = run(chat_project, aws, "status")
+    assert gone.exit_code == 1 and "There is no stack chat-v1." in gone.output
+
+
+def test_plan_shows_the_change_set_and_leaves_nothing_behind(chat_project: Path, aws: AwsTarget) -> None:
+    client(aws, "s3").create_bucket(Bucket="my-artifacts")
+    result = run(chat_project, aws, "deploy", "--s3-bucket", "my-artifacts", "--plan")
+    assert result.exit_code == 0, result.output
+    assert "Add    │ WebSocketApi" in result.output
+    assert "Would upload s3://my-artifacts/wstui/chat-v1/" in result.output
+    assert objects(aws, "my-artifacts") == []
+    stacks = client(aws, "cloudformation").list_stacks()["StackSummaries"]
+    assert [s["StackStatus"] for s in stacks if s["StackName"] == "chat-v1"] in ([], ["DELETE_COMPLETE"])
+
+
+def test_without_yes_and_nobody_to_ask_nothing_is_applied(chat_project: Path, aws: AwsTarget) -> None:
+    result = run(chat_project, aws, "deploy", "--create-bucket")
+    assert result.exit_code == 2
+    assert "run again with --yes" in result.output
+    assert "the change set for chat-v1 was deleted" in result.output
+    assert objects(aws) == []
+
+
+def test_a_missing_bucket_gets_one_sentence(chat_project: Path, aws: AwsTarget) -> None:
+    result = run(chat_project, aws, "deploy", "--yes")
+    assert result.exit_code == 1
+    assert f"Error: Bucket {BUCKET} does not exist in us-east-1: run again with --create-bucket" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_bucket_in_another_region_gets_one_sentence(chat_project: Path, aws: AwsTarget) -> None:
+    client(aws, "s3").create_bucket(Bucket="far-away", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    result = run(chat_project, aws, "deploy", "--s3-bucket", "far-away", "--yes")
+    assert result.exit_code == 1
+    assert "Bucket far-away is in eu-west-1, but the stack deploys to us-east-1" in result.output
+
+
+def test_parameters_and_tags_reach_the_stack(chat_project: Path, aws: AwsTarget) -> None:
+    result = run(chat_project, aws, "deploy", "--create-bucket", "--yes", "--tag", "team=chat", "--stack-name", "chat-test")
+    assert result.exit_code == 0, result.output
+    (stack,) = client(aws, "cloudformation").describe_stacks(StackName="chat-test")["Stacks"]
+    assert {"Key": "team", "Value": "chat"} in stack["Tags"]
+    unknown = run(chat_project, aws, "deploy", "--param", "Nope=1", "--yes")
+    assert unknown.exit_code == 2 and "The template has no parameter Nope" in unknown.output
+    malformed = run(chat_project, aws, "deploy", "--tag", "novalue")
+    assert malformed.exit_code == 2 and '"novalue" is not KEY=VALUE' in malformed.output
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "code"),
+    [
+        ({"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None, "AWS_SESSION_TOKEN": None}, "No AWS credentials found", 1),
+        ({"AWS_PROFILE": "nobody"}, "AWS profile 'nobody' is not configured", 2),
+    ],
+)
+def test_credential_problems_get_one_sentence(
+    chat_project: Path, aws: AwsTarget, monkeypatch: pytest.MonkeyPatch, change: dict[str, str | None], message: str, code: int
+) -> None:
+    for name, value in change.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    result = run(chat_project, aws, "deploy", "--yes")
+    assert result.exit_code == code
+    assert message in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,211 @@
+"""Stack operations replayed with botocore's Stubber from realistic CloudFormation event sequences:
+the parts moto cannot produce (resource events, failures with reasons, rollbacks, throttling)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from stubbed import STACK, STACK_ID, Stubbed, event, newest_first, stack, stack_event, stubbed_clients
+
+from wstui.core.deploy.aws import AwsError
+from wstui.core.deploy.change_set import StackState
+from wstui.core.deploy.deployer import Deployer, DeploySettings
+from wstui.core.deploy.events import (
+    Artifact,
+    ArtifactStored,
+    Deployed,
+    OperationFailed,
+    OperationStarted,
+    Plan,
+    ResourceChange,
+    ResourceFailure,
+    StackEvent,
+)
+from wstui.core.deploy.removal import delete_stack
+from wstui.core.plugins.manager import project_plugins
+from wstui.core.project.load import load_project
+from wstui.core.template import synthesize
+
+CHANGE_SET = f"arn:aws:cloudformation:us-east-1:123456789012:changeSet/wstui-abc/{STACK_ID[-36:]}"
+TABLE, ROLE, FUNCTION = "ConnectionTable", "HandlersConnectHandleRole", "HandlersConnectHandleFunction"
+URL = "wss://abc123.execute-api.us-east-1.amazonaws.com/v1"
+REVIEW = stack_event(-5, "REVIEW_IN_PROGRESS", "User Initiated")
+
+
+@pytest.fixture
+def aws() -> Stubbed:
+    return stubbed_clients()
+
+
+def deployer(project_dir: Path, aws: Stubbed) -> Deployer:
+    project = load_project(project_dir)
+    settings = DeploySettings(STACK, poll_interval=5.0)
+    return Deployer(project, synthesize(project).to_dict(), project_plugins([], project.directory), aws.clients, settings, aws.sleep)
+
+
+def plan(change_set_type: str = "CREATE") -> Plan:
+    changes = tuple(ResourceChange("Add", name, kind) for name, kind in (
+        (TABLE, "AWS::DynamoDB::Table"), (ROLE, "AWS::IAM::Role"), (FUNCTION, "AWS::Lambda::Function")))
+    return Plan(STACK, CHANGE_SET, change_set_type, changes, "bucket", (Artifact("wstui/chat-v1/abc.zip", b"zip", True),))
+
+
+def expect_execution(aws: Stubbed, before: str, *polls: dict) -> None:
+    aws.cloudformation.add_response("describe_stacks", stack(before))
+    aws.cloudformation.add_response("describe_stack_events", newest_first(REVIEW))
+    aws.cloudformation.add_response("execute_change_set", {}, {"ChangeSetName": CHANGE_SET})
+    for poll in polls:
+        aws.cloudformation.add_response("describe_stack_events", poll)
+
+
+def test_a_failed_create_names_the_cause_not_the_cancelled_cascade(chat_project: Path, aws: Stubbed) -> None:
+    first = [
+        stack_event(0, "CREATE_IN_PROGRESS", "User Initiated"),
+        event(2, TABLE, "AWS::DynamoDB::Table", "CREATE_IN_PROGRESS"),
+        event(2, ROLE, "AWS::IAM::Role", "CREATE_IN_PROGRESS"),
+    ]
+    denied = "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: iam:CreateRole"
+    second = [
+        event(4, ROLE, "AWS::IAM::Role", "CREATE_FAILED", f"Resource handler returned message: \"{denied}\""),
+        event(5, TABLE, "AWS::DynamoDB::Table", "CREATE_FAILED", "Resource creation cancelled"),
+        stack_event(6, "ROLLBACK_IN_PROGRESS", f"The following resource(s) failed to create: [{ROLE}, {TABLE}]. Rollback requested by user."),
+        event(8, TABLE, "AWS::DynamoDB::Table", "DELETE_COMPLETE"),
+        event(8, ROLE, "AWS::IAM::Role", "DELETE_COMPLETE"),
+        stack_event(9, "ROLLBACK_COMPLETE"),
+    ]
+    expect_execution(aws, "REVIEW_IN_PROGRESS", newest_first(REVIEW, *first), newest_first(REVIEW, *first, *second))
+    events = list(deployer(chat_project, aws).apply(plan()))
+    aws.verify()
+    assert isinstance(events[0], ArtifactStored) and not events[0].uploaded
+    assert events[1] == OperationStarted(STACK, "create", 3)
+    shown = [e for e in events if isinstance(e, StackEvent)]
+    assert [(e.logical_id, e.status) for e in shown][:3] == [(STACK, "CREATE_IN_PROGRESS"), (TABLE, "CREATE_IN_PROGRESS"), (ROLE, "CREATE_IN_PROGRESS")]
+    assert len(shown) == len(first) + len(second)
+    assert shown[-1].elapsed == 9.0
+    assert events[-1] == OperationFailed(STACK, "ROLLBACK_COMPLETE", (
+        ResourceFailure(ROLE, "AWS::IAM::Role", "CREATE_FAILED", f"Resource handler returned message: \"{denied}\""),
+    ))
+    assert aws.slept == [5.0]
+    assert not (chat_project / ".wstui" / "outputs.json").exists()
+
+
+def test_a_failed_update_rolls_back_and_reports_the_function(chat_project: Path, aws: Stubbed) -> None:
+    reason = "Resource handler returned message: \"Error occurred while GetObject. S3 Error Code: NoSuchKey.\""
+    events = [
+        stack_event(0, "UPDATE_IN_PROGRESS", "User Initiated"),
+        event(1, FUNCTION, "AWS::Lambda::Function", "UPDATE_IN_PROGRESS"),
+        event(3, FUNCTION, "AWS::Lambda::Function", "UPDATE_FAILED", reason),
+        stack_event(4, "UPDATE_ROLLBACK_IN_PROGRESS", f"The following resource(s) failed to update: [{FUNCTION}]."),
+        event(6, FUNCTION, "AWS::Lambda::Function", "UPDATE_COMPLETE"),
+        stack_event(7, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS"),
+        stack_event(8, "UPDATE_ROLLBACK_COMPLETE"),
+    ]
+    expect_execution(aws, "UPDATE_COMPLETE", newest_first(REVIEW, *events))
+    result = list(deployer(chat_project, aws).apply(plan("UPDATE")))
+    aws.verify()
+    assert result[-1] == OperationFailed(STACK, "UPDATE_ROLLBACK_COMPLETE", (
+        ResourceFailure(FUNCTION, "AWS::Lambda::Function", "UPDATE_FAILED", reason),
+    ))
+
+
+def test_success_reports_progress_durations_longest_first_and_saves_outputs(chat_project: Path, aws: Stubbed) -> None:
+    events = [
+        stack_event(0, "CREATE_IN_PROGRESS", "User Initiated"),
+        event(1, TABLE, "AWS::DynamoDB::Table", "CREATE_IN_PROGRESS"),
+        event(1, ROLE, "AWS::IAM::Role", "CREATE_IN_PROGRESS"),
+        event(2, TABLE, "AWS::DynamoDB::Table", "CREATE_IN_PROGRESS", "Resource creation Initiated"),
+        event(8, TABLE, "AWS::DynamoDB::Table", "CREATE_COMPLETE"),
+        event(19, ROLE, "AWS::IAM::Role", "CREATE_COMPLETE"),
+        event(20, FUNCTION, "AWS::Lambda::Function", "CREATE_IN_PROGRESS"),
+        event(26, FUNCTION, "AWS::Lambda::Function", "CREATE_COMPLETE"),
+        stack_event(27, "CREATE_COMPLETE"),
+    ]
+    expect_execution(aws, "REVIEW_IN_PROGRESS", newest_first(REVIEW, *events))
+    aws.cloudformation.add_response("describe_stacks", stack("CREATE_COMPLETE", {"APIGatewayURL": URL, "ApiId": "abc123"}))
+    result = list(deployer(chat_project, aws).apply(plan()))
+    aws.verify()
+    progress = [(e.done, e.total) for e in result if isinstance(e, StackEvent)]
+    assert progress == [(0, 3), (0, 3), (0, 3), (0, 3), (1, 3), (2, 3), (2, 3), (3, 3), (3, 3)]
+    deployed = result[-1]
+    assert isinstance(deployed, Deployed)
+    assert deployed.durations == ((ROLE, 18.0), (TABLE, 7.0), (FUNCTION, 6.0))
+    assert deployed.outputs == {"APIGatewayURL": URL, "ApiId": "abc123"}
+    saved = json.loads((chat_project / ".wstui" / "outputs.json").read_text())
+    assert saved == {"stack_name": STACK, "region": "us-east-1", "outputs": {"APIGatewayURL": URL, "ApiId": "abc123"}}
+
+
+def test_a_stack_whose_creation_rolled_back_must_be_deleted_first(chat_project: Path, aws: Stubbed) -> None:
+    aws.cloudformation.add_response("describe_stacks", stack("ROLLBACK_COMPLETE"))
+    with pytest.raises(AwsError, match="ROLLBACK_COMPLETE and cannot be updated: delete it first"):
+        list(deployer(chat_project, aws).plan())
+
+
+def test_deleting_a_rolled_back_stack_streams_its_events(aws: Stubbed) -> None:
+    aws.cloudformation.add_response("describe_stack_resources", {"StackResources": [
+        {"LogicalResourceId": TABLE, "ResourceType": "AWS::DynamoDB::Table", "Timestamp": stack_event(0, "X")["Timestamp"],
+         "ResourceStatus": "DELETE_COMPLETE", "StackName": STACK},
+    ]})
+    old = stack_event(-60, "ROLLBACK_COMPLETE")
+    aws.cloudformation.add_response("describe_stack_events", newest_first(old))
+    aws.cloudformation.add_response("delete_stack", {}, {"StackName": STACK_ID})
+    aws.cloudformation.add_response("describe_stack_events", newest_first(
+        old, stack_event(0, "DELETE_IN_PROGRESS", "User Initiated"), stack_event(3, "DELETE_COMPLETE")))
+    events = list(delete_stack(aws.clients, StackState(STACK, "ROLLBACK_COMPLETE", STACK_ID), aws.sleep, 5.0))
+    aws.verify()
+    assert events[0] == OperationStarted(STACK, "delete", 1)
+    assert [e.status for e in events[1:]] == ["DELETE_IN_PROGRESS", "DELETE_COMPLETE"]
+
+
+def test_throttling_that_outlasts_the_retries_is_one_sentence(chat_project: Path, aws: Stubbed) -> None:
+    expect_execution(aws, "UPDATE_COMPLETE")
+    aws.cloudformation.add_client_error("describe_stack_events", "Throttling", "Rate exceeded", 400)
+    with pytest.raises(AwsError, match="AWS is throttling requests while reading stack events"):
+        list(deployer(chat_project, aws).apply(plan("UPDATE")))
+
+
+def test_an_expired_token_says_to_refresh_credentials(aws: Stubbed) -> None:
+    aws.sts.add_client_error("get_caller_identity", "ExpiredToken", "The security token included in the request is expired", 403)
+    with pytest.raises(AwsError, match="Your AWS session token has expired"):
+        aws.clients.account_id()
+
+
+def test_the_cli_offers_to_recreate_a_rolled_back_stack_then_deploys_it(
+    chat_project: Path, aws: Stubbed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from wstui.cli.main import cli
+    from wstui.core.deploy import aws as aws_module
+
+    cfn, s3 = aws.cloudformation, aws.s3
+    cfn.add_response("describe_stacks", stack("ROLLBACK_COMPLETE"))
+    cfn.add_response("describe_stack_resources", {"StackResources": []})
+    old = stack_event(-60, "ROLLBACK_COMPLETE")
+    cfn.add_response("describe_stack_events", newest_first(old))
+    cfn.add_response("delete_stack", {})
+    cfn.add_response("describe_stack_events", newest_first(old, stack_event(0, "DELETE_IN_PROGRESS"), stack_event(2, "DELETE_COMPLETE")))
+    cfn.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist", 400)
+    aws.sts.add_response("get_caller_identity", {"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/dev", "UserId": "AID"})
+    s3.add_response("head_bucket", {})
+    s3.add_client_error("head_object", "404", "Not Found", 404)
+    cfn.add_response("create_change_set", {"Id": CHANGE_SET, "StackId": STACK_ID})
+    cfn.add_response("describe_change_set", {"ChangeSetId": CHANGE_SET, "StackName": STACK, "Status": "CREATE_COMPLETE", "Changes": [
+        {"Type": "Resource", "ResourceChange": {"Action": "Add", "LogicalResourceId": TABLE, "ResourceType": "AWS::DynamoDB::Table"}},
+    ]})
+    s3.add_response("put_object", {})
+    cfn.add_response("describe_stacks", stack("REVIEW_IN_PROGRESS"))
+    cfn.add_response("describe_stack_events", newest_first(REVIEW))
+    cfn.add_response("execute_change_set", {})
+    cfn.add_response("describe_stack_events", newest_first(
+        REVIEW, stack_event(10, "CREATE_IN_PROGRESS"), event(11, TABLE, "AWS::DynamoDB::Table", "CREATE_COMPLETE"),
+        stack_event(12, "CREATE_COMPLETE")))
+    cfn.add_response("describe_stacks", stack("CREATE_COMPLETE", {"APIGatewayURL": URL}))
+    monkeypatch.setattr(aws_module.AwsClients, "connect", classmethod(lambda cls, target, fallback: aws.clients))
+    result = CliRunner().invoke(cli, ["--project", str(chat_project), "deploy", "--yes"])
+    assert result.exit_code == 0, result.output
+    aws.verify()
+    assert "Deleting stack chat-v1" in result.output
+    assert "Uploaded s3://wstui-artifacts-123456789012-us-east-1/wstui/chat-v1/" in result.output
+    assert "CREATE_COMPLETE: stack chat-v1" in result.output
+    assert result.output.rstrip().endswith(URL)

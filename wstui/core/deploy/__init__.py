@@ -1,0 +1,1 @@
+"""Package, plan, execute: the deploy engine. Every step yields typed events (see `events.py`)."""

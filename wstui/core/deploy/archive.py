@@ -1,0 +1,153 @@
+"""The code archive every function of the stack runs from.
+
+Deterministic on purpose: sorted entries, one fixed timestamp, normalised permissions. The same source
+gives the same sha256, so the S3 key (which is that hash) stays the same, CloudFormation sees no change,
+and an unchanged project deploys nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from wstui.core.errors import UsageError, WstuiError
+from wstui.core.project.model import Project
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+SKIPPED_DIRECTORIES = frozenset({
+    ".git", ".hg", ".svn", ".wstui", ".venv", "venv", "env", ".env", "node_modules", "__pycache__",
+    ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis", ".tox", ".nox", "tests", "test",
+})
+SKIPPED_FILES = frozenset({".env", ".DS_Store", "wstui.toml", "pytest.ini", "conftest.py"})
+# What the Lambda Python runtime already has: listing these in requirements.txt vendors nothing.
+RUNTIME_PACKAGES = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3", "six"})
+LAMBDA_PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+
+
+class PackagingError(WstuiError):
+    """The archive could not be built: a file unreadable, a requirement pip could not install."""
+
+
+@dataclass(frozen=True)
+class CodeArchive:
+    body: bytes
+    sha256: str
+    files: int
+    vendored: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.body)
+
+
+def build_archive(project: Project, extra: Iterable[tuple[str, Path]] = (), cache: Path | None = None) -> CodeArchive:
+    """Zip the project's code, what plugins add (`extra`), and the requirements the runtime lacks."""
+    directory = project.directory.resolve()
+    entries: dict[str, Path] = {name: path for name, path in source_files(directory)}
+    requirements = needed_requirements(directory / "requirements.txt")
+    if requirements:
+        vendor = vendor_requirements(project, requirements, cache or directory / ".wstui" / "build")
+        entries.update(source_files(vendor, vendored=True))
+    for name, path in extra:
+        entries[_archive_name(name)] = path
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in sorted(entries):
+            path = entries[name]
+            try:
+                data = path.read_bytes()
+                executable = bool(path.stat().st_mode & 0o111)
+            except OSError as error:
+                raise PackagingError(f"Cannot read {path} for the code archive: {error.strerror}.") from None
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = (0o100755 if executable else 0o100644) << 16
+            archive.writestr(info, data)
+    body = buffer.getvalue()
+    return CodeArchive(body, hashlib.sha256(body).hexdigest(), len(entries), tuple(requirements))
+
+
+def source_files(root: Path, vendored: bool = False) -> list[tuple[str, Path]]:
+    """(name in the archive, file) for what Lambda needs of `root`. A project's tests, caches, VCS data,
+    secrets and virtual environments stay out; of vendored packages only byte code does."""
+    found: list[tuple[str, Path]] = []
+    for current, directories, files in os.walk(root):
+        here = Path(current)
+        directories[:] = sorted(name for name in directories if _kept_directory(here / name, vendored))
+        for name in sorted(files):
+            path = here / name
+            if name.endswith((".pyc", ".pyo")) or not vendored and _skipped_file(name):
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                continue
+            found.append((path.relative_to(root).as_posix(), path))
+    return found
+
+
+def _kept_directory(path: Path, vendored: bool) -> bool:
+    if path.name == "__pycache__":
+        return False
+    return vendored or path.name not in SKIPPED_DIRECTORIES and not (path / "pyvenv.cfg").is_file()
+
+
+def _skipped_file(name: str) -> bool:
+    return name in SKIPPED_FILES or name.endswith(".zip") or re.fullmatch(r"test_.*\.py|.*_test\.py", name) is not None
+
+
+def _archive_name(name: str) -> str:
+    clean = Path(name).as_posix().lstrip("/")
+    if not clean or ".." in Path(clean).parts:
+        raise UsageError(f"A plugin asked to put {name!r} in the code archive: names must be relative paths inside it.")
+    return clean
+
+
+def needed_requirements(path: Path) -> list[str]:
+    """The requirement lines the Lambda runtime does not satisfy by itself."""
+    if not path.is_file():
+        return []
+    needed = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name = re.split(r"[\s<>=!~;\[@]", line, maxsplit=1)[0].lower().replace("_", "-")
+        if name not in RUNTIME_PACKAGES:
+            needed.append(line)
+    return needed
+
+
+def vendor_requirements(project: Project, requirements: list[str], cache: Path) -> Path:
+    """Install the requirements for Lambda's platform into a directory kept per their content, so a
+    second deploy with the same requirements runs no pip at all."""
+    runtime = project.functions.runtime
+    version = runtime.removeprefix("python")
+    platform = LAMBDA_PLATFORMS.get(project.functions.architecture, LAMBDA_PLATFORMS["x86_64"])
+    listing = "\n".join(requirements) + "\n"
+    digest = hashlib.sha256(f"{runtime} {platform}\n{listing}".encode()).hexdigest()[:16]
+    target = cache / f"vendor-{digest}"
+    wanted = cache / f"vendor-{digest}.txt"
+    complete = cache / f"vendor-{digest}.complete"
+    if complete.is_file():
+        return target
+    cache.mkdir(parents=True, exist_ok=True)
+    wanted.write_text(listing, encoding="utf-8")
+    command = [
+        sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
+        "--target", str(target), "--platform", platform, "--implementation", "cp", "--python-version", version,
+        "--only-binary=:all:", "--upgrade", "-r", str(wanted),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["pip failed"])[-1]
+        raise PackagingError(f"Cannot install requirements.txt for Lambda ({runtime}, {platform}): {last}")
+    complete.write_text("")
+    return target

@@ -1,0 +1,128 @@
+"""Where a deploy goes (account, region, endpoint) and what AWS's failures mean to the person deploying.
+
+Credentials and region follow boto3's own chain; the project's region is only the last fallback, so
+`AWS_REGION` or `--region` always win as they do for every other AWS tool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from wstui.core.errors import UsageError, WstuiError
+
+if TYPE_CHECKING:
+    import boto3
+
+CREDENTIAL_HELP = (
+    "set AWS_PROFILE (or pass --profile), run `aws configure` or `aws sso login`, "
+    "or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+)
+EXPIRED_CODES = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
+REJECTED_CODES = {"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException", "InvalidAccessKeyId"}
+DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
+THROTTLED_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"}
+
+
+class AwsError(WstuiError):
+    """AWS refused or failed a call, explained in one sentence."""
+
+
+@dataclass(frozen=True)
+class AwsTarget:
+    """The connection options every cloud command takes. Empty strings mean "boto3's default"."""
+
+    region: str = ""
+    profile: str = ""
+    endpoint_url: str = ""
+
+
+@dataclass
+class AwsClients:
+    """The boto3 clients one command uses, made from one session so they share credentials and region."""
+
+    session: boto3.Session
+    region: str
+    endpoint_url: str
+    cloudformation: Any
+    s3: Any
+    sts: Any
+
+    @classmethod
+    def connect(cls, target: AwsTarget, fallback_region: str) -> AwsClients:
+        import boto3
+        from botocore.config import Config
+        from botocore.exceptions import ProfileNotFound
+
+        try:
+            session = boto3.Session(profile_name=target.profile or None)
+        except ProfileNotFound:
+            raise UsageError(f"AWS profile {target.profile!r} is not configured: check ~/.aws/config, or pass another --profile.") from None
+        region = target.region or session.region_name or fallback_region
+        config = Config(retries={"mode": "standard", "max_attempts": 8}, user_agent_extra="wstui")
+        options: dict[str, Any] = {"region_name": region, "config": config}
+        if target.endpoint_url:
+            options["endpoint_url"] = target.endpoint_url
+        with explained("reading your AWS credentials"):
+            if session.get_credentials() is None:
+                raise AwsError(f"No AWS credentials found: {CREDENTIAL_HELP}.")
+        return cls(
+            session=session,
+            region=region,
+            endpoint_url=target.endpoint_url,
+            cloudformation=session.client("cloudformation", **options),
+            s3=session.client("s3", **options),
+            sts=session.client("sts", **options),
+        )
+
+    def account_id(self) -> str:
+        with explained("asking AWS who you are"):
+            return str(self.sts.get_caller_identity()["Account"])
+
+
+@contextmanager
+def explained(doing: str) -> Iterator[None]:
+    """Turn what botocore raises into an `AwsError` that says what went wrong and what to do."""
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        ProfileNotFound,
+        TokenRetrievalError,
+    )
+
+    try:
+        yield
+    except ClientError as error:
+        raise AwsError(describe_client_error(error, doing)) from None
+    except NoCredentialsError:
+        raise AwsError(f"No AWS credentials found: {CREDENTIAL_HELP}.") from None
+    except TokenRetrievalError:
+        raise AwsError("Your AWS SSO session has expired: run `aws sso login` and try again.") from None
+    except ProfileNotFound as error:
+        raise UsageError(f"{error}: check ~/.aws/config, or pass another --profile.") from None
+    except EndpointConnectionError as error:
+        raise AwsError(f"Cannot reach {error.kwargs.get('endpoint_url', 'AWS')} while {doing}: check the network, the region and --endpoint-url.") from None
+    except BotoCoreError as error:
+        raise AwsError(f"AWS failed while {doing}: {error}.") from None
+
+
+def describe_client_error(error: Any, doing: str) -> str:
+    code = error_code(error)
+    message = error.response.get("Error", {}).get("Message", "") or code
+    if code in EXPIRED_CODES:
+        return f"Your AWS session token has expired: refresh your credentials ({CREDENTIAL_HELP}) and try again."
+    if code in REJECTED_CODES:
+        return f"AWS rejected your credentials while {doing} ({code}): {CREDENTIAL_HELP}."
+    if code in DENIED_CODES:
+        return f"AWS denied access while {doing}: {message.rstrip('.')}. docs/deploy.md lists the permissions a deploying user needs."
+    if code in THROTTLED_CODES:
+        return f"AWS is throttling requests while {doing}, even after retries: wait a minute and try again."
+    return f"AWS failed while {doing}: {message.rstrip('.')} ({code})."
+
+
+def error_code(error: Any) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))

@@ -1,0 +1,192 @@
+"""The deploy pipeline: plan (package, find the bucket, create a change set), then apply or discard.
+
+Nothing here prints or asks: every step yields events, and the caller decides between `plan()` and
+`apply()` whether to go on (`--yes`, a confirmation prompt, a button in the app). `apply(plan,
+dry_run=True)` walks the same steps and reports what it would do, which is what `--plan` shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from wstui.core.deploy import artifacts
+from wstui.core.deploy.archive import build_archive
+from wstui.core.deploy.aws import AwsClients, AwsError, explained
+from wstui.core.deploy.change_set import (
+    MAX_INLINE_TEMPLATE,
+    ChangeSetRequest,
+    StackState,
+    create_change_set,
+    delete_change_set,
+    stack_state,
+)
+from wstui.core.deploy.events import (
+    Artifact,
+    ArtifactStored,
+    BucketCreated,
+    ChangeSetCreating,
+    Deployed,
+    DeployEvent,
+    NoChanges,
+    OperationFailed,
+    OperationStarted,
+    Packaged,
+    Plan,
+    PlanDiscarded,
+    PlanReady,
+)
+from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
+from wstui.core.deploy.stack_events import POLL_INTERVAL, StackEventStream
+from wstui.core.errors import UsageError
+from wstui.core.project.model import Project
+from wstui.core.template.ids import CODE_BUCKET, CODE_KEY
+
+
+@dataclass(frozen=True)
+class DeploySettings:
+    """What the user chose on the command line (or in the app), over what wstui.toml says."""
+
+    stack_name: str
+    bucket: str = ""
+    create_bucket: bool = False
+    parameters: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    poll_interval: float = POLL_INTERVAL
+
+
+class Deployer:
+    def __init__(
+        self,
+        project: Project,
+        template: dict[str, Any],
+        plugins: pluggy.PluginManager,
+        clients: AwsClients,
+        settings: DeploySettings,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.project = project
+        self.template = template
+        self.plugins = plugins
+        self.clients = clients
+        self.settings = settings
+        self.sleep = sleep
+        self.template_body = json.dumps(template, indent=1, sort_keys=True)
+        _check_parameters(template, settings.parameters)
+
+    def state(self) -> StackState:
+        return stack_state(self.clients, self.settings.stack_name)
+
+    def plan(self) -> Iterator[DeployEvent]:
+        """Ends with `PlanReady` or `NoChanges`. Uploads nothing: that waits for `apply`."""
+        state = self.state()
+        if state.busy:
+            raise AwsError(
+                f"Stack {state.name} is {state.status}: wait for that operation to end "
+                f"(`wstui status --follow`), then deploy again."
+            )
+        if state.must_be_recreated:
+            raise AwsError(f"Stack {state.name} is {state.status} and cannot be updated: delete it first.")
+        extra = [pair for pairs in self.plugins.hook.wstui_archive_files(project=self.project) for pair in pairs or []]
+        archive = build_archive(self.project, extra)
+        yield Packaged(archive.files, archive.size, archive.sha256, archive.vendored)
+        bucket = yield from self._bucket()
+        stack = self.settings.stack_name
+        code = Artifact(artifacts.artifact_key(stack, archive.sha256, "zip"), archive.body, False)
+        uploads = [code]
+        template_url = ""
+        if len(self.template_body.encode()) > MAX_INLINE_TEMPLATE:
+            body = self.template_body.encode()
+            template = Artifact(artifacts.artifact_key(stack, hashlib.sha256(body).hexdigest(), "template.json"), body, False)
+            uploads.append(template)
+            template_url = _s3_url(bucket, template.key, self.clients.region)
+        present = tuple(
+            Artifact(item.key, item.body, artifacts.is_present(self.clients, bucket, item.key)) for item in uploads
+        )
+        parameters = {**self.settings.parameters, CODE_BUCKET: bucket, CODE_KEY: code.key}
+        tags = {**self.project.deploy.tags, **self.settings.tags}
+        request = ChangeSetRequest(stack, "" if template_url else self.template_body, template_url, parameters, tags)
+        if template_url and not present[-1].present:
+            artifacts.upload(self.clients, bucket, present[-1])
+        yield ChangeSetCreating(stack, "UPDATE" if state.exists else "CREATE")
+        result = create_change_set(self.clients, state, request, self.sleep, self.settings.poll_interval)
+        if not result.change_set_id:
+            if state.outputs:
+                self._save_outputs(state.outputs)
+            yield NoChanges(stack, state.outputs or {})
+            return
+        yield PlanReady(Plan(stack, result.change_set_id, result.change_set_type, result.changes, bucket, present))
+
+    def _bucket(self) -> Iterator[DeployEvent]:
+        bucket = self.settings.bucket or self.project.deploy.s3_bucket or artifacts.default_bucket(self.clients)
+        if artifacts.check_bucket(self.clients, bucket):
+            return bucket
+        if not self.settings.create_bucket:
+            raise AwsError(
+                f"Bucket {bucket} does not exist in {self.clients.region}: run again with --create-bucket "
+                f"to create it, or name an existing one with --s3-bucket."
+            )
+        artifacts.create_bucket(self.clients, bucket)
+        yield BucketCreated(bucket, self.clients.region)
+        return bucket
+
+    def apply(self, plan: Plan, dry_run: bool = False) -> Iterator[DeployEvent]:
+        """Upload what is missing and execute the change set, streaming stack events; ends with
+        `Deployed` or `OperationFailed`. With `dry_run`, reports the same steps and discards the plan."""
+        for artifact in plan.artifacts:
+            if not artifact.present and not dry_run:
+                artifacts.upload(self.clients, plan.bucket, artifact)
+            yield ArtifactStored(plan.bucket, artifact.key, len(artifact.body), not artifact.present and not dry_run, dry_run)
+        if dry_run:
+            yield from self.discard(plan)
+            return
+        self.plugins.hook.wstui_before_deploy(project=self.project, template=self.template)
+        state = self.state()
+        stream = StackEventStream(self.clients, state.stack_id, len(plan.changes), self.sleep, self.settings.poll_interval)
+        stream.mark()
+        with explained(f"executing the change set of {plan.stack_name}"):
+            self.clients.cloudformation.execute_change_set(ChangeSetName=plan.change_set_id)
+        yield OperationStarted(plan.stack_name, plan.change_set_type.lower(), len(plan.changes))
+        yield from stream.follow()
+        if not stream.succeeded:
+            yield OperationFailed(plan.stack_name, stream.final_status, stream.failures)
+            return
+        outputs = self.state().outputs or {}
+        path = self._save_outputs(outputs)
+        self.plugins.hook.wstui_after_deploy(project=self.project, outputs=outputs)
+        yield Deployed(plan.stack_name, stream.final_status, stream.durations(), outputs, str(path))
+
+    def _save_outputs(self, outputs: dict[str, str]) -> Path:
+        deployed = DeployedOutputs(self.settings.stack_name, self.clients.region, outputs)
+        return save_outputs(self.project.directory, deployed)
+
+    def discard(self, plan: Plan) -> Iterator[DeployEvent]:
+        """Drop a plan the user declined. A stack that exists only to hold that change set goes too."""
+        delete_change_set(self.clients, plan.change_set_id)
+        if plan.change_set_type == "CREATE" and self.state().status == "REVIEW_IN_PROGRESS":
+            with explained(f"deleting the empty stack {plan.stack_name}"):
+                self.clients.cloudformation.delete_stack(StackName=plan.stack_name)
+        yield PlanDiscarded(plan.stack_name)
+
+
+def _check_parameters(template: dict[str, Any], given: dict[str, str]) -> None:
+    declared = set(template.get("Parameters", {})) - {CODE_BUCKET, CODE_KEY}
+    unknown = sorted(set(given) - declared)
+    if unknown:
+        known = ", ".join(sorted(declared)) or "none besides those wstui sets"
+        raise UsageError(f"The template has no parameter {', '.join(unknown)} (parameters you can set: {known}).")
+    missing = sorted(name for name in declared - set(given) if "Default" not in template["Parameters"][name])
+    if missing:
+        raise UsageError(f"The template needs a value for {', '.join(missing)}: pass --param {missing[0]}=VALUE.")
+
+
+def _s3_url(bucket: str, key: str, region: str) -> str:
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"https://{bucket}.s3.{region}.{suffix}/{key}"

@@ -1,0 +1,169 @@
+"""What a deploy, a removal or a status check reports as it goes: the CLI prints these, the TUI shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Packaged:
+    """The code archive is built; `vendored` names the requirements installed into it."""
+
+    files: int
+    size: int
+    sha256: str
+    vendored: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BucketCreated:
+    bucket: str
+    region: str
+
+
+@dataclass(frozen=True)
+class ArtifactStored:
+    """An object the stack needs is in S3; `uploaded` is False when an identical one was there already,
+    or (`dry_run`) when nothing was sent."""
+
+    bucket: str
+    key: str
+    size: int
+    uploaded: bool
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """An object the stack reads from S3 (the code archive, a template too big to send inline).
+    `present` says an identical object is there already, so applying the plan uploads nothing."""
+
+    key: str
+    body: bytes = field(repr=False)
+    present: bool
+
+
+@dataclass(frozen=True)
+class ChangeSetCreating:
+    stack_name: str
+    change_set_type: str
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    """One row of the change-set preview. `replacement` is CloudFormation's True, False or Conditional."""
+
+    action: str
+    logical_id: str
+    resource_type: str
+    replacement: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A change set ready to execute: plain data, so `--plan` can print it and tests can compare it."""
+
+    stack_name: str
+    change_set_id: str
+    change_set_type: str
+    changes: tuple[ResourceChange, ...]
+    bucket: str
+    artifacts: tuple[Artifact, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanReady:
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class NoChanges:
+    """Nothing to apply. The stack's outputs are saved again all the same (a fresh clone has no copy)."""
+
+    stack_name: str
+    outputs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlanDiscarded:
+    stack_name: str
+
+
+@dataclass(frozen=True)
+class OperationStarted:
+    """A stack operation began; `total` resources are expected to finish (the progress bar's M)."""
+
+    stack_name: str
+    operation: str
+    total: int
+
+
+@dataclass(frozen=True)
+class StackEvent:
+    """One CloudFormation stack event, as it arrives. `elapsed` counts from the operation's first event."""
+
+    logical_id: str
+    resource_type: str
+    status: str
+    reason: str
+    timestamp: datetime
+    elapsed: float
+    done: int
+    total: int
+
+    @property
+    def is_stack(self) -> bool:
+        return self.resource_type == "AWS::CloudFormation::Stack"
+
+    @property
+    def failed(self) -> bool:
+        return self.status.endswith("_FAILED")
+
+
+@dataclass(frozen=True)
+class ResourceFailure:
+    logical_id: str
+    resource_type: str
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class OperationFailed:
+    """The stack operation ended badly; `failures` leaves out the "cancelled" cascade."""
+
+    stack_name: str
+    status: str
+    failures: tuple[ResourceFailure, ...]
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """Success. `durations` is (logical id, seconds), longest first; `outputs_file` is where they were saved."""
+
+    stack_name: str
+    status: str
+    durations: tuple[tuple[str, float], ...]
+    outputs: dict[str, str]
+    outputs_file: str
+
+
+@dataclass(frozen=True)
+class Removed:
+    stack_name: str
+    bucket: str
+    artifacts_deleted: int
+
+
+@dataclass(frozen=True)
+class StackGone:
+    """There was no stack to act on."""
+
+    stack_name: str
+
+
+DeployEvent = (
+    Packaged | BucketCreated | ArtifactStored | ChangeSetCreating | PlanReady | NoChanges | PlanDiscarded
+    | OperationStarted | StackEvent | OperationFailed | Deployed | Removed | StackGone
+)

@@ -1,0 +1,52 @@
+"""`.wstui/outputs.json`: the deployed stack's outputs, where the console and the app find the wss:// URL."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from wstui.core.errors import WstuiError
+from wstui.core.project.load import write_atomically
+
+OUTPUTS_FILE = Path(".wstui") / "outputs.json"
+
+
+@dataclass(frozen=True)
+class DeployedOutputs:
+    stack_name: str
+    region: str
+    outputs: dict[str, str]
+
+
+def outputs_path(directory: Path) -> Path:
+    return directory / OUTPUTS_FILE
+
+
+def save_outputs(directory: Path, deployed: DeployedOutputs) -> Path:
+    path = outputs_path(directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {"stack_name": deployed.stack_name, "region": deployed.region, "outputs": dict(sorted(deployed.outputs.items()))}
+    write_atomically(path, json.dumps(document, indent=2) + "\n")
+    return path
+
+
+def load_outputs(directory: Path) -> DeployedOutputs:
+    path = outputs_path(directory)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return DeployedOutputs(str(document["stack_name"]), str(document["region"]), {str(k): str(v) for k, v in document["outputs"].items()})
+    except FileNotFoundError:
+        raise WstuiError(f"{path} does not exist: run `wstui deploy` first.") from None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        raise WstuiError(f"{path} is not readable outputs of a deploy: run `wstui deploy` again to rewrite it.") from None
+
+
+def forget_outputs(directory: Path, stack_name: str) -> None:
+    """After a removal, the saved URL would point at nothing: drop it if it was this stack's."""
+    path = outputs_path(directory)
+    try:
+        if json.loads(path.read_text(encoding="utf-8")).get("stack_name") == stack_name:
+            path.unlink()
+    except (OSError, ValueError, AttributeError):
+        return

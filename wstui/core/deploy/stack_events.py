@@ -1,0 +1,128 @@
+"""Stack events as they happen: polled, de-duplicated by EventId, in the order they occurred.
+
+Events that existed before an operation began are marked as seen first, so the stream shows this
+operation only, whatever the clocks of this machine and of AWS say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from wstui.core.deploy.aws import AwsClients, explained
+from wstui.core.deploy.events import ResourceFailure, StackEvent
+
+SUCCESS = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE", "IMPORT_COMPLETE"}
+CANCELLED = ("Resource creation cancelled", "Resource update cancelled", "Resource deletion cancelled")
+STACK_TYPE = "AWS::CloudFormation::Stack"
+POLL_INTERVAL = 2.0
+
+
+def is_terminal(status: str) -> bool:
+    return bool(status) and not status.endswith("_IN_PROGRESS")
+
+
+class StackEventStream:
+    """Follow one stack operation: `mark()` before it starts, then iterate `follow()` until it ends."""
+
+    def __init__(
+        self, clients: AwsClients, stack_id: str, total: int, sleep: Callable[[float], None], interval: float
+    ) -> None:
+        self.clients = clients
+        self.stack_id = stack_id
+        self.total = total
+        self.sleep = sleep
+        self.interval = interval
+        self.final_status = ""
+        self._seen: set[str] = set()
+        self._started: datetime | None = None
+        self._first_seen: dict[str, datetime] = {}
+        self._finished: dict[str, datetime] = {}
+        self._failures: list[ResourceFailure] = []
+
+    def mark(self) -> None:
+        with explained("reading stack events"):
+            page = self.clients.cloudformation.describe_stack_events(StackName=self.stack_id)
+        self._seen.update(event["EventId"] for event in page.get("StackEvents", []))
+
+    def follow(self) -> Iterator[StackEvent]:
+        while True:
+            arrived = self._new_events()
+            for raw in arrived:
+                event = self._record(raw)
+                yield event
+                if event.is_stack and event.logical_id == self._stack_name() and is_terminal(event.status):
+                    self.final_status = event.status
+            if self.final_status:
+                return
+            if not arrived:
+                status = self._current_status()
+                if is_terminal(status):
+                    self.final_status = status
+                    return
+            self.sleep(self.interval)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.final_status in SUCCESS
+
+    @property
+    def failures(self) -> tuple[ResourceFailure, ...]:
+        """What failed and why, without the resources CloudFormation merely cancelled after the first failure."""
+        return tuple(f for f in self._failures if not f.reason.startswith(CANCELLED))
+
+    def durations(self) -> tuple[tuple[str, float], ...]:
+        """Seconds each resource took from its first event to its last completion, longest first."""
+        rows = [
+            (logical_id, (finished - self._first_seen[logical_id]).total_seconds())
+            for logical_id, finished in self._finished.items()
+        ]
+        return tuple(sorted(rows, key=lambda row: (-row[1], row[0])))
+
+    def _stack_name(self) -> str:
+        return self.stack_id.split("/")[1] if self.stack_id.startswith("arn:") else self.stack_id
+
+    def _new_events(self) -> list[dict[str, Any]]:
+        fresh: list[dict[str, Any]] = []
+        with explained("reading stack events"):
+            paginator = self.clients.cloudformation.get_paginator("describe_stack_events")
+            for page in paginator.paginate(StackName=self.stack_id):
+                events = page.get("StackEvents", [])
+                unseen = [event for event in events if event["EventId"] not in self._seen]
+                fresh.extend(unseen)
+                if len(unseen) < len(events):
+                    break
+        self._seen.update(event["EventId"] for event in fresh)
+        return sorted(fresh, key=lambda event: event["Timestamp"])
+
+    def _current_status(self) -> str:
+        with explained("reading the stack's status"):
+            stacks = self.clients.cloudformation.describe_stacks(StackName=self.stack_id)["Stacks"]
+        return str(stacks[0]["StackStatus"]) if stacks else ""
+
+    def _record(self, raw: dict[str, Any]) -> StackEvent:
+        logical_id = raw.get("LogicalResourceId", "")
+        resource_type = raw.get("ResourceType", "")
+        status = raw.get("ResourceStatus", "")
+        reason = raw.get("ResourceStatusReason", "")
+        timestamp: datetime = raw["Timestamp"]
+        if self._started is None:
+            self._started = timestamp
+        if resource_type != STACK_TYPE:
+            self._first_seen.setdefault(logical_id, timestamp)
+            if status in SUCCESS:
+                self._finished.setdefault(logical_id, timestamp)
+            if status.endswith("_FAILED"):
+                self._failures.append(ResourceFailure(logical_id, resource_type, status, reason))
+        done = len(self._finished) + len({f.logical_id for f in self._failures} - set(self._finished))
+        return StackEvent(
+            logical_id=logical_id,
+            resource_type=resource_type,
+            status=status,
+            reason=reason,
+            timestamp=timestamp,
+            elapsed=(timestamp - self._started).total_seconds(),
+            done=min(done, self.total),
+            total=self.total,
+        )
