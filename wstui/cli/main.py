@@ -13,9 +13,12 @@ from wstui.cli.options import project_option
 from wstui.core.errors import WstuiError
 
 COMMANDS = {
+    "deploy": "wstui.cli.deploy:deploy",
     "dev": "wstui.cli.dev:dev",
     "new": "wstui.cli.new:new",
+    "remove": "wstui.cli.deploy:remove",
     "routes": "wstui.cli.routes:routes",
+    "status": "wstui.cli.deploy:status",
     "synth": "wstui.cli.synth:synth",
 }
 

@@ -1,0 +1,24 @@
+"""The connection options `deploy`, `status` and `remove` share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def cloud_options(command: F) -> F:
+    """--stack-name, --region, --profile, --endpoint-url: boto3's chain decides whatever is not given."""
+    for option in reversed([
+        click.option("--stack-name", default="", help="Stack name (default: [deploy] stack_name, or NAME-STAGE)."),
+        click.option("--region", default="", envvar="AWS_REGION", show_envvar=True,
+                     help="AWS region (default: boto3's chain, then [project] region)."),
+        click.option("--profile", default="", envvar="AWS_PROFILE", show_envvar=True, help="AWS profile to use."),
+        click.option("--endpoint-url", default="", envvar="AWS_ENDPOINT_URL", show_envvar=True,
+                     help="Send AWS calls here instead (a local moto server, say)."),
+    ]):
+        command = option(command)
+    return command

@@ -1,0 +1,181 @@
+"""`wstui deploy`, `wstui status`, `wstui remove`: the deploy engine's events, rendered with rich."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import click
+
+from wstui.cli.cloud_options import cloud_options
+from wstui.cli.options import key_values, project_dir, project_option
+from wstui.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from wstui.cli.deploy_render import DeployView
+    from wstui.core.deploy.aws import AwsClients
+    from wstui.core.deploy.events import DeployEvent
+    from wstui.core.project.model import Project
+
+INTERRUPTED = (
+    "\nStopped watching. The stack operation goes on in CloudFormation: "
+    "follow it with `wstui status --follow`."
+)
+
+
+def _connect(region: str, profile: str, endpoint_url: str) -> tuple[Project, AwsClients]:
+    from wstui.core.deploy.aws import AwsClients, AwsTarget
+    from wstui.core.project.load import load_project
+
+    project = load_project(project_dir())
+    return project, AwsClients.connect(AwsTarget(region, profile, endpoint_url), project.project.region)
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _render(view: DeployView, events: Iterable[DeployEvent]) -> list[DeployEvent]:
+    """Show every event; Ctrl-C stops watching, never the stack operation itself."""
+    shown: list[DeployEvent] = []
+    try:
+        for event in events:
+            view.show(event)
+            shown.append(event)
+    except KeyboardInterrupt:
+        view.console.print(INTERRUPTED)
+        raise SystemExit(130) from None
+    return shown
+
+
+def _failed(events: list[DeployEvent]) -> bool:
+    from wstui.core.deploy.events import OperationFailed
+
+    return any(isinstance(event, OperationFailed) for event in events)
+
+
+def _confirm(question: str, yes: bool) -> bool:
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError(f"{question} Nobody can answer here: run again with --yes to go ahead without asking.")
+    return click.confirm(question, default=False)
+
+
+@click.command()
+@cloud_options
+@click.option("--s3-bucket", default="", help="Bucket for the code archive (default: [deploy] s3_bucket, or wstui-artifacts-ACCOUNT-REGION).")
+@click.option("--create-bucket", is_flag=True, help="Create the bucket if it does not exist.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", callback=key_values,
+              help="A template parameter (repeatable).")
+@click.option("--tag", "tags", multiple=True, metavar="KEY=VALUE", callback=key_values,
+              help="A stack tag, added to [deploy.tags] (repeatable).")
+@click.option("--plan", "plan_only", is_flag=True, help="Show the change set and stop: upload and change nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
+@project_option
+def deploy(stack_name: str, region: str, profile: str, endpoint_url: str, s3_bucket: str, create_bucket: bool,
+           params: dict[str, str], tags: dict[str, str], plan_only: bool, yes: bool) -> None:
+    """Package the code, preview the change set, apply it and follow the stack events."""
+    from wstui.cli.deploy_render import DeployView
+    from wstui.core.deploy.deployer import Deployer, DeploySettings
+    from wstui.core.deploy.events import PlanReady
+    from wstui.core.deploy.removal import delete_stack
+    from wstui.core.plugins.manager import project_plugins
+    from wstui.core.template.builder import build_template
+
+    project, clients = _connect(region, profile, endpoint_url)
+    plugins = project_plugins(project.project.plugins, project.directory)
+    template = build_template(project, plugins).to_dict()
+    settings = DeploySettings(stack_name or project.stack_name, s3_bucket, create_bucket, params, tags)
+    deployer = Deployer(project, template, plugins, clients, settings)
+    view = DeployView(_console())
+    state = deployer.state()
+    if state.must_be_recreated and not plan_only:
+        question = f"Stack {state.name} is {state.status}: its creation failed and it cannot be updated. Delete it and create it again?"
+        if not _confirm(question, yes):
+            raise SystemExit(1)
+        if _failed(_render(view, delete_stack(clients, state, deployer.sleep, settings.poll_interval))):
+            raise SystemExit(1)
+    events = _render(view, deployer.plan())
+    ready = next((event for event in events if isinstance(event, PlanReady)), None)
+    if ready is None:
+        return
+    plan = ready.plan
+    if plan_only:
+        _render(view, deployer.apply(plan, dry_run=True))
+        return
+    try:
+        go = _confirm(f"Apply these {len(plan.changes)} changes to {plan.stack_name}?", yes)
+    except (UsageError, click.Abort):
+        _render(view, deployer.discard(plan))
+        raise
+    if not go:
+        _render(view, deployer.discard(plan))
+        raise SystemExit(1)
+    if _failed(_render(view, deployer.apply(plan))):
+        raise SystemExit(1)
+
+
+@click.command()
+@cloud_options
+@click.option("--follow", is_flag=True, help="If an operation is under way, show its events until it ends.")
+@click.option("--json", "as_json", is_flag=True, help="Print status, outputs and recent events as JSON.")
+@project_option
+def status(stack_name: str, region: str, profile: str, endpoint_url: str, follow: bool, as_json: bool) -> None:
+    """Show the stack's status, outputs and recent events."""
+    import time
+
+    from wstui.cli.deploy_render import DeployView, show_status
+    from wstui.core.deploy.change_set import stack_state
+    from wstui.core.deploy.stack_events import POLL_INTERVAL, StackEventStream
+    from wstui.core.deploy.status import stack_status
+
+    project, clients = _connect(region, profile, endpoint_url)
+    name = stack_name or project.stack_name
+    current = stack_status(clients, name)
+    if as_json:
+        click.echo(json.dumps(_status_document(current), indent=2))
+    else:
+        show_status(_console(), current)
+    if not current.status:
+        raise SystemExit(1)
+    state = stack_state(clients, name)
+    if follow and state.busy:
+        stream = StackEventStream(clients, state.stack_id, 0, time.sleep, POLL_INTERVAL)
+        stream.mark()
+        _render(DeployView(_console()), stream.follow())
+
+
+def _status_document(current: object) -> dict[str, object]:
+    from dataclasses import asdict
+
+    document = asdict(current)  # type: ignore[call-overload]
+    for event in document["events"]:
+        event["timestamp"] = event["timestamp"].isoformat()
+    return document
+
+
+@click.command()
+@cloud_options
+@click.option("--yes", "-y", is_flag=True, help="Remove without asking.")
+@project_option
+def remove(stack_name: str, region: str, profile: str, endpoint_url: str, yes: bool) -> None:
+    """Delete the stack and the code archives its deploys uploaded."""
+    import time
+
+    from wstui.cli.deploy_render import DeployView
+    from wstui.core.deploy.removal import remove as remove_stack
+    from wstui.core.deploy.stack_events import POLL_INTERVAL
+
+    project, clients = _connect(region, profile, endpoint_url)
+    name = stack_name or project.stack_name
+    if not _confirm(f"Delete stack {name} and its uploaded artifacts?", yes):
+        raise SystemExit(1)
+    if _failed(_render(DeployView(_console()), remove_stack(clients, name, project.directory, time.sleep, POLL_INTERVAL))):
+        raise SystemExit(1)

@@ -1,0 +1,174 @@
+"""How `deploy`, `remove` and `status` show the deploy engine's events in a terminal (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Column, Table
+
+from wstui.core.deploy.events import (
+    ArtifactStored,
+    BucketCreated,
+    ChangeSetCreating,
+    Deployed,
+    DeployEvent,
+    NoChanges,
+    OperationFailed,
+    OperationStarted,
+    Packaged,
+    Plan,
+    PlanDiscarded,
+    PlanReady,
+    Removed,
+    StackEvent,
+    StackGone,
+)
+from wstui.core.deploy.status import StackStatus
+
+URL_OUTPUT = "APIGatewayURL"
+VERBS = {"create": "Creating", "update": "Updating", "delete": "Deleting"}
+
+
+def status_style(status: str) -> str:
+    if status.endswith("_FAILED") or "ROLLBACK" in status:
+        return "red"
+    if status.endswith("_IN_PROGRESS"):
+        return "yellow"
+    return "green"
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+class DeployView:
+    """Prints each event as it arrives; a progress bar follows a stack operation on a terminal."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.progress: Progress | None = None
+        self.task = 0
+
+    def show(self, event: DeployEvent) -> None:
+        match event:
+            case Packaged():
+                vendored = f", vendored {', '.join(event.vendored)}" if event.vendored else ""
+                self.console.print(f"Packaged {event.files} files ({size_text(event.size)}{vendored}), sha256 {event.sha256[:12]}")
+            case BucketCreated():
+                self.console.print(f"Created bucket {event.bucket} in {event.region}")
+            case ArtifactStored():
+                where = f"s3://{event.bucket}/{event.key}"
+                verb = "Would upload" if event.dry_run else "Uploaded" if event.uploaded else "Unchanged, not uploaded:"
+                self.console.print(f"{verb} {where} ({size_text(event.size)})")
+            case ChangeSetCreating():
+                self.console.print(f"Creating a change set ({event.change_set_type}) for stack {event.stack_name}...")
+            case PlanReady():
+                self.console.print(plan_table(event.plan))
+            case NoChanges():
+                self.console.print(f"[green]No changes[/]: stack {event.stack_name} is up to date.")
+                self._url(event.outputs)
+            case PlanDiscarded():
+                self.console.print(f"Nothing applied: the change set for {event.stack_name} was deleted.")
+            case OperationStarted():
+                self._start(event)
+            case StackEvent():
+                self._stack_event(event)
+            case OperationFailed():
+                self._stop()
+                self._failed(event)
+            case Deployed():
+                self._stop()
+                self._deployed(event)
+            case Removed():
+                self._stop()
+                artifacts = f" and {event.artifacts_deleted} artifacts from s3://{event.bucket}" if event.bucket else ""
+                self.console.print(f"[green]Removed[/] stack {event.stack_name}{artifacts}.")
+            case StackGone():
+                self.console.print(f"There is no stack {event.stack_name}: nothing to do.")
+
+    def _start(self, event: OperationStarted) -> None:
+        verb = VERBS.get(event.operation, event.operation.capitalize())
+        self.console.print(f"{verb} stack {event.stack_name} ({event.total} resources)")
+        if self.console.is_terminal:
+            self.progress = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=self.console, transient=True,
+            )
+            self.task = self.progress.add_task(verb, total=event.total)
+            self.progress.start()
+
+    def _stack_event(self, event: StackEvent) -> None:
+        style = status_style(event.status)
+        reason = f"  {event.reason}" if event.reason else ""
+        count = f"[{event.done}/{event.total}]  " if event.total else ""
+        self.console.print(
+            f"{event.elapsed:6.1f}s  {count}{event.logical_id}  "
+            f"[dim]{event.resource_type}[/]  [{style}]{event.status}[/]{reason}"
+        )
+        if self.progress is not None:
+            self.progress.update(self.task, completed=event.done)
+
+    def _stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+    def _failed(self, event: OperationFailed) -> None:
+        self.console.print(f"[red]Stack {event.stack_name} ended in {event.status}.[/]")
+        if not event.failures:
+            self.console.print("CloudFormation gave no resource-level reason: see `wstui status`.")
+        for failure in event.failures:
+            self.console.print(f"  [red]{failure.logical_id}[/] ({failure.resource_type}) {failure.status}: {failure.reason}")
+
+    def _deployed(self, event: Deployed) -> None:
+        self.console.print(f"[green]{event.status}[/]: stack {event.stack_name}")
+        if event.durations:
+            table = Table("resource", "seconds", title="Time per resource, longest first", title_justify="left")
+            for logical_id, seconds in event.durations:
+                table.add_row(logical_id, f"{seconds:.1f}")
+            self.console.print(table)
+        if not event.outputs:
+            self.console.print("The stack reports no outputs yet: `wstui status` shows them once it does.")
+            return
+        self.console.print(outputs_table(event.outputs))
+        self.console.print(f"Saved to {event.outputs_file}")
+        self._url(event.outputs)
+
+    def _url(self, outputs: dict[str, str]) -> None:
+        """The seed's last line, and what a script piping `wstui deploy` wants: the URL to connect to."""
+        if URL_OUTPUT in outputs:
+            self.console.print(outputs[URL_OUTPUT])
+
+
+def plan_table(plan: Plan) -> Table:
+    table = Table("action", Column("logical id", overflow="fold"), Column("type", overflow="fold"), "replacement",
+                  title=f"Change set for {plan.stack_name} ({plan.change_set_type}, {len(plan.changes)} changes)",
+                  title_justify="left")
+    styles = {"Add": "green", "Modify": "yellow", "Remove": "red"}
+    for change in plan.changes:
+        style = styles.get(change.action, "")
+        replacement = "[red]True[/]" if change.replacement == "True" else change.replacement
+        table.add_row(f"[{style}]{change.action}[/]" if style else change.action, change.logical_id,
+                      change.resource_type, replacement)
+    return table
+
+
+def outputs_table(outputs: dict[str, str]) -> Table:
+    table = Table("output", "value", title="Outputs", title_justify="left")
+    for key, value in sorted(outputs.items()):
+        table.add_row(key, value)
+    return table
+
+
+def show_status(console: Console, status: StackStatus) -> None:
+    if not status.status:
+        console.print(f"There is no stack {status.stack_name}.")
+        return
+    console.print(f"Stack {status.stack_name}: [{status_style(status.status)}]{status.status}[/]")
+    if status.outputs:
+        console.print(outputs_table(status.outputs))
+    table = Table("time", "resource", "type", "status", "reason", title="Recent events", title_justify="left")
+    for event in status.events:
+        table.add_row(event.timestamp.strftime("%m-%d %H:%M:%S"), event.logical_id, event.resource_type,
+                      f"[{status_style(event.status)}]{event.status}[/]", event.reason)
+    console.print(table)
