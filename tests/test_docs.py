@@ -12,6 +12,9 @@ to bottom in that copy:
 ```text blocks show output and are not run; neither are blocks of other languages without
 `# file:`. The two complete wstui.toml examples of project-file.md are loaded and built too.
 
+Commands that name `http://127.0.0.1:5055` (deploy.md: a `moto_server -p 5055` the reader starts)
+are sent to a moto server on a free loopback port instead, with made-up credentials.
+
 `wstui dev` runs until it is stopped, so it may not appear in a ```sh block: dev.md shows it in
 ```bash and ```text blocks. index.md's first set-up command ends with `wstui ... dev` too; it is a
 `python3 -m venv ...` line, so it is skipped there like every other non-`wstui` line. index.md's
@@ -27,11 +30,13 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import io
+import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +52,13 @@ EXITS_2 = re.compile(r"#\s*exits 2\s*$")
 NON_WSTUI_ALLOWED = {"index.md"}
 LONG_RUNNING = {"dev"}
 PYTHON_PAGES = ["python-api.md"]
+DOCS_MOTO_URL = "http://127.0.0.1:5055"
+FAKE_AWS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_CONFIG_FILE": "/nonexistent/wstui-docs",
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/wstui-docs",
+}
 
 
 @dataclass(frozen=True)
@@ -143,7 +155,7 @@ def pages_with_commands() -> list[Path]:
     return [page for page in PAGES if any(step.command for step in page_steps(page))]
 
 
-def run_wstui(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_wstui(command: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     args = shlex.split(command, comments=True)
     assert args[0] == "wstui"
     # No terminal on stdin: `wstui new` must not wait for answers, whoever runs the tests.
@@ -151,6 +163,7 @@ def run_wstui(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "wstui", *args[1:]],
         check=False,
         cwd=cwd,
+        env=env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -227,6 +240,15 @@ def test_dev_page_documents_every_option_of_wstui_dev() -> None:
     assert [name for name in options if f"`{name}" not in page] == []
 
 
+def test_deploy_page_documents_every_option_of_deploy_status_and_remove() -> None:
+    from wstui.cli.deploy import deploy, remove, status
+
+    page = (DOCS / "deploy.md").read_text(encoding="utf-8")
+    options = {name for command in (deploy, status, remove) for param in command.params for name in param.opts if name.startswith("--")}
+    assert {"--plan", "--follow", "--endpoint-url"} <= options
+    assert sorted(name for name in options - {"--project"} if f"`{name}" not in page) == []
+
+
 def test_exits_2_is_read_before_shlex_drops_the_comment() -> None:
     step = Step("x.md", 1, command="wstui routes remove nope  # exits 2")
     assert step.expected_exit == 2
@@ -234,10 +256,27 @@ def test_exits_2_is_read_before_shlex_drops_the_comment() -> None:
     assert Step("x.md", 1, command="wstui routes list").expected_exit == 0
 
 
+@pytest.fixture
+def docs_moto() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
 @pytest.mark.parametrize("page", pages_with_commands(), ids=lambda page: page.name)
-def test_page_commands_run(page: Path, tmp_path: Path) -> None:
+def test_page_commands_run(page: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     project = tmp_path / "chat"
     shutil.copytree(CHAT, project, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    env: dict[str, str] | None = None
+    moto_url = ""
+    if any(DOCS_MOTO_URL in (step.command or "") for step in page_steps(page)):
+        moto_url = request.getfixturevalue("docs_moto")
+        hidden = ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN")
+        env = {**{k: v for k, v in os.environ.items() if k not in hidden}, **FAKE_AWS}
     for step in page_steps(page):
         if step.command is None:
             assert step.path is not None and step.content is not None
@@ -245,7 +284,8 @@ def test_page_commands_run(page: Path, tmp_path: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(step.content, encoding="utf-8")
             continue
-        result = run_wstui(step.command, project)
+        command = step.command.replace(DOCS_MOTO_URL, moto_url) if moto_url else step.command
+        result = run_wstui(command, project, env)
         assert result.returncode == step.expected_exit, (
             f"{step}\nexit code {result.returncode}, expected {step.expected_exit}\n"
             f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"

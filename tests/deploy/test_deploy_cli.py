@@ -6,7 +6,9 @@ moto's apigatewayv2 backend), so a deployed stack really has its API, routes and
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -88,12 +90,12 @@ def test_create_redeploy_unchanged_add_a_route_status_and_remove(chat_project: P
 
 
 def test_plan_shows_the_change_set_and_leaves_nothing_behind(chat_project: Path, aws: AwsTarget) -> None:
-    client(aws, "s3").create_bucket(Bucket="my-artifacts")
-    result = run(chat_project, aws, "deploy", "--s3-bucket", "my-artifacts", "--plan")
+    result = run(chat_project, aws, "deploy", "--plan")
     assert result.exit_code == 0, result.output
     assert "Add    │ WebSocketApi" in result.output
-    assert "Would upload s3://my-artifacts/wstui/chat-v1/" in result.output
-    assert objects(aws, "my-artifacts") == []
+    assert f"Would create bucket {BUCKET} in us-east-1" in result.output
+    assert f"Would upload s3://{BUCKET}/wstui/chat-v1/" in result.output
+    assert client(aws, "s3").list_buckets()["Buckets"] == []
     stacks = client(aws, "cloudformation").list_stacks()["StackSummaries"]
     assert [s["StackStatus"] for s in stacks if s["StackName"] == "chat-v1"] in ([], ["DELETE_COMPLETE"])
 
@@ -103,7 +105,7 @@ def test_without_yes_and_nobody_to_ask_nothing_is_applied(chat_project: Path, aw
     assert result.exit_code == 2
     assert "run again with --yes" in result.output
     assert "the change set for chat-v1 was deleted" in result.output
-    assert objects(aws) == []
+    assert client(aws, "s3").list_buckets()["Buckets"] == []
 
 
 def test_a_missing_bucket_gets_one_sentence(chat_project: Path, aws: AwsTarget) -> None:
@@ -150,3 +152,47 @@ def test_credential_problems_get_one_sentence(
     assert result.exit_code == code
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_template_too_large_to_send_inline_goes_through_s3(chat_project: Path, aws: AwsTarget) -> None:
+    toml = chat_project / "wstui.toml"
+    toml.write_text(toml.read_text() + "".join(
+        f'\n[[routes]]\nkey = "topic{n}"\nhandler = "handlers.send_message:handle"\n' for n in range(40)
+    ))
+    result = run(chat_project, aws, "deploy", "--create-bucket", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "Created bucket" in result.output
+    assert ".template.json (" in result.output
+    assert "CREATE_COMPLETE: stack chat-v1" in result.output
+    assert len(deployed_routes(aws)) == 43
+    assert sorted(key.rsplit(".", 2)[-2:][-1] for key in objects(aws)) == ["json", "zip"]
+    again = run(chat_project, aws, "deploy", "--yes")
+    assert "No changes" in again.output and "Uploaded" not in again.output
+
+
+def test_deploy_calls_the_plugin_hooks_for_archive_files_and_before_and_after(chat_project: Path, aws: AwsTarget) -> None:
+    (chat_project / "extra.txt").write_text("from a plugin\n")
+    (chat_project / "deploy_hooks.py").write_text(
+        "import json\n"
+        "from pathlib import Path\n"
+        "from wstui.core.plugins.hookspecs import hookimpl\n\n"
+        "@hookimpl\n"
+        "def wstui_archive_files(project):\n"
+        "    return [('plugin/extra.txt', project.directory / 'extra.txt')]\n\n"
+        "@hookimpl\n"
+        "def wstui_before_deploy(project, template):\n"
+        "    (project.directory / 'before.json').write_text(json.dumps(sorted(template['Resources'])))\n\n"
+        "@hookimpl\n"
+        "def wstui_after_deploy(project, outputs):\n"
+        "    assert (project.directory / '.wstui' / 'outputs.json').exists()\n"
+        "    (project.directory / 'after.json').write_text(json.dumps(outputs))\n"
+    )
+    toml = chat_project / "wstui.toml"
+    toml.write_text(toml.read_text().replace("[project]\n", '[project]\nplugins = ["deploy_hooks"]\n', 1))
+    result = run(chat_project, aws, "deploy", "--create-bucket", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "WebSocketApi" in json.loads((chat_project / "before.json").read_text())
+    assert json.loads((chat_project / "after.json").read_text()) == {}
+    (code_key,) = objects(aws)
+    body = client(aws, "s3").get_object(Bucket=BUCKET, Key=code_key)["Body"].read()
+    assert zipfile.ZipFile(io.BytesIO(body)).read("plugin/extra.txt") == b"from a plugin\n"

@@ -102,7 +102,7 @@ def deploy(stack_name: str, region: str, profile: str, endpoint_url: str, s3_buc
             raise SystemExit(1)
         if _failed(_render(view, delete_stack(clients, state, deployer.sleep, settings.poll_interval))):
             raise SystemExit(1)
-    events = _render(view, deployer.plan())
+    events = _render(view, deployer.plan(dry_run=plan_only))
     ready = next((event for event in events if isinstance(event, PlanReady)), None)
     if ready is None:
         return

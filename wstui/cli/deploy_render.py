@@ -55,7 +55,8 @@ class DeployView:
                 vendored = f", vendored {', '.join(event.vendored)}" if event.vendored else ""
                 self.console.print(f"Packaged {event.files} files ({size_text(event.size)}{vendored}), sha256 {event.sha256[:12]}")
             case BucketCreated():
-                self.console.print(f"Created bucket {event.bucket} in {event.region}")
+                verb = "Would create" if event.dry_run else "Created"
+                self.console.print(f"{verb} bucket {event.bucket} in {event.region}")
             case ArtifactStored():
                 where = f"s3://{event.bucket}/{event.key}"
                 verb = "Would upload" if event.dry_run else "Uploaded" if event.uploaded else "Unchanged, not uploaded:"

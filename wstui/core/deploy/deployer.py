@@ -84,8 +84,10 @@ class Deployer:
     def state(self) -> StackState:
         return stack_state(self.clients, self.settings.stack_name)
 
-    def plan(self) -> Iterator[DeployEvent]:
-        """Ends with `PlanReady` or `NoChanges`. Uploads nothing: that waits for `apply`."""
+    def plan(self, dry_run: bool = False) -> Iterator[DeployEvent]:
+        """Ends with `PlanReady` or `NoChanges`. Creates and uploads nothing yet: the code and a new
+        bucket wait for `apply`. A template too large to send inline is the exception, since
+        CloudFormation reads it from S3 to work out the change set. A dry run needs no bucket."""
         state = self.state()
         if state.busy:
             raise AwsError(
@@ -97,24 +99,17 @@ class Deployer:
         extra = [pair for pairs in self.plugins.hook.wstui_archive_files(project=self.project) for pair in pairs or []]
         archive = build_archive(self.project, extra)
         yield Packaged(archive.files, archive.size, archive.sha256, archive.vendored)
-        bucket = yield from self._bucket()
         stack = self.settings.stack_name
-        code = Artifact(artifacts.artifact_key(stack, archive.sha256, "zip"), archive.body, False)
-        uploads = [code]
+        bucket, exists = self._bucket(dry_run)
+        code_key = artifacts.artifact_key(stack, archive.sha256, "zip")
+        stored = [Artifact(code_key, archive.body, exists and artifacts.is_present(self.clients, bucket, code_key))]
         template_url = ""
         if len(self.template_body.encode()) > MAX_INLINE_TEMPLATE:
-            body = self.template_body.encode()
-            template = Artifact(artifacts.artifact_key(stack, hashlib.sha256(body).hexdigest(), "template.json"), body, False)
-            uploads.append(template)
-            template_url = _s3_url(bucket, template.key, self.clients.region)
-        present = tuple(
-            Artifact(item.key, item.body, artifacts.is_present(self.clients, bucket, item.key)) for item in uploads
-        )
-        parameters = {**self.settings.parameters, CODE_BUCKET: bucket, CODE_KEY: code.key}
+            template_url = yield from self._template_in_s3(bucket, exists)
+            exists = True
+        parameters = {**self.settings.parameters, CODE_BUCKET: bucket, CODE_KEY: code_key}
         tags = {**self.project.deploy.tags, **self.settings.tags}
         request = ChangeSetRequest(stack, "" if template_url else self.template_body, template_url, parameters, tags)
-        if template_url and not present[-1].present:
-            artifacts.upload(self.clients, bucket, present[-1])
         yield ChangeSetCreating(stack, "UPDATE" if state.exists else "CREATE")
         result = create_change_set(self.clients, state, request, self.sleep, self.settings.poll_interval)
         if not result.change_set_id:
@@ -122,24 +117,47 @@ class Deployer:
                 self._save_outputs(state.outputs)
             yield NoChanges(stack, state.outputs or {})
             return
-        yield PlanReady(Plan(stack, result.change_set_id, result.change_set_type, result.changes, bucket, present))
+        yield PlanReady(Plan(
+            stack, result.change_set_id, result.change_set_type, result.changes, bucket, tuple(stored), not exists
+        ))
 
-    def _bucket(self) -> Iterator[DeployEvent]:
+    def _bucket(self, dry_run: bool) -> tuple[str, bool]:
+        """The bucket's name, and whether it exists already."""
         bucket = self.settings.bucket or self.project.deploy.s3_bucket or artifacts.default_bucket(self.clients)
         if artifacts.check_bucket(self.clients, bucket):
-            return bucket
-        if not self.settings.create_bucket:
+            return bucket, True
+        if not self.settings.create_bucket and not dry_run:
             raise AwsError(
                 f"Bucket {bucket} does not exist in {self.clients.region}: run again with --create-bucket "
                 f"to create it, or name an existing one with --s3-bucket."
             )
-        artifacts.create_bucket(self.clients, bucket)
-        yield BucketCreated(bucket, self.clients.region)
-        return bucket
+        return bucket, False
+
+    def _template_in_s3(self, bucket: str, exists: bool) -> Iterator[DeployEvent]:
+        body = self.template_body.encode()
+        template = Artifact(artifacts.artifact_key(self.settings.stack_name, hashlib.sha256(body).hexdigest(), "template.json"), body, False)
+        if not exists:
+            if not self.settings.create_bucket:
+                raise AwsError(
+                    f"The template is over {MAX_INLINE_TEMPLATE:,} bytes, so CloudFormation reads it from S3, and bucket "
+                    f"{bucket} does not exist yet: deploy once with --create-bucket, or name a bucket with --s3-bucket."
+                )
+            artifacts.create_bucket(self.clients, bucket)
+            yield BucketCreated(bucket, self.clients.region)
+        present = exists and artifacts.is_present(self.clients, bucket, template.key)
+        if not present:
+            artifacts.upload(self.clients, bucket, template)
+        yield ArtifactStored(bucket, template.key, len(body), not present)
+        return _s3_url(bucket, template.key, self.clients.region)
 
     def apply(self, plan: Plan, dry_run: bool = False) -> Iterator[DeployEvent]:
-        """Upload what is missing and execute the change set, streaming stack events; ends with
-        `Deployed` or `OperationFailed`. With `dry_run`, reports the same steps and discards the plan."""
+        """Create the bucket if needed, upload what is missing and execute the change set, streaming
+        stack events; ends with `Deployed` or `OperationFailed`. With `dry_run`, reports the same
+        steps, does none of them, and discards the plan."""
+        if plan.create_bucket:
+            if not dry_run:
+                artifacts.create_bucket(self.clients, plan.bucket)
+            yield BucketCreated(plan.bucket, self.clients.region, dry_run)
         for artifact in plan.artifacts:
             if not artifact.present and not dry_run:
                 artifacts.upload(self.clients, plan.bucket, artifact)

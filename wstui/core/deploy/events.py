@@ -18,8 +18,11 @@ class Packaged:
 
 @dataclass(frozen=True)
 class BucketCreated:
+    """`dry_run`: the deploy would create it."""
+
     bucket: str
     region: str
+    dry_run: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class Plan:
     changes: tuple[ResourceChange, ...]
     bucket: str
     artifacts: tuple[Artifact, ...] = ()
+    create_bucket: bool = False
 
 
 @dataclass(frozen=True)
