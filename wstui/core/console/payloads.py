@@ -53,7 +53,8 @@ def saved_payloads(project_dir: Path) -> list[SavedPayload]:
     if not directory.is_dir():
         return []
     found: list[SavedPayload] = []
-    for path in sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith(".")):
+    files = [p for p in directory.iterdir() if p.is_file() and not p.name.startswith(".")]
+    for path in sorted(files, key=lambda p: (p.stem, p.name)):
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
