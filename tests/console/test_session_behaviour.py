@@ -1,8 +1,12 @@
-"""Console sessions against a server that floods, echoes binary, drops the connection or never closes."""
+"""Console sessions against servers that flood, echo binary, drop the connection, never close or never answer."""
 
 from __future__ import annotations
 
+import queue
+import socket
 import threading
+
+import websocket
 
 from wstui.core.console import (
     Clock,
@@ -13,8 +17,11 @@ from wstui.core.console import (
     ConsoleEvent,
     ConsoleSession,
     Direction,
+    Failed,
+    FailureKind,
     Frame,
 )
+from wstui.core.console.failures import describe_failure
 
 FRAMES = 12_000
 
@@ -86,3 +93,36 @@ def test_sessions_send_from_many_threads_at_once(toy_server: str, open_session) 
     assert sorted(echoed) == sorted(f"{n}-{i}" for n in range(4) for i in range(50))
     for n in range(4):
         assert [x for x in echoed if x.startswith(f"{n}-")] == [f"{n}-{i}" for i in range(50)]
+
+
+def failure_of(url: str, timeout: float = 10.0) -> Failed:
+    events: queue.Queue[ConsoleEvent] = queue.Queue()
+    session = ConsoleSession(ConnectionTarget(url), events.put, timeout=timeout)
+    session.start()
+    assert session.wait(30)
+    *_, failed = list(events.queue)
+    assert isinstance(failed, Failed)
+    return failed
+
+
+def test_a_server_that_never_answers_the_handshake_times_out() -> None:
+    with socket.socket() as silent:  # listens, so the TCP connection opens, but never reads or answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        failed = failure_of(f"ws://127.0.0.1:{port}/v1", timeout=0.3)
+    assert failed.kind is FailureKind.TIMEOUT
+    assert failed.message == f"Timed out after 0.3 s connecting to ws://127.0.0.1:{port}/v1."
+
+
+def test_wss_to_a_plain_server_is_a_tls_failure(toy_server: str) -> None:
+    failed = failure_of(toy_server.replace("ws://", "wss://") + "/echo")
+    assert failed.kind is FailureKind.TLS and failed.message.startswith("The TLS handshake with 127.0.0.1:")
+
+
+def test_a_name_that_does_not_resolve_is_a_dns_failure() -> None:
+    """Resolving a name would leave the loopback, so the error websocket-client raises is built here."""
+    error = websocket.WebSocketAddressException(socket.gaierror(socket.EAI_NONAME, "Name or service not known"))
+    kind, message, status, body = describe_failure(error, "wss://nosuchhost.example/v1", 10.0)
+    assert (kind, status, body) == (FailureKind.DNS, None, "")
+    assert message == "Cannot resolve the host name nosuchhost.example (DNS: Name or service not known)."
