@@ -74,7 +74,8 @@ def test_json_output_has_one_object_per_event(chat: Path, start_service) -> None
     assert [e["event"] for e in events] == ["connected", "frame", "frame", "frame", "frame", "closed"]
     assert events[0]["url"] == running.url and events[0]["status"] == 101
     frames = events[1:5]
-    assert [(f["direction"], f["binary"]) for f in frames] == [("sent", False)] * 2 + [("received", False)] * 2
+    assert sorted(f["direction"] for f in frames) == ["received", "received", "sent", "sent"]
+    assert not any(f["binary"] for f in frames)
     assert [f["data"] for f in frames if f["direction"] == "sent"] == [unknown, HELLO]
     received = [f["data"] for f in frames if f["direction"] == "received"]
     assert json.loads(received[0])["message"] == "Forbidden" and received[1] == '"hello world !"'
