@@ -20,9 +20,9 @@ are sent to a moto server on a free loopback port instead, with made-up credenti
 `python3 -m venv ...` line, so it is skipped there like every other non-`wstui` line. index.md's
 set-up commands and its table of what exists are the README's, and a test keeps them so.
 
-The ```python blocks of python-api.md run too, in order and in one namespace, in a copy of
-`examples/chat` that is the current directory. A ```python block followed directly by a ```text
-block must print exactly that text; one that prints must be followed by one.
+The ```python blocks of python-api.md and console.md run too, each page in order and in one
+namespace, in a copy of `examples/chat` that is the current directory. A ```python block followed
+directly by a ```text block must print exactly that text; one that prints must be followed by one.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ FILE_MARKER = re.compile(r"^#\s*file:\s*(\S+)\s*$")
 EXITS_2 = re.compile(r"#\s*exits 2\s*$")
 NON_WSTUI_ALLOWED = {"index.md"}
 LONG_RUNNING = {"dev"}
-PYTHON_PAGES = ["python-api.md"]
+PYTHON_PAGES = ["python-api.md", "console.md"]
 DOCS_MOTO_URL = "http://127.0.0.1:5055"
 FAKE_AWS = {
     "AWS_ACCESS_KEY_ID": "testing",

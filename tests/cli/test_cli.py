@@ -31,10 +31,10 @@ def test_help_lists_commands_and_loads_no_heavy_library() -> None:
         [sys.executable, "-X", "importtime", "-m", "wstui", "--help"], capture_output=True, text=True
     )
     assert result.returncode == 0
-    assert "routes" in result.stdout and "synth" in result.stdout
+    assert "routes" in result.stdout and "synth" in result.stdout and "console" in result.stdout
     imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
     assert "click" in imported
-    assert not imported & {"textual", "boto3", "botocore", "moto", "troposphere", "rich", "tomlkit", "asyncio", "aiohttp"}
+    assert not imported & {"textual", "boto3", "botocore", "moto", "troposphere", "rich", "tomlkit", "asyncio", "aiohttp", "websocket"}
 
 
 def test_version() -> None:

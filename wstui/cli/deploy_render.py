@@ -24,8 +24,8 @@ from wstui.core.deploy.events import (
     StackGone,
 )
 from wstui.core.deploy.status import StackStatus
+from wstui.core.template.ids import URL_OUTPUT
 
-URL_OUTPUT = "APIGatewayURL"
 VERBS = {"create": "Creating", "update": "Updating", "delete": "Deleting"}
 
 

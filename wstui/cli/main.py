@@ -13,6 +13,7 @@ from wstui.cli.options import project_option
 from wstui.core.errors import WstuiError
 
 COMMANDS = {
+    "console": "wstui.cli.console:console",
     "deploy": "wstui.cli.deploy:deploy",
     "dev": "wstui.cli.dev:dev",
     "new": "wstui.cli.new:new",

@@ -31,15 +31,23 @@ def save_outputs(directory: Path, deployed: DeployedOutputs) -> Path:
     return path
 
 
+class NotDeployedError(WstuiError):
+    """No usable record of a deployment: `wstui deploy` writes it."""
+
+
 def load_outputs(directory: Path) -> DeployedOutputs:
     path = outputs_path(directory)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-        return DeployedOutputs(str(document["stack_name"]), str(document["region"]), {str(k): str(v) for k, v in document["outputs"].items()})
     except FileNotFoundError:
-        raise WstuiError(f"{path} does not exist: run `wstui deploy` first.") from None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        raise WstuiError(f"{path} is not readable outputs of a deploy: run `wstui deploy` again to rewrite it.") from None
+        raise NotDeployedError(f"No deployment recorded in {path}: run `wstui deploy` first.") from None
+    except (OSError, ValueError):
+        raise NotDeployedError(f"{path} is not readable JSON: run `wstui deploy` first to write it again.") from None
+    outputs = document.get("outputs") if isinstance(document, dict) else None
+    if not isinstance(outputs, dict):
+        raise NotDeployedError(f"{path} has no outputs: run `wstui deploy` first to write it again.")
+    stack_name, region = str(document.get("stack_name", "")), str(document.get("region", ""))
+    return DeployedOutputs(stack_name, region, {str(key): str(value) for key, value in outputs.items()})
 
 
 def forget_outputs(directory: Path, stack_name: str) -> None:

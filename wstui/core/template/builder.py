@@ -27,12 +27,12 @@ from wstui.core.template.ids import (
     CODE_BUCKET,
     CODE_KEY,
     STAGE,
+    URL_OUTPUT,
     FunctionIds,
     RouteIds,
 )
 from wstui.core.template.service import FunctionResources, ServiceTemplate
 
-URL_OUTPUT = "APIGatewayURL"
 MANAGEMENT_OUTPUT = "ManagementEndpoint"
 LOGS_ARN = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*"
 INVOKE_URI = (

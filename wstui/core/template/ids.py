@@ -21,6 +21,8 @@ CONNECTION_TABLE = "ConnectionTable"
 # The template's parameters: where the code archive is. `wstui deploy` sets both.
 CODE_BUCKET = "CodeS3Bucket"
 CODE_KEY = "CodeS3Key"
+# The output holding the wss:// URL: `wstui deploy` prints it last and the console connects to it.
+URL_OUTPUT = "APIGatewayURL"
 FIXED = (API, STAGE, AUTHORIZER, AUTHORIZER_PERMISSION, CONNECTION_TABLE)
 
 

@@ -1,4 +1,5 @@
-"""A running local service for tests: the real gateway on an ephemeral loopback port, in a thread."""
+"""Fixtures for tests that talk over WebSockets: the real gateway on an ephemeral loopback port, in a
+thread, and console sessions whose events can be waited for."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from wstui.core.local.activity import GatewayEvent
+from wstui.core.console import Connected, ConnectionTarget, ConsoleSession, Failed
 from wstui.core.local.gateway import Limits
 from wstui.core.local.service import DevOptions, LocalService
 from wstui.core.project.load import load_project
@@ -41,13 +42,35 @@ def chat_with_token(chat_template_dirs: dict[str, Path], tmp_path: Path) -> Path
 
 
 @dataclass
-class Running:
-    """A started LocalService and what it emitted, with a way to wait for an event."""
+class EventLog:
+    """Events reported from other threads, with a way to wait for one."""
+
+    events: list[Any] = field(default_factory=list)
+    condition: threading.Condition = field(default_factory=threading.Condition)
+
+    def record(self, event: Any) -> None:
+        with self.condition:
+            self.events.append(event)
+            self.condition.notify_all()
+
+    def wait_for(self, predicate: Callable[[Any], bool], timeout: float = 10) -> Any:
+        with self.condition:
+            found: list[Any] = []
+
+            def seen() -> bool:
+                found[:] = [e for e in self.events if predicate(e)]
+                return bool(found)
+
+            assert self.condition.wait_for(seen, timeout), f"no such event; the last of {len(self.events)}: {self.events[-3:]}"
+            return found[0]
+
+
+@dataclass(kw_only=True)
+class Running(EventLog):
+    """A started LocalService and what it emitted."""
 
     service: LocalService
     loop: asyncio.AbstractEventLoop
-    events: list[GatewayEvent] = field(default_factory=list)
-    condition: threading.Condition = field(default_factory=threading.Condition)
 
     @property
     def url(self) -> str:
@@ -56,22 +79,6 @@ class Running:
     @property
     def management_url(self) -> str:
         return f"http://{self.service.gateway.domain_name}/{self.service.spec.stage}"
-
-    def record(self, event: GatewayEvent) -> None:
-        with self.condition:
-            self.events.append(event)
-            self.condition.notify_all()
-
-    def wait_for(self, predicate: Callable[[GatewayEvent], bool], timeout: float = 10) -> GatewayEvent:
-        with self.condition:
-            found: list[GatewayEvent] = []
-
-            def seen() -> bool:
-                found[:] = [e for e in self.events if predicate(e)]
-                return bool(found)
-
-            assert self.condition.wait_for(seen, timeout), f"no such event; the last of {len(self.events)}: {self.events[-3:]}"
-            return found[0]
 
     def call(self, coroutine: Any, timeout: float = 10) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
@@ -91,7 +98,7 @@ def start_service() -> Iterator[Callable[..., Running]]:
             project, synthesize(project).to_dict(), DevOptions(port=0, limits=limits or Limits(), reload=reload),
             lambda event: holder[0].record(event),
         )
-        running = Running(service, loop)
+        running = Running(service=service, loop=loop)
         holder.append(running)
         running.call(service.start(), timeout=30)
         started.append((running, thread))
@@ -102,3 +109,23 @@ def start_service() -> Iterator[Callable[..., Running]]:
         running.call(running.service.stop(), timeout=30)
         running.loop.call_soon_threadsafe(running.loop.stop)
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def open_session() -> Iterator[Callable[..., tuple[ConsoleSession, EventLog]]]:
+    """Start a console session and wait until it is connected; every session is closed afterwards."""
+    sessions: list[ConsoleSession] = []
+
+    def open_(target: ConnectionTarget, **options: Any) -> tuple[ConsoleSession, EventLog]:
+        log = EventLog()
+        session = ConsoleSession(target, log.record, **options)
+        sessions.append(session)
+        session.start()
+        outcome = log.wait_for(lambda e: isinstance(e, Connected | Failed))
+        assert isinstance(outcome, Connected), outcome
+        return session, log
+
+    yield open_
+    for session in sessions:
+        session.close()
+        assert session.wait(10)

@@ -1,0 +1,68 @@
+"""Where a session connects and what it sends in the handshake: the URL, headers and query parameters.
+
+An authorizer's token travels in a header or in the query string; both are kept apart from the URL so
+a form can edit them as fields, and joined only when connecting (or when printing the wscat command).
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+from wstui.core.errors import UsageError
+
+SCHEMES = ("ws", "wss")
+
+
+@dataclass(frozen=True)
+class ConnectionTarget:
+    url: str
+    headers: tuple[tuple[str, str], ...] = ()
+    query: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.url)
+        if parts.scheme not in SCHEMES or not parts.hostname:
+            raise UsageError(f"Not a WebSocket URL: {self.url!r} (it must start with ws:// or wss:// and name a host).")
+
+    @property
+    def full_url(self) -> str:
+        """The URL with the query parameters appended to any it already has."""
+        if not self.query:
+            return self.url
+        parts = urlsplit(self.url)
+        added = urlencode(self.query, quote_via=quote)
+        query = f"{parts.query}&{added}" if parts.query else added
+        return urlunsplit(parts._replace(query=query))
+
+    @property
+    def header_lines(self) -> list[str]:
+        return [f"{name}: {value}" for name, value in self.headers]
+
+    def wscat_command(self) -> str:
+        """The `wscat` command line that opens the same connection, quoted for a POSIX shell."""
+        words = ["wscat", "-c", self.full_url]
+        for line in self.header_lines:
+            words += ["-H", line]
+        return shlex.join(words)
+
+
+def parse_header(text: str) -> tuple[str, str]:
+    """`'Name: value'` as typed on a command line or in a form field."""
+    name, colon, value = text.partition(":")
+    name = name.strip()
+    if not colon or not name or any(c.isspace() or not c.isprintable() for c in name):
+        raise UsageError(f"Not a header: {text!r} (write it as 'Name: value').")
+    value = value.strip()
+    if not value.isprintable():
+        raise UsageError(f"Header {name} has a control character in its value.")
+    return name, value
+
+
+def parse_query(text: str) -> tuple[str, str]:
+    """`'key=value'`; the value may be empty, the key may not."""
+    key, equals, value = text.partition("=")
+    if not equals or not key:
+        raise UsageError(f"Not a query parameter: {text!r} (write it as key=value).")
+    return key, value
