@@ -44,7 +44,7 @@ def stubbed_clients() -> Stubbed:
     stubbers = {name: Stubber(client) for name, client in made.items()}
     for stubber in stubbers.values():
         stubber.activate()
-    clients = AwsClients(None, "us-east-1", "", made["cloudformation"], made["s3"], made["sts"])  # type: ignore[arg-type]
+    clients = AwsClients("us-east-1", "", made["cloudformation"], made["s3"], made["sts"])
     return Stubbed(clients, stubbers["cloudformation"], stubbers["s3"], stubbers["sts"])
 
 
