@@ -91,6 +91,22 @@ class ProjectFile:
         return project
 
 
+class DraftProjectFile(ProjectFile):
+    """A copy of a project file whose saves validate and keep the document but write nothing.
+
+    Running an edit on a draft shows what it would do (or why it is refused) before the real file changes.
+    """
+
+    @classmethod
+    def of(cls, project_file: ProjectFile) -> DraftProjectFile:
+        return cls(project_file.path, project_file.document)
+
+    def save(self, document: TOMLDocument) -> Project:
+        project = project_from_document(document, self.path)
+        self.document = document
+        return project
+
+
 def parse_document(text: str, path: Path) -> TOMLDocument:
     try:
         return tomlkit.parse(text)
