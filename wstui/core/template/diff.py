@@ -47,12 +47,21 @@ def diff_templates(before: dict[str, Any], after: dict[str, Any]) -> TemplateDif
     )
 
 
-def preview_edit(project_file: ProjectFile, edit: Callable[[ProjectFile], Project]) -> TemplateDiff:
+@dataclass(frozen=True)
+class EditPreview:
+    """An edit run on a draft: the document to save if the user confirms, and what it does to the template."""
+
+    draft: DraftProjectFile
+    diff: TemplateDiff
+
+
+def preview_edit(project_file: ProjectFile, edit: Callable[[ProjectFile], Project]) -> EditPreview:
     """What `edit` (one of the edits of `wstui.core.project.routes`) would do to the template, file untouched.
 
     Raises what the edit raises when it would be refused, so a form can show that instead.
     """
     from wstui.core.template import synthesize
 
-    after = edit(DraftProjectFile.of(project_file))
-    return diff_templates(synthesize(project_file.project).to_dict(), synthesize(after).to_dict())
+    draft = DraftProjectFile.of(project_file)
+    after = edit(draft)
+    return EditPreview(draft, diff_templates(synthesize(project_file.project).to_dict(), synthesize(after).to_dict()))
