@@ -61,7 +61,7 @@ class WstuiApp(App[None]):
         except WstuiError as error:
             self.notify(str(error), title="Cannot open the project", severity="error", timeout=15)
             return
-        self.sub_title = str(self.project_file.directory)
+        self.sub_title = self.project_file.directory.name
         self.switch_mode(AREAS[0].mode)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

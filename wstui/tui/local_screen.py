@@ -53,6 +53,8 @@ class LocalScreen(AreaScreen):
         Binding("c", "clear_log", "Clear log", id="local.clear", tooltip="Empty the log (connections stay)."),
     ]
 
+    busy = False
+
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="local-bar"):
             yield Label("Port", classes="field-label")
@@ -85,15 +87,17 @@ class LocalScreen(AreaScreen):
             self.action_toggle()
 
     def action_toggle(self) -> None:
-        self.toggle_gateway()
+        if not self.busy:
+            self.toggle_gateway()
 
     def action_clear_log(self) -> None:
         self.query_one(Log).clear()
 
     @work(exclusive=True, group="gateway")
     async def toggle_gateway(self) -> None:
+        """Start or stop; the button stays focusable (disabling it would hand the keys to the port field)."""
         button = self.query_one("#toggle", Button)
-        button.disabled = True
+        self.busy = True
         try:
             if self.gateway.running:
                 self.set_status("stopping...")
@@ -104,7 +108,7 @@ class LocalScreen(AreaScreen):
             else:
                 await self.start_gateway()
         finally:
-            button.disabled = False
+            self.busy = False
             button.label = "Stop" if self.gateway.running else "Start"
             button.variant = "error" if self.gateway.running else "success"
 

@@ -53,7 +53,7 @@ class WizardScreen(Screen[None]):
         with VerticalScroll(id="wizard"):
             yield Label("New project", id="wizard-heading")
             yield from self.field("name", "Project name", "chat", CoreCheck(project_slug))
-            yield from self.field("output", "Create it in", str(self.directory), None)
+            yield from self.field("output", "Create it in (a directory; relative to where wstui started)", ".", None)
             for question in self.template.questions:
                 yield from self.question(question)
             yield Static("", id="wizard-error")
