@@ -19,7 +19,9 @@ def port_of(url: str) -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """Free to listen on again, as the gateway would (SO_REUSEADDR: closed connections may linger in TIME_WAIT)."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

@@ -96,6 +96,10 @@ class EditForm(ModalScreen[Saved | None]):
     def saved_message(self) -> str:
         return "Saved."
 
+    def is_blank(self) -> bool:
+        """True while nothing has been entered yet, so the form does not greet the user with an error."""
+        return False
+
     def on_mount(self) -> None:
         blink = self.app.config.cursor_blink  # type: ignore[attr-defined]
         for text_input in self.query(Input):
@@ -106,8 +110,11 @@ class EditForm(ModalScreen[Saved | None]):
     @on(Input.Changed)
     @on(Checkbox.Changed)
     def refresh_preview(self) -> None:
-        handler = self.handler()
-        self.preview(self.edit(), handler)
+        if self.is_blank():
+            self.query_one("#form-error", Static).update(Text("Fill in the fields; they are checked as you type.", style="dim"))
+            self.query_one("#save", Button).disabled = True
+            return
+        self.preview(self.edit(), self.handler())
 
     @work(thread=True, exclusive=True, group="preview")
     def preview(self, edit: Edit, handler: str | None) -> None:

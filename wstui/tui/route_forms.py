@@ -35,11 +35,11 @@ class RouteForm(EditForm):
 
     def compose_fields(self) -> ComposeResult:
         route = self.route
-        yield from _field("Route key", route.key if route else "", "key", "sendmessage or $default",
+        yield from _field("Route key", route.key if route else "", "key", "e.g. sendmessage or $default",
                           "What the route selection expression must yield ($connect, $disconnect, $default or yours).")
-        yield from _field("Handler", route.handler if route else "", "handler", "handlers.chat:send_message",
+        yield from _field("Handler", route.handler if route else "", "handler", "e.g. handlers.chat:send_message",
                           "module:function in the project; a missing one can be written as a stub.")
-        yield from _field("Operation name", route.operation_name if route else "", "operation", "SendRoute",
+        yield from _field("Operation name", route.operation_name if route else "", "operation", "optional, e.g. SendRoute",
                           "The route's OperationName (optional).")
         yield Checkbox("Two-way: the handler's return value is sent back to the client",
                        route.two_way if route else False, id="two-way")
@@ -71,6 +71,9 @@ class RouteForm(EditForm):
 
     def handler(self) -> str | None:
         return self.values()[1] or None
+
+    def is_blank(self) -> bool:
+        return self.route is None and not any(self.values()[:3])
 
     def saved_message(self) -> str:
         key, handler = self.values()[:2]
@@ -109,7 +112,7 @@ class ApiForm(EditForm):
     def compose_fields(self) -> ComposeResult:
         api = self.project_file.project.api
         yield from _field("Route selection expression", api.route_selection_expression, "expression",
-                          "$request.body.action", "Where in a frame API Gateway finds the route key.")
+                          "e.g. $request.body.action", "Where in a frame API Gateway finds the route key.")
         yield from _field("API name", api.name, "api-name", self.project_file.project.project.name,
                           "Name of the WebSocket API (empty: the project name).")
         yield from _field("Description", api.description, "api-description", "", "Description of the API (optional).")

@@ -53,7 +53,7 @@ class WizardScreen(Screen[None]):
         with VerticalScroll(id="wizard"):
             yield Label("New project", id="wizard-heading")
             yield from self.field("name", "Project name", "chat", CoreCheck(project_slug))
-            yield from self.field("output", "Create it in (a directory; relative to where wstui started)", ".", None)
+            yield from self.field("output", "Directory to create it in", ".", None)
             for question in self.template.questions:
                 yield from self.question(question)
             yield Static("", id="wizard-error")
@@ -63,18 +63,22 @@ class WizardScreen(Screen[None]):
         yield Footer()
 
     def field(self, name: str, label: str, value: str, validator: Validator | None) -> ComposeResult:
-        yield Label(label, classes="field-label")
-        yield Input(value, id=f"q-{name}", validators=[validator] if validator else [], validate_on=["changed"],
-                    tooltip=label)
-        yield Static("", id=f"e-{name}", classes="field-error")
+        with Horizontal(classes="wizard-row"):
+            yield Label(label, classes="wizard-label")
+            yield Input(value, id=f"q-{name}", validators=[validator] if validator else [], validate_on=["changed"],
+                        tooltip=label)
+        error = Static("", id=f"e-{name}", classes="field-error")
+        error.display = False
+        yield error
 
     def question(self, question: Question) -> ComposeResult:
-        if question.choices:
-            yield Label(question.prompt, classes="field-label")
+        if not question.choices:
+            yield from self.field(question.key, question.prompt, question.default, CoreCheck(question.check))
+            return
+        with Horizontal(classes="wizard-row"):
+            yield Label(question.prompt, classes="wizard-label")
             yield Select([(c, c) for c in question.choices], value=question.default, allow_blank=False,
                          id=f"q-{question.key}", tooltip=question.prompt)
-        else:
-            yield from self.field(question.key, question.prompt, question.default, CoreCheck(question.check))
 
     def on_mount(self) -> None:
         for text_input in self.query(Input):
@@ -86,7 +90,9 @@ class WizardScreen(Screen[None]):
         """Each field's refusal under it, and Create only while every field passes."""
         name = (event.input.id or "").removeprefix("q-")
         failures = event.validation_result.failure_descriptions if event.validation_result else []
-        self.query_one(f"#e-{name}", Static).update(Text(failures[0], style="red") if failures else "")
+        error = self.query_one(f"#e-{name}", Static)
+        error.update(Text(failures[0], style="red") if failures else "")
+        error.display = bool(failures)
         self.query_one("#create", Button).disabled = not all(i.is_valid for i in self.query(Input))
 
     def answers(self) -> dict[str, str]:
