@@ -13,6 +13,8 @@ from textual.widgets import DataTable, Markdown
 
 
 class HelpScreen(ModalScreen[None]):
+    """Lists the bindings that have an id: the ones a user can rebind in the config file."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1", "dismiss", "Close help", id="help.close", tooltip="Back to the area."),
     ]
@@ -21,8 +23,8 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.text = text
         self.rows = sorted(
-            {(key, b.binding.description, b.binding.id or "", b.binding.tooltip)
-             for key, b in bindings.items() if b.binding.description},
+            {(key, b.binding.description, b.binding.id, b.binding.tooltip)
+             for key, b in bindings.items() if b.binding.id},
             key=lambda row: row[2],
         )
 
