@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,14 @@ def make_app(project: Path | None, start_dir: Path, **config: object) -> WstuiAp
     """The app with cursors that do not blink (stable pictures) and the Local area on a free port."""
     settings: dict[str, object] = {"cursor_blink": False, "local_port": 0, **config}
     return WstuiApp(project, start_dir, UserConfig(**settings))  # type: ignore[arg-type]
+
+
+@contextlib.asynccontextmanager
+async def running(app: WstuiApp) -> AsyncIterator[Pilot[None]]:
+    """The app under Pilot at the tests' size, laid out (so clicks land where they should)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        yield pilot
 
 
 async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30) -> None:

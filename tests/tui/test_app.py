@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from tests.tui.conftest import SIZE, make_app, wait_until
+from tests.tui.conftest import make_app, running, wait_until
 from wstui.tui.help_screen import HelpScreen
 from wstui.tui.local_screen import LocalScreen
 from wstui.tui.routes_screen import RoutesScreen
@@ -15,8 +15,7 @@ from wstui.tui.start_screen import StartScreen
 
 async def test_a_project_opens_on_the_routes_area_and_function_keys_switch_areas(chat: Path) -> None:
     app = make_app(chat, chat)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app) as pilot:
         assert isinstance(app.screen, RoutesScreen)
         table = app.screen.query_one("#routes", DataTable)
         assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["$connect", "$disconnect", "sendmessage"]
@@ -28,8 +27,7 @@ async def test_a_project_opens_on_the_routes_area_and_function_keys_switch_areas
 
 async def test_f1_lists_the_areas_keys_with_their_ids(chat: Path) -> None:
     app = make_app(chat, chat)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app) as pilot:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         ids = {row[2] for row in app.screen.rows}
@@ -41,8 +39,7 @@ async def test_f1_lists_the_areas_keys_with_their_ids(chat: Path) -> None:
 
 async def test_the_palette_offers_the_areas(chat: Path) -> None:
     app = make_app(chat, chat)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app) as pilot:
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert {"Routes area", "Local area", "Add a route", "Delete route $connect"} <= set(titles)
         await pilot.press("ctrl+p")
@@ -54,8 +51,7 @@ async def test_the_palette_offers_the_areas(chat: Path) -> None:
 
 async def test_the_config_rebinds_keys_by_id_and_picks_the_theme(chat: Path) -> None:
     app = make_app(chat, chat, theme="gruvbox", keys={"app.local": "f9", "routes.add": "n"})
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app) as pilot:
         assert app.theme == "gruvbox"
         await pilot.press("f3")
         assert isinstance(app.screen, RoutesScreen), "f3 no longer switches: the user moved it"
@@ -68,8 +64,7 @@ async def test_the_config_rebinds_keys_by_id_and_picks_the_theme(chat: Path) -> 
 
 async def test_an_unknown_theme_is_a_notification_not_a_crash(chat: Path) -> None:
     app = make_app(chat, chat, theme="no-such-theme", problems=("config.toml: unknown setting 'x' ignored.",))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app):
         messages = [n.message for n in app._notifications]
         assert any("Unknown theme 'no-such-theme'" in m for m in messages)
         assert any("unknown setting 'x'" in m for m in messages)
@@ -78,8 +73,7 @@ async def test_an_unknown_theme_is_a_notification_not_a_crash(chat: Path) -> Non
 
 async def test_without_a_project_the_start_screen_shows_and_areas_are_off(tmp_path: Path) -> None:
     app = make_app(None, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app) as pilot:
         assert isinstance(app.screen, StartScreen)
         await pilot.press("f2")
         assert isinstance(app.screen, StartScreen)

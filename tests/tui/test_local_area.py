@@ -10,7 +10,7 @@ from pathlib import Path
 import websocket
 from textual.widgets import Button, DataTable, Input, Label, Log
 
-from tests.tui.conftest import SIZE, make_app, wait_until
+from tests.tui.conftest import make_app, running, wait_until
 from wstui.tui.local_screen import LocalScreen
 
 
@@ -31,8 +31,7 @@ def port_is_free(port: int) -> bool:
 
 async def test_start_connect_send_see_it_then_stop_frees_the_port(chat: Path) -> None:
     app = make_app(chat, chat)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app) as pilot:
         await pilot.press("f3")
         screen = app.screen
         assert isinstance(screen, LocalScreen)
@@ -69,8 +68,7 @@ async def test_start_connect_send_see_it_then_stop_frees_the_port(chat: Path) ->
 
 async def test_quitting_the_app_stops_the_gateway(chat: Path) -> None:
     app = make_app(chat, chat)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app) as pilot:
         await pilot.press("f3")
         await pilot.press("s")
         await wait_until(pilot, lambda: app.gateway.running and app.gateway.url.startswith("ws://"), 90)
@@ -86,8 +84,7 @@ async def test_a_busy_port_is_reported_in_the_area(chat: Path) -> None:
         holder.listen()
         busy = holder.getsockname()[1]
         app = make_app(chat, chat, local_port=busy)
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+        async with running(app) as pilot:
             await pilot.press("f3")
             screen = app.screen
             await pilot.press("s")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Button, DataTable, Input, Static
 
-from tests.tui.conftest import SIZE, USER_COMMENT, make_app, wait_until
+from tests.tui.conftest import USER_COMMENT, make_app, running, wait_until
 from wstui.core.project.load import load_project
 from wstui.tui.app import WstuiApp
 from wstui.tui.edit_form import EditForm
@@ -27,6 +27,14 @@ async def fill(pilot, app: WstuiApp, field: str, value: str) -> None:  # type: i
     await pilot.pause()
 
 
+async def add_form(pilot, app: WstuiApp, key: str, handler: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the add form, type a key and a handler, and wait for the check and preview."""
+    await pilot.press("a")
+    await fill(pilot, app, "key", key)
+    await fill(pilot, app, "handler", handler)
+    await settle(pilot, app)
+
+
 async def settle(pilot, app: WstuiApp) -> None:  # type: ignore[no-untyped-def]
     """Wait for the form's preview worker to finish."""
     await app.workers.wait_for_complete()
@@ -39,11 +47,8 @@ def routes_on_disk(project: Path) -> list[str]:
 
 async def test_add_a_route_with_an_existing_handler_previews_then_saves(chat: Path) -> None:
     app = make_app(chat, chat)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("a")
-        await fill(pilot, app, "key", "echo")
-        await fill(pilot, app, "handler", "handlers.send_message:handle")
+    async with running(app) as pilot:
+        await add_form(pilot, app, "echo", "handlers.send_message:handle")
         await fill(pilot, app, "operation", "EchoRoute")
         await settle(pilot, app)
         assert text_of(app, "#form-error") == ""
@@ -62,12 +67,8 @@ async def test_add_a_route_with_an_existing_handler_previews_then_saves(chat: Pa
 
 async def test_a_missing_handler_is_refused_inline_and_offered_as_a_stub(chat: Path) -> None:
     app = make_app(chat, chat)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("a")
-        await fill(pilot, app, "key", "join")
-        await fill(pilot, app, "handler", "handlers.rooms:join")
-        await settle(pilot, app)
+    async with running(app) as pilot:
+        await add_form(pilot, app, "join", "handlers.rooms:join")
         assert 'module "handlers.rooms" not found' in text_of(app, "#form-error")
         assert form(app).query_one("#save", Button).disabled
         stub = form(app).query_one("#stub", Button)
@@ -84,12 +85,8 @@ async def test_a_missing_handler_is_refused_inline_and_offered_as_a_stub(chat: P
 async def test_a_duplicate_key_gets_the_clis_message_and_writes_nothing(chat: Path) -> None:
     before = (chat / "wstui.toml").read_text()
     app = make_app(chat, chat)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("a")
-        await fill(pilot, app, "key", "sendmessage")
-        await fill(pilot, app, "handler", "handlers.send_message:handle")
-        await settle(pilot, app)
+    async with running(app) as pilot:
+        await add_form(pilot, app, "sendmessage", "handlers.send_message:handle")
         assert 'Route "sendmessage" already exists' in text_of(app, "#form-error")
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, EditForm)
@@ -98,8 +95,7 @@ async def test_a_duplicate_key_gets_the_clis_message_and_writes_nothing(chat: Pa
 
 async def test_rename_then_delete_a_route(chat: Path) -> None:
     app = make_app(chat, chat)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app) as pilot:
         table = app.screen.query_one("#routes", DataTable)
         table.move_cursor(row=2)
         await pilot.press("r")
@@ -122,8 +118,7 @@ async def test_rename_then_delete_a_route(chat: Path) -> None:
 
 async def test_the_route_selection_expression_and_api_settings(chat: Path) -> None:
     app = make_app(chat, chat)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app) as pilot:
         await pilot.press("x")
         await fill(pilot, app, "expression", "$request.body.[")
         await settle(pilot, app)

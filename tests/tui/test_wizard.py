@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Button, Input, Select, Static
 
-from tests.tui.conftest import SIZE, make_app, wait_until
+from tests.tui.conftest import make_app, running, wait_until
 from wstui.core.project.load import load_project
 from wstui.tui.routes_screen import RoutesScreen
 from wstui.tui.start_screen import StartScreen
@@ -15,8 +15,7 @@ from wstui.tui.wizard_screen import WizardScreen
 
 async def test_the_wizard_checks_as_you_type_then_creates_and_opens_the_project(tmp_path: Path) -> None:
     app = make_app(None, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app) as pilot:
         assert isinstance(app.screen, StartScreen)
         await pilot.press("enter")
         wizard = app.screen
@@ -54,8 +53,7 @@ async def test_a_taken_directory_is_refused_in_the_wizard(tmp_path: Path) -> Non
     (tmp_path / "chat").mkdir()
     (tmp_path / "chat" / "notes.txt").write_text("mine")
     app = make_app(None, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app) as pilot:
         await pilot.press("n")
         wizard = app.screen
         await pilot.click("#create")
