@@ -64,6 +64,16 @@ class WstuiApp(App[None]):
         self.sub_title = self.project_file.directory.name
         self.switch_mode(AREAS[0].mode)
 
+    def project(self) -> ProjectFile:
+        """The open project file; areas exist only once one is open."""
+        assert self.project_file is not None, "an area is open without a project"
+        return self.project_file
+
+    def reopen_project(self) -> ProjectFile:
+        """Read wstui.toml again: the user may have edited it by hand since."""
+        self.project_file = ProjectFile.open(self.project().directory)
+        return self.project_file
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_area":
             return self.project_file is not None

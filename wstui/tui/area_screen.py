@@ -8,9 +8,10 @@ from typing import ClassVar
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header
 
 from wstui.tui.help_screen import HelpScreen
+from wstui.tui.running_app import apply_cursor_setting
 
 
 class AreaScreen(Screen[None]):
@@ -30,9 +31,7 @@ class AreaScreen(Screen[None]):
         return iter(())
 
     def on_mount(self) -> None:
-        blink = self.app.config.cursor_blink  # type: ignore[attr-defined]
-        for text_input in self.query(Input):
-            text_input.cursor_blink = blink
+        apply_cursor_setting(self)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.HELP, self.active_bindings))

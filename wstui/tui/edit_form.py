@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from wstui.core.errors import ProjectError, WstuiError
 from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project
 from wstui.core.project.stubs import handler_is_missing, write_stub_handler
 from wstui.core.template.diff import TemplateDiff, preview_edit
+from wstui.tui.running_app import apply_cursor_setting
 
 Edit = Callable[[ProjectFile], Project]
 
@@ -82,6 +83,7 @@ class EditForm(ModalScreen[Saved | None]):
             with Vertical(id="form-preview"):
                 yield Label("Template preview", classes="pane-title")
                 yield Static("", id="preview")
+        yield Footer()
 
     def compose_fields(self) -> ComposeResult:
         return iter(())
@@ -101,9 +103,7 @@ class EditForm(ModalScreen[Saved | None]):
         return False
 
     def on_mount(self) -> None:
-        blink = self.app.config.cursor_blink  # type: ignore[attr-defined]
-        for text_input in self.query(Input):
-            text_input.cursor_blink = blink
+        apply_cursor_setting(self)
         self.query_one("#stub").display = False
         self.refresh_preview()
 
@@ -130,8 +130,8 @@ class EditForm(ModalScreen[Saved | None]):
         self.query_one("#form-error", Static).update(Text(error, style="bold red") if error else "")
         self.query_one("#stub").display = missing_handler
         self.query_one("#save", Button).disabled = bool(error)
-        if diff is not None:
-            self.query_one("#preview", Static).update(describe_diff(diff))
+        preview = describe_diff(diff) if diff is not None else Text("Nothing to preview: the change would be refused.", style="dim")
+        self.query_one("#preview", Static).update(preview)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
@@ -154,6 +154,9 @@ class EditForm(ModalScreen[Saved | None]):
             self.show_preview(None, str(error), False)
             return
         self.notify(f"Wrote {handler} in {written.relative_to(self.project_file.directory)}.", title="Stub handler")
+        save = self.query_one("#save", Button)
+        save.disabled = False  # the preview that follows disables it again if something else is wrong
+        save.focus()
         self.refresh_preview()
 
     @on(Button.Pressed, "#cancel")

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Markdown
+from textual.widgets import DataTable, Footer, Markdown
 
 
 class HelpScreen(ModalScreen[None]):
@@ -32,6 +32,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help"):
             yield Markdown(self.text)
             yield DataTable(id="help-keys", show_cursor=False)
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -28,6 +28,8 @@ from wstui.core.local.activity import (
     ServiceStarted,
 )
 from wstui.tui.area_screen import AreaScreen
+from wstui.tui.local_gateway import LocalGateway
+from wstui.tui.running_app import running_app
 
 LOG_LINES = 5_000
 DRAIN_SECONDS = 0.1
@@ -58,7 +60,7 @@ class LocalScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="local-bar"):
             yield Label("Port", classes="field-label")
-            yield Input(str(self.app.config.local_port), type="integer", id="port",  # type: ignore[attr-defined]
+            yield Input(str(running_app(self).config.local_port), type="integer", id="port",
                         tooltip="Port of the local gateway on 127.0.0.1 (0 picks a free one).")
             yield Button("Start", id="toggle", variant="success", tooltip="Start the local gateway (s).")
             yield Label("stopped", id="status")
@@ -79,8 +81,8 @@ class LocalScreen(AreaScreen):
         self.query_one("#toggle", Button).focus()
 
     @property
-    def gateway(self):  # type: ignore[no-untyped-def]
-        return self.app.gateway  # type: ignore[attr-defined]
+    def gateway(self) -> LocalGateway:
+        return running_app(self).gateway
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "toggle":
@@ -119,7 +121,7 @@ class LocalScreen(AreaScreen):
             return
         self.set_status("starting...")
         try:
-            url = await self.gateway.start(self.app.project_file.project, int(port_text))  # type: ignore[attr-defined]
+            url = await self.gateway.start(running_app(self).project().project, int(port_text))
         except WstuiError as error:
             self.set_status(str(error), error=True)
             self.notify(str(error), title="Local gateway", severity="error")

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Label
 
 from wstui.core.project.load import ProjectFile
-from wstui.core.project.model import RouteSettings
+from wstui.core.project.model import Project, RouteSettings
 from wstui.core.project.routes import (
     RouteChange,
     add_route,
@@ -122,7 +122,7 @@ class ApiForm(EditForm):
         name = self.query_one("#api-name", Input).value.strip()
         description = self.query_one("#api-description", Input).value.strip()
 
-        def both(project_file: ProjectFile):  # type: ignore[no-untyped-def]
+        def both(project_file: ProjectFile) -> Project:
             set_expression(project_file, expression)
             return set_api_settings(project_file, name, description)
 

@@ -17,6 +17,7 @@ from wstui.core.project.model import Project, RouteSettings
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.edit_form import EditForm, Saved, describe_diff
 from wstui.tui.route_forms import ApiForm, DeleteRouteForm, RouteForm
+from wstui.tui.running_app import running_app
 
 HELP = """\
 # Routes
@@ -61,13 +62,12 @@ class RoutesScreen(AreaScreen):
 
     @property
     def project_file(self) -> ProjectFile:
-        return self.app.project_file  # type: ignore[attr-defined, no-any-return]
+        return running_app(self).project()
 
     def reload(self) -> Project | None:
         """Re-read wstui.toml (it may have been edited by hand) and show it; None when it does not validate."""
         try:
-            self.app.project_file = ProjectFile.open(self.project_file.directory)  # type: ignore[attr-defined]
-            project = self.project_file.project
+            project = running_app(self).reopen_project().project
         except WstuiError as error:
             self.query_one("#api-summary", Static).update(Text(str(error), style="bold red"))
             return None
@@ -98,6 +98,9 @@ class RoutesScreen(AreaScreen):
         if result is None:
             return
         self.notify(result.message, title="wstui.toml")
+        if running_app(self).gateway.running:
+            self.notify("The local gateway serves the routes it started with: stop and start it (F3, s) to serve these.",
+                        title="Local gateway", severity="warning")
         self.query_one("#last-change", Static).update(Text(result.message + "\n\n", style="bold") + describe_diff(result.diff))
         self.reload()
 

@@ -6,6 +6,7 @@ The checks are the core's own (`project_slug`, `Question.check`), so the form ac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,12 +21,13 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from wstui.core.errors import UsageError, WstuiError
 from wstui.core.scaffold import Question, Template, project_slug, scaffold
+from wstui.tui.running_app import apply_cursor_setting, running_app
 
 
 class CoreCheck(Validator):
     """A Textual validator that asks a core check and shows its one-sentence refusal."""
 
-    def __init__(self, check) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, check: Callable[[str], object]) -> None:
         super().__init__()
         self.check = check
 
@@ -81,8 +83,7 @@ class WizardScreen(Screen[None]):
                          id=f"q-{question.key}", tooltip=question.prompt)
 
     def on_mount(self) -> None:
-        for text_input in self.query(Input):
-            text_input.cursor_blink = self.app.config.cursor_blink  # type: ignore[attr-defined]
+        apply_cursor_setting(self)
         self.query_one("#q-name", Input).focus()
 
     @on(Input.Changed)
@@ -98,8 +99,8 @@ class WizardScreen(Screen[None]):
     def answers(self) -> dict[str, str]:
         answers: dict[str, str] = {}
         for question in self.template.questions:
-            widget = self.query_one(f"#q-{question.key}")
-            answers[question.key] = str(widget.value)  # type: ignore[attr-defined]
+            widget = self.query_one(f"#q-{question.key}", Input | Select)
+            answers[question.key] = str(widget.value)
         return answers
 
     @on(Button.Pressed, "#create")
@@ -126,7 +127,7 @@ class WizardScreen(Screen[None]):
 
     def created(self, directory: Path) -> None:
         self.notify(f"Created {directory}.", title="New project")
-        self.app.open_project(directory)  # type: ignore[attr-defined]
+        running_app(self).open_project(directory)
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
