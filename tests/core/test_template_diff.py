@@ -29,7 +29,7 @@ def test_identical_templates_have_an_empty_diff(chat: ProjectFile) -> None:
 
 def test_adding_a_route_adds_its_route_and_integration_and_redeploys(chat: ProjectFile) -> None:
     before = chat.path.read_text()
-    diff = preview_edit(chat, lambda draft: add_route(draft, "echo", "handlers.send:handle"))
+    diff = preview_edit(chat, lambda draft: add_route(draft, "echo", "handlers.send:handle")).diff
     added_types = {c.resource_type for c in diff.added}
     assert {"AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Integration"} <= added_types
     # The Deployment's id hashes what it deploys: a new route replaces it, and the Stage points at the new one.
@@ -41,14 +41,16 @@ def test_adding_a_route_adds_its_route_and_integration_and_redeploys(chat: Proje
 
 
 def test_removing_a_route_lists_what_goes(chat: ProjectFile) -> None:
-    diff = preview_edit(chat, lambda draft: remove_route(draft, "sendmessage"))
+    preview = preview_edit(chat, lambda draft: remove_route(draft, "sendmessage"))
+    diff = preview.diff
+    assert [r.key for r in preview.draft.project.routes] == ["$connect", "$disconnect"]
     removed = {c.logical_id for c in diff.removed}
     assert any("Send" in logical_id for logical_id in removed), removed
     assert "AWS::Lambda::Function" in {c.resource_type for c in diff.removed}
 
 
 def test_an_operation_name_changes_the_route_in_place(chat: ProjectFile) -> None:
-    diff = preview_edit(chat, lambda draft: set_route(draft, "sendmessage", RouteChange(operation_name="Talk")))
+    diff = preview_edit(chat, lambda draft: set_route(draft, "sendmessage", RouteChange(operation_name="Talk"))).diff
     assert {c.resource_type for c in diff.added + diff.removed} == {"AWS::ApiGatewayV2::Deployment"}
     assert "AWS::ApiGatewayV2::Route" in {c.resource_type for c in diff.changed}
 
