@@ -134,3 +134,14 @@ async def test_the_route_selection_expression_and_api_settings(chat: Path) -> No
         assert "$request.body.action" in str(app.screen.query_one("#api-summary", Static).render())
         text = (chat / "wstui.toml").read_text()
         assert text.startswith(USER_COMMENT) and "# Frames like" in text
+
+
+async def test_an_invalid_project_opens_with_its_problems_shown(chat: Path) -> None:
+    toml = chat / "wstui.toml"
+    toml.write_text(toml.read_text().replace("handlers.send_message:handle", "handlers.gone:handle"))
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        summary = str(app.screen.query_one("#api-summary", Static).render())
+        assert 'module "handlers.gone" not found' in summary
+        await pilot.press("a")
+        assert isinstance(app.screen, RoutesScreen), "no form on a project that does not validate"

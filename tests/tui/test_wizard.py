@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from tests.tui.conftest import make_app, running, wait_until
 from wstui.core.project.load import load_project
@@ -42,6 +42,8 @@ async def test_the_wizard_checks_as_you_type_then_creates_and_opens_the_project(
         assert not create.disabled
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
+        routes = app.screen.query_one("#routes", DataTable)
+        assert routes.get_row_at(0)[0] == "$connect" and routes.get_row_at(0)[4] == "handlers.authorizer:handle"
 
     project = load_project(tmp_path / "work" / "rooms")
     assert (project.project.name, project.project.region) == ("rooms", "eu-west-1")

@@ -70,6 +70,7 @@ class RoutesScreen(AreaScreen):
             project = running_app(self).reopen_project().project
         except WstuiError as error:
             self.query_one("#api-summary", Static).update(Text(str(error), style="bold red"))
+            self.query_one("#routes", DataTable).clear()
             return None
         api = project.api
         summary = Text.assemble(("Route selection expression ", "dim"), (api.route_selection_expression, "bold"),
