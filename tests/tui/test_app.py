@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from tests.tui.conftest import make_app, running, wait_until
+from wstui.tui.app import WstuiApp
+from wstui.tui.area_screen import AreaScreen
+from wstui.tui.edit_form import EditForm
 from wstui.tui.help_screen import HelpScreen
 from wstui.tui.local_screen import LocalScreen
 from wstui.tui.routes_screen import RoutesScreen
 from wstui.tui.start_screen import StartScreen
+from wstui.tui.wizard_screen import WizardScreen
 
 
 async def test_a_project_opens_on_the_routes_area_and_function_keys_switch_areas(chat: Path) -> None:
@@ -78,3 +83,13 @@ async def test_without_a_project_the_start_screen_shows_and_areas_are_off(tmp_pa
         await pilot.press("f2")
         assert isinstance(app.screen, StartScreen)
         assert not any(c.title.endswith("area") for c in app.get_system_commands(app.screen))
+
+
+def test_every_binding_has_an_id_a_description_and_a_tooltip() -> None:
+    classes = (WstuiApp, AreaScreen, RoutesScreen, LocalScreen, EditForm, HelpScreen, StartScreen, WizardScreen)
+    bindings = [binding for cls in classes for binding in cls.BINDINGS]
+    assert len(bindings) >= 15
+    for binding in bindings:
+        assert isinstance(binding, Binding) and binding.id and binding.description and binding.tooltip, binding
+    ids = [binding.id for binding in bindings]
+    assert len(ids) == len(set(ids)), "ids are unique, so a keymap entry means one thing"
