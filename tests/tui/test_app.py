@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.binding import Binding
@@ -93,3 +94,11 @@ def test_every_binding_has_an_id_a_description_and_a_tooltip() -> None:
         assert isinstance(binding, Binding) and binding.id and binding.description and binding.tooltip, binding
     ids = [binding.id for binding in bindings]
     assert len(ids) == len(set(ids)), "ids are unique, so a keymap entry means one thing"
+
+
+def test_the_keys_table_of_the_docs_names_every_binding() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "app.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| [^|]+ \| `([a-z]+\.[a-z_]+)` \|", page, re.MULTILINE))
+    classes = (WstuiApp, AreaScreen, RoutesScreen, LocalScreen, EditForm, HelpScreen, StartScreen, WizardScreen)
+    defined = {binding.id for cls in classes for binding in cls.BINDINGS if isinstance(binding, Binding)}
+    assert documented == defined
