@@ -18,6 +18,8 @@ from wstui.tui.routes_screen import RoutesScreen
 from wstui.tui.start_screen import StartScreen
 from wstui.tui.wizard_screen import WizardScreen
 
+BINDING_OWNERS = (WstuiApp, AreaScreen, RoutesScreen, LocalScreen, EditForm, HelpScreen, StartScreen, WizardScreen)
+
 
 async def test_a_project_opens_on_the_routes_area_and_function_keys_switch_areas(chat: Path) -> None:
     app = make_app(chat, chat)
@@ -87,8 +89,7 @@ async def test_without_a_project_the_start_screen_shows_and_areas_are_off(tmp_pa
 
 
 def test_every_binding_has_an_id_a_description_and_a_tooltip() -> None:
-    classes = (WstuiApp, AreaScreen, RoutesScreen, LocalScreen, EditForm, HelpScreen, StartScreen, WizardScreen)
-    bindings = [binding for cls in classes for binding in cls.BINDINGS]
+    bindings = [binding for cls in BINDING_OWNERS for binding in cls.BINDINGS]
     assert len(bindings) >= 15
     for binding in bindings:
         assert isinstance(binding, Binding) and binding.id and binding.description and binding.tooltip, binding
@@ -99,6 +100,5 @@ def test_every_binding_has_an_id_a_description_and_a_tooltip() -> None:
 def test_the_keys_table_of_the_docs_names_every_binding() -> None:
     page = (Path(__file__).resolve().parents[2] / "docs" / "app.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| [^|]+ \| `([a-z]+\.[a-z_]+)` \|", page, re.MULTILINE))
-    classes = (WstuiApp, AreaScreen, RoutesScreen, LocalScreen, EditForm, HelpScreen, StartScreen, WizardScreen)
-    defined = {binding.id for cls in classes for binding in cls.BINDINGS if isinstance(binding, Binding)}
+    defined = {binding.id for cls in BINDING_OWNERS for binding in cls.BINDINGS if isinstance(binding, Binding)}
     assert documented == defined
