@@ -181,3 +181,13 @@ def test_removing_the_first_route_keeps_the_section_comment_above_it(project_dir
 def test_a_key_added_to_the_last_route_goes_above_the_next_sections_comment(project_dir: Path) -> None:
     set_route(ProjectFile.open(project_dir), "sendmessage", RouteChange(two_way=True))
     assert text(project_dir) == ORIGINAL.replace('"SendRoute"\n', '"SendRoute"\ntwo_way = true\n')
+
+
+def test_api_settings_are_set_and_dropped_keeping_comments(project_dir: Path) -> None:
+    from wstui.core.project.routes import set_api_settings
+
+    project = set_api_settings(ProjectFile.open(project_dir), "chat-api", "The chat service")
+    assert (project.api.name, project.api.description) == ("chat-api", "The chat service")
+    assert '# as in the seed\nname = "chat-api"\ndescription = "The chat service"\n' in text(project_dir)
+    set_api_settings(ProjectFile.open(project_dir), "", "")
+    assert text(project_dir) == ORIGINAL

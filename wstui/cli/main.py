@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from wstui import __version__
-from wstui.cli.options import project_option
+from wstui.cli.options import project_dir, project_option
 from wstui.core.errors import WstuiError
 
 COMMANDS = {
@@ -63,11 +63,19 @@ class WstuiGroup(click.Group):
             ctx.exit(error.exit_code)
 
 
-@click.group(cls=WstuiGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=WstuiGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="wstui")
 @project_option
-def cli() -> None:
-    """Build, run locally, deploy and talk to AWS API Gateway WebSocket services."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Build, run locally, deploy and talk to AWS API Gateway WebSocket services.
+
+    With no command, opens the app on the project here (or on --project), or offers to create one.
+    """
+    if ctx.invoked_subcommand is None:
+        from wstui.tui.launch import run_app
+
+        run_app(project_dir())
 
 
 def main() -> None:

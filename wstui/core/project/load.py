@@ -80,13 +80,33 @@ class ProjectFile:
 
     def save(self, document: TOMLDocument) -> Project:
         """Validate `document` as the new content of this file, then write it; the file is untouched on error."""
+        project = self.validate_edit(document)
+        write_atomically(self.path, tomlkit.dumps(document))
+        self.document = document
+        return project
+
+    def validate_edit(self, document: TOMLDocument) -> Project:
+        """The project an edited `document` describes, or ProjectError saying the edit would not be saved."""
         try:
-            project = project_from_document(document, self.path)
+            return project_from_document(document, self.path)
         except ProjectError as error:
             # Lines of a document that was never written would point at the wrong places in the file.
             problems = [Problem(p.message, p.file) for p in error.problems]
             raise ProjectError(problems, headline=f"Not saved: the change would leave {self.path.name} invalid.") from None
-        write_atomically(self.path, tomlkit.dumps(document))
+
+
+class DraftProjectFile(ProjectFile):
+    """A copy of a project file whose saves validate and keep the document but write nothing.
+
+    Running an edit on a draft shows what it would do (or why it is refused) before the real file changes.
+    """
+
+    @classmethod
+    def of(cls, project_file: ProjectFile) -> DraftProjectFile:
+        return cls(project_file.path, project_file.document)
+
+    def save(self, document: TOMLDocument) -> Project:
+        project = self.validate_edit(document)
         self.document = document
         return project
 

@@ -99,6 +99,18 @@ def set_expression(project_file: ProjectFile, expression: str) -> Project:
     return project_file.save(document)
 
 
+def set_api_settings(project_file: ProjectFile, name: str, description: str) -> Project:
+    """Set the API's name and description ("" goes back to the default: the project name, no description)."""
+    document = copy.deepcopy(project_file.document)
+    api = document.get("api")
+    if api is None:
+        api = tomlkit.table()
+        document.append("api", api)
+    _set_or_drop(api, "name", name, "")
+    _set_or_drop(api, "description", description, "")
+    return project_file.save(document)
+
+
 def _set_or_drop(table: Table, name: str, value: object, default: object) -> None:
     """Write a setting, or remove the key when the value goes back to the default."""
     if value != default:

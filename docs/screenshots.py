@@ -1,0 +1,79 @@
+"""Writes the pictures of docs/app.md: the real app on a scaffolded chat project, the gateway really running.
+
+Run from the repository: `python docs/screenshots.py` (it scaffolds into a temporary directory).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from pathlib import Path
+
+import websocket
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Log
+
+from wstui.core.scaffold import Template, scaffold
+from wstui.tui.app import WstuiApp
+from wstui.tui.config import UserConfig
+
+IMAGES = Path(__file__).parent / "images"
+SIZE = (140, 36)
+
+
+async def until(pilot: Pilot[None], condition) -> None:  # type: ignore[no-untyped-def]
+    while not condition():
+        await pilot.pause()
+
+
+async def shoot(project: Path, start: Path) -> None:
+    config = UserConfig(cursor_blink=False, local_port=0)
+    app = WstuiApp(project, project, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.save_screenshot("routes.svg", str(IMAGES))
+        await pilot.press("a")
+        app.screen.query_one("#key", Input).value = "join"
+        app.screen.query_one("#handler", Input).value = "handlers.rooms:join"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.save_screenshot("route-form.svg", str(IMAGES))
+        await pilot.press("escape")
+        await pilot.press("f3")
+        await pilot.press("s")
+        await until(pilot, lambda: app.gateway.url.startswith("ws://"))
+        clients = [await asyncio.to_thread(websocket.create_connection, app.gateway.url) for _ in range(2)]
+        frame = json.dumps({"message": "sendmessage", "data": "hello"})
+        await asyncio.to_thread(clients[0].send, frame)
+        await asyncio.to_thread(clients[1].recv)
+        await until(pilot, lambda: app.screen.query_one(DataTable).row_count == 2
+                    and any("sendmessage" in line for line in app.screen.query_one(Log).lines))
+        app.save_screenshot("local.svg", str(IMAGES))
+        await pilot.press("f1")
+        await pilot.pause()
+        app.save_screenshot("help.svg", str(IMAGES))
+        await pilot.press("escape")
+        for client in clients:
+            await asyncio.to_thread(client.close)
+        await app.gateway.stop()
+    app = WstuiApp(None, start, config)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        app.save_screenshot("start.svg", str(IMAGES))
+        await pilot.press("n")
+        await pilot.pause()
+        app.save_screenshot("wizard.svg", str(IMAGES))
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        base = Path(directory)
+        project = scaffold("chat", base, {}, Template.load(None)).directory
+        (base / "empty").mkdir()
+        asyncio.run(shoot(project, base / "empty"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The app against real parts: a scaffolded chat project in tmp_path, the real local gateway on port 0."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import shutil
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from wstui.core.scaffold import Template, scaffold
+from wstui.tui.app import WstuiApp
+from wstui.tui.config import UserConfig
+
+SIZE = (140, 40)
+# Comments a user wrote; every edit from the app must keep them.
+USER_COMMENT = "# Kept by every edit: written by the user.\n"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run `async def` tests on a fresh event loop, as `App.run_test` needs (no async plugin required)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    asyncio.run(pyfuncitem.obj(**arguments))
+    return True
+
+
+@pytest.fixture(scope="session")
+def scaffolded_chat(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return scaffold("chat", tmp_path_factory.mktemp("tui"), {}, Template.load(None)).directory
+
+
+@pytest.fixture
+def chat(scaffolded_chat: Path, tmp_path: Path) -> Path:
+    project = Path(shutil.copytree(scaffolded_chat, tmp_path / "chat"))
+    toml = project / "wstui.toml"
+    toml.write_text(USER_COMMENT + toml.read_text())
+    return project
+
+
+def make_app(project: Path | None, start_dir: Path, **config: object) -> WstuiApp:
+    """The app with cursors that do not blink (stable pictures) and the Local area on a free port."""
+    settings: dict[str, object] = {"cursor_blink": False, "local_port": 0, **config}
+    return WstuiApp(project, start_dir, UserConfig(**settings))  # type: ignore[arg-type]
+
+
+@contextlib.asynccontextmanager
+async def running(app: WstuiApp) -> AsyncIterator[Pilot[None]]:
+    """The app under Pilot at the tests' size, laid out (so clicks land where they should)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        yield pilot
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30) -> None:
+    """Let the app process messages until `condition` holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the app never reached the expected state"
+        await pilot.pause()

@@ -1,0 +1,94 @@
+"""The Local area runs the real gateway on a free loopback port; real clients show up in it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from pathlib import Path
+
+import websocket
+from textual.widgets import Button, DataTable, Input, Label, Log
+
+from tests.tui.conftest import make_app, running, wait_until
+from wstui.tui.local_screen import LocalScreen
+
+
+def port_of(url: str) -> int:
+    return int(url.split(":")[2].split("/")[0])
+
+
+def port_is_free(port: int) -> bool:
+    """Free to listen on again, as the gateway would (SO_REUSEADDR: closed connections may linger in TIME_WAIT)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+async def test_start_connect_send_see_it_then_stop_frees_the_port(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await pilot.press("f3")
+        screen = app.screen
+        assert isinstance(screen, LocalScreen)
+        assert screen.query_one("#port", Input).value == "0"
+        await pilot.press("s")
+        await wait_until(pilot, lambda: str(screen.query_one("#status", Label).render()).startswith("ws://"), 90)
+        url = app.gateway.url
+        assert str(screen.query_one("#toggle", Button).label) == "Stop"
+
+        client = await asyncio.to_thread(websocket.create_connection, url, timeout=10)
+        table = screen.query_one("#connections", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1)
+        connection_id, source, connected_at, _ = table.get_row_at(0)
+        assert source == "127.0.0.1" and connected_at
+
+        frame = json.dumps({"message": "sendmessage", "data": "hello"})
+        await asyncio.to_thread(client.send, frame)
+        assert await asyncio.to_thread(client.recv) == '"hello"'
+        log = screen.query_one(Log)
+        await wait_until(pilot, lambda: any("sendmessage" in line and connection_id in line for line in log.lines))
+        invocation = next(line for line in log.lines if "sendmessage" in line)
+        assert " ok " in invocation and " ms" in invocation
+
+        await asyncio.to_thread(client.close)
+        await wait_until(pilot, lambda: table.row_count == 0)
+        assert any(f"- {connection_id} closed 1000" in line for line in log.lines)
+
+        port = port_of(url)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: str(screen.query_one("#status", Label).render()) == "stopped", 60)
+        assert not app.gateway.running
+        assert port_is_free(port)
+
+
+async def test_quitting_the_app_stops_the_gateway(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await pilot.press("f3")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: app.gateway.running and app.gateway.url.startswith("ws://"), 90)
+        port = port_of(app.gateway.url)
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not app.gateway.running, 60)
+    assert port_is_free(port)
+
+
+async def test_a_busy_port_is_reported_in_the_area(chat: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        busy = holder.getsockname()[1]
+        app = make_app(chat, chat, local_port=busy)
+        async with running(app) as pilot:
+            await pilot.press("f3")
+            screen = app.screen
+            await pilot.press("s")
+            status = screen.query_one("#status", Label)
+            await wait_until(pilot, lambda: "Cannot listen" in str(status.render()), 90)
+            assert status.has_class("error")
+            assert not app.gateway.running

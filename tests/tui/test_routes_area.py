@@ -1,0 +1,147 @@
+"""The Routes area edits wstui.toml on disk through the CLI's own edits, keeping the user's comments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button, DataTable, Input, Static
+
+from tests.tui.conftest import USER_COMMENT, make_app, running, wait_until
+from wstui.core.project.load import load_project
+from wstui.tui.app import WstuiApp
+from wstui.tui.edit_form import EditForm
+from wstui.tui.routes_screen import RoutesScreen
+
+
+def form(app: WstuiApp) -> EditForm:
+    assert isinstance(app.screen, EditForm), app.screen
+    return app.screen
+
+
+def text_of(app: WstuiApp, selector: str) -> str:
+    return str(form(app).query_one(selector, Static).render())
+
+
+async def fill(pilot, app: WstuiApp, field: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    form(app).query_one(f"#{field}", Input).value = value
+    await pilot.pause()
+
+
+async def add_form(pilot, app: WstuiApp, key: str, handler: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the add form, type a key and a handler, and wait for the check and preview."""
+    await pilot.press("a")
+    await fill(pilot, app, "key", key)
+    await fill(pilot, app, "handler", handler)
+    await settle(pilot, app)
+
+
+async def settle(pilot, app: WstuiApp) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the form's preview worker to finish."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def routes_on_disk(project: Path) -> list[str]:
+    return [route.key for route in load_project(project).routes]
+
+
+async def test_add_a_route_with_an_existing_handler_previews_then_saves(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await add_form(pilot, app, "echo", "handlers.send_message:handle")
+        await fill(pilot, app, "operation", "EchoRoute")
+        await settle(pilot, app)
+        assert text_of(app, "#form-error") == ""
+        preview = text_of(app, "#preview")
+        assert "+ " in preview and "ApiGatewayV2::Route" in preview
+        assert routes_on_disk(chat) == ["$connect", "$disconnect", "sendmessage"], "nothing saved before Save"
+        await pilot.click("#save")
+        await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
+        assert routes_on_disk(chat) == ["$connect", "$disconnect", "sendmessage", "echo"]
+        text = (chat / "wstui.toml").read_text()
+        assert text.startswith(USER_COMMENT) and 'operation_name = "EchoRoute"' in text
+        table = app.screen.query_one("#routes", DataTable)
+        assert table.get_row_at(3)[:3] == ["echo", "handlers.send_message:handle", "EchoRoute"]
+        assert "Added route echo" in str(app.screen.query_one("#last-change", Static).render())
+
+
+async def test_a_missing_handler_is_refused_inline_and_offered_as_a_stub(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await add_form(pilot, app, "join", "handlers.rooms:join")
+        assert 'module "handlers.rooms" not found' in text_of(app, "#form-error")
+        assert form(app).query_one("#save", Button).disabled
+        stub = form(app).query_one("#stub", Button)
+        assert stub.display
+        await pilot.click("#stub")
+        await settle(pilot, app)
+        assert (chat / "handlers" / "rooms.py").is_file()
+        assert text_of(app, "#form-error") == ""
+        await pilot.click("#save")
+        await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
+        assert "join" in routes_on_disk(chat)
+
+
+async def test_a_duplicate_key_gets_the_clis_message_and_writes_nothing(chat: Path) -> None:
+    before = (chat / "wstui.toml").read_text()
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await add_form(pilot, app, "sendmessage", "handlers.send_message:handle")
+        assert 'Route "sendmessage" already exists' in text_of(app, "#form-error")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, EditForm)
+    assert (chat / "wstui.toml").read_text() == before
+
+
+async def test_rename_then_delete_a_route(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        table = app.screen.query_one("#routes", DataTable)
+        table.move_cursor(row=2)
+        await pilot.press("r")
+        assert form(app).query_one("#key", Input).value == "sendmessage"
+        await fill(pilot, app, "key", "talk")
+        await settle(pilot, app)
+        assert "~ " in text_of(app, "#preview") or "+ " in text_of(app, "#preview")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
+        assert routes_on_disk(chat) == ["$connect", "$disconnect", "talk"]
+        app.screen.query_one("#routes", DataTable).move_cursor(row=2)
+        await pilot.press("d")
+        await settle(pilot, app)
+        assert "- " in text_of(app, "#preview")
+        await pilot.click("#save")
+        await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
+        assert routes_on_disk(chat) == ["$connect", "$disconnect"]
+        assert (chat / "wstui.toml").read_text().startswith(USER_COMMENT)
+
+
+async def test_the_route_selection_expression_and_api_settings(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await pilot.press("x")
+        await fill(pilot, app, "expression", "$request.body.[")
+        await settle(pilot, app)
+        assert text_of(app, "#form-error"), "a broken expression is refused as you type"
+        await fill(pilot, app, "expression", "$request.body.action")
+        await fill(pilot, app, "api-name", "chat-api")
+        await settle(pilot, app)
+        assert text_of(app, "#form-error") == ""
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
+        project = load_project(chat)
+        assert (project.api.route_selection_expression, project.api.name) == ("$request.body.action", "chat-api")
+        assert "$request.body.action" in str(app.screen.query_one("#api-summary", Static).render())
+        text = (chat / "wstui.toml").read_text()
+        assert text.startswith(USER_COMMENT) and "# Frames like" in text
+
+
+async def test_an_invalid_project_opens_with_its_problems_shown(chat: Path) -> None:
+    toml = chat / "wstui.toml"
+    toml.write_text(toml.read_text().replace("handlers.send_message:handle", "handlers.gone:handle"))
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        summary = str(app.screen.query_one("#api-summary", Static).render())
+        assert 'module "handlers.gone" not found' in summary
+        await pilot.press("a")
+        assert isinstance(app.screen, RoutesScreen), "no form on a project that does not validate"

@@ -1,0 +1,39 @@
+"""Pictures of each area, with cursors that do not blink and the project in a directory named `chat`.
+
+Baselines live in __snapshots__/; after a deliberate change of layout, rewrite them with
+`pytest tests/tui/test_snapshots.py --snapshot-update` and look at the SVGs before committing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tests.tui.conftest import SIZE, make_app
+
+
+def test_routes_area(snap_compare, chat: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(chat, chat), terminal_size=SIZE)
+
+
+def test_route_form_previews_the_template(snap_compare, chat: Path) -> None:  # type: ignore[no-untyped-def]
+    async def add_echo(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press("a")
+        pilot.app.screen.query_one("#key", Input).value = "echo"
+        pilot.app.screen.query_one("#handler", Input).value = "handlers.send_message:handle"
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(chat, chat), terminal_size=SIZE, run_before=add_echo)
+
+
+def test_local_area_stopped(snap_compare, chat: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(chat, chat), terminal_size=SIZE, press=["f3"])
+
+
+def test_new_project_wizard(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(None, tmp_path), terminal_size=SIZE, press=["n"])

@@ -1,0 +1,96 @@
+"""The wstui app: a project opened in areas (Textual modes), or a start screen that creates one.
+
+Core work never runs in a widget: screens call `wstui.core` from workers (or the local gateway's own
+thread) and render the typed values and events that come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from wstui.core.errors import WstuiError
+from wstui.core.project.load import ProjectFile
+from wstui.tui.area_screen import AreaScreen
+from wstui.tui.areas import AREAS
+from wstui.tui.config import UserConfig
+from wstui.tui.local_gateway import LocalGateway
+from wstui.tui.start_screen import StartScreen
+
+
+class WstuiApp(App[None]):
+    """Opens `project_dir` when given, else the start screen for `start_dir`."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "wstui"
+    MODES: ClassVar = {area.mode: area.screen for area in AREAS}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(area.binding for area in AREAS),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Stop the local gateway if it runs, and quit."),
+    ]
+
+    def __init__(self, project_dir: Path | None, start_dir: Path, config: UserConfig | None = None) -> None:
+        super().__init__()
+        self.config = config or UserConfig()
+        self.start_dir = start_dir
+        self.initial_project = project_dir
+        self.project_file: ProjectFile | None = None
+        self.gateway = LocalGateway()
+
+    def on_mount(self) -> None:
+        for problem in self.config.problems:
+            self.notify(problem, title="Config", severity="warning", timeout=10)
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        else:
+            self.notify(f"Unknown theme {self.config.theme!r}: using {self.theme}.", title="Config", severity="warning")
+        self.set_keymap(self.config.keys)
+        if self.initial_project is None:
+            self.push_screen(StartScreen(self.start_dir))
+        else:
+            self.open_project(self.initial_project)
+
+    def open_project(self, directory: Path) -> None:
+        try:
+            self.project_file = ProjectFile.open(directory)
+        except WstuiError as error:
+            self.notify(str(error), title="Cannot open the project", severity="error", timeout=15)
+            return
+        self.sub_title = self.project_file.directory.name
+        self.switch_mode(AREAS[0].mode)
+
+    def project(self) -> ProjectFile:
+        """The open project file; areas exist only once one is open."""
+        assert self.project_file is not None, "an area is open without a project"
+        return self.project_file
+
+    def reopen_project(self) -> ProjectFile:
+        """Read wstui.toml again: the user may have edited it by hand since."""
+        self.project_file = ProjectFile.open(self.project().directory)
+        return self.project_file
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_area":
+            return self.project_file is not None
+        return True
+
+    def action_switch_area(self, mode: str) -> None:
+        self.switch_mode(mode)
+
+    async def action_quit(self) -> None:
+        await self.gateway.stop()
+        self.exit()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.project_file is None:
+            return
+        for area in AREAS:
+            yield SystemCommand(f"{area.title} area", area.summary.capitalize(), lambda m=area.mode: self.switch_mode(m))
+        if isinstance(screen, AreaScreen):
+            yield from screen.commands()

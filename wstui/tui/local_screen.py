@@ -1,0 +1,175 @@
+"""The Local area: start and stop the local gateway, watch its connections and invocations.
+
+The screen only renders: `LocalGateway` runs the service, and a timer drains its events in batches
+into the connections table and a capped log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Label, Log
+
+from wstui.core.errors import WstuiError
+from wstui.core.local.activity import (
+    ConnectionClosed,
+    ConnectionOpened,
+    GatewayEvent,
+    HandlersReloaded,
+    Invoked,
+    Notice,
+    Rejected,
+    ServiceStarted,
+)
+from wstui.tui.area_screen import AreaScreen
+from wstui.tui.local_gateway import LocalGateway
+from wstui.tui.running_app import running_app
+
+LOG_LINES = 5_000
+DRAIN_SECONDS = 0.1
+HELP = """\
+# Local
+
+Runs the project on this machine, as `wstui dev` does: the gateway on `127.0.0.1`, the handlers,
+and DynamoDB (moto), all built from the same template `wstui synth` prints.
+
+- **Port**: where the gateway listens (0 picks a free port). The URL appears once it listens.
+- **Connections**: every open WebSocket, where it came from, and when it last sent a frame.
+- **Log**: each invocation (route, connection, status, duration) with the handler's output under it,
+  closes, refused handshakes and frames, and handler reloads when you save a file.
+
+Stopping the gateway closes every connection (1001) and frees the port; quitting the app stops it too.
+"""
+
+
+class LocalScreen(AreaScreen):
+    HELP = HELP
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "toggle", "Start/stop", id="local.toggle", tooltip="Start the local gateway, or stop it."),
+        Binding("c", "clear_log", "Clear log", id="local.clear", tooltip="Empty the log (connections stay)."),
+    ]
+
+    busy = False
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="local-bar"):
+            yield Label("Port", classes="field-label")
+            yield Input(str(running_app(self).config.local_port), type="integer", id="port",
+                        tooltip="Port of the local gateway on 127.0.0.1 (0 picks a free one).")
+            yield Button("Start", id="toggle", variant="success", tooltip="Start the local gateway (s).")
+            yield Label("stopped", id="status")
+        with Vertical(id="local-body"):
+            yield DataTable(id="connections", cursor_type="row")
+            yield Log(id="log", max_lines=LOG_LINES)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#connections", DataTable)
+        table.border_title = "Connections"
+        table.add_column("connection", key="id")
+        table.add_column("source", key="source")
+        table.add_column("connected at", key="connected")
+        table.add_column("last active", key="active")
+        self.query_one(Log).border_title = "Invocations"
+        self.set_interval(DRAIN_SECONDS, self.render_events)
+        self.query_one("#toggle", Button).focus()
+
+    @property
+    def gateway(self) -> LocalGateway:
+        return running_app(self).gateway
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "toggle":
+            self.action_toggle()
+
+    def action_toggle(self) -> None:
+        if not self.busy:
+            self.toggle_gateway()
+
+    def action_clear_log(self) -> None:
+        self.query_one(Log).clear()
+
+    @work(exclusive=True, group="gateway")
+    async def toggle_gateway(self) -> None:
+        """Start or stop; the button stays focusable (disabling it would hand the keys to the port field)."""
+        button = self.query_one("#toggle", Button)
+        self.busy = True
+        try:
+            if self.gateway.running:
+                self.set_status("stopping...")
+                await self.gateway.stop()
+                self.render_events()
+                self.query_one("#connections", DataTable).clear()
+                self.set_status("stopped")
+            else:
+                await self.start_gateway()
+        finally:
+            self.busy = False
+            button.label = "Stop" if self.gateway.running else "Start"
+            button.variant = "error" if self.gateway.running else "success"
+
+    async def start_gateway(self) -> None:
+        port_text = self.query_one("#port", Input).value.strip()
+        if not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
+            self.set_status(f"Port must be 0 to 65535, not {port_text!r}.", error=True)
+            return
+        self.set_status("starting...")
+        try:
+            url = await self.gateway.start(running_app(self).project().project, int(port_text))
+        except WstuiError as error:
+            self.set_status(str(error), error=True)
+            self.notify(str(error), title="Local gateway", severity="error")
+            return
+        self.set_status(url)
+
+    def set_status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#status", Label)
+        status.update(text)
+        status.set_class(error, "error")
+
+    def render_events(self) -> None:
+        events = self.gateway.drain()
+        if not events:
+            return
+        table = self.query_one("#connections", DataTable)
+        lines: list[str] = []
+        now = datetime.now().strftime("%H:%M:%S")
+        for event in events:
+            lines.extend(self.render_event(event, table, now))
+        self.query_one(Log).write_lines(lines)
+
+    def render_event(self, event: GatewayEvent, table: DataTable, now: str) -> list[str]:
+        match event:
+            case ServiceStarted(url=url, management_url=management):
+                return [f"{now} listening on {url} (@connections API: {management})"]
+            case ConnectionOpened(connection_id=cid, source_ip=ip):
+                table.add_row(cid, ip, now, now, key=cid)
+                return [f"{now} + {cid} connected from {ip}"]
+            case ConnectionClosed(connection_id=cid, code=code, reason=reason):
+                if cid in table.rows:
+                    table.remove_row(cid)
+                return [f"{now} - {cid} closed {code} {reason}".rstrip()]
+            case Rejected(connection_id=cid, status=status, reason=reason):
+                return [f"{now} x {cid or '(handshake)'} {status} {reason}"]
+            case Invoked(route_key=route, connection_id=cid, result=result):
+                if cid in table.rows:
+                    table.update_cell(cid, "active", now)
+                lines = [f"{now}   {route:<14} {cid:<14} {result.status:<7} {result.duration_ms:8.1f} ms"]
+                lines.extend(f"           | {line}" for line in result.output.splitlines())
+                lines.extend(f"           ! {line}" for line in result.error.rstrip().splitlines())
+                return lines
+            case HandlersReloaded(changed=changed):
+                return [f"{now} ~ reloaded handlers ({', '.join(changed)})"]
+            case Notice(message=message):
+                return [f"{now} ! {message}"]
+        return []
+
+    def commands(self) -> Iterable[SystemCommand]:
+        title = "Stop the local gateway" if self.gateway.running else "Start the local gateway"
+        yield SystemCommand(title, f"On 127.0.0.1, port {self.query_one('#port', Input).value}", self.action_toggle)

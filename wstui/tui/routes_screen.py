@@ -1,0 +1,140 @@
+"""The Routes area: the routes of wstui.toml in a table, edited through forms that preview the template."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Label, Static
+
+from wstui.core.errors import WstuiError
+from wstui.core.project.load import ProjectFile
+from wstui.core.project.model import Project, RouteSettings
+from wstui.tui.area_screen import AreaScreen
+from wstui.tui.edit_form import EditForm, Saved, describe_diff
+from wstui.tui.route_forms import ApiForm, DeleteRouteForm, RouteForm
+from wstui.tui.running_app import running_app
+
+HELP = """\
+# Routes
+
+The routes of `wstui.toml`: the route key API Gateway matches, the handler (`module:function`) that
+serves it, its OperationName, whether it is two-way (the handler's answer goes back to the client),
+and the authorizer on `$connect`.
+
+Every change goes through a form that checks it as you type, with the same rules and messages as
+`wstui routes ...`, and previews on the right what it does to the CloudFormation template
+(resources added `+`, removed `-`, changed `~`). Saving writes `wstui.toml` and keeps your comments.
+A handler that does not exist yet can be written as a stub from the form.
+"""
+
+
+class RoutesScreen(AreaScreen):
+    HELP = HELP
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add", id="routes.add", tooltip="Add a route (a stub handler can be written for it)."),
+        Binding("e", "edit", "Edit", id="routes.edit", tooltip="Change the selected route's handler, name or mode."),
+        Binding("r", "rename", "Rename", id="routes.rename", tooltip="Give the selected route another key."),
+        Binding("d,delete", "delete", "Delete", id="routes.delete", tooltip="Remove the selected route."),
+        Binding("x", "api", "API settings", id="routes.api", tooltip="Route selection expression, API name, description."),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="routes-body"):
+            with Vertical(id="routes-main"):
+                yield Static("", id="api-summary")
+                yield DataTable(id="routes", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="routes-side"):
+                yield Label("Last change to the template", classes="pane-title")
+                yield Static(Text("Nothing changed yet in this session.", style="dim"), id="last-change")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#routes", DataTable)
+        for name in ("key", "handler", "operation", "two-way", "auth"):
+            table.add_column(name, key=name)
+        self.reload()
+        table.focus()
+
+    @property
+    def project_file(self) -> ProjectFile:
+        return running_app(self).project()
+
+    def reload(self) -> Project | None:
+        """Re-read wstui.toml (it may have been edited by hand) and show it; None when it does not validate."""
+        try:
+            project = running_app(self).reopen_project().project
+        except WstuiError as error:
+            self.query_one("#api-summary", Static).update(Text(str(error), style="bold red"))
+            self.query_one("#routes", DataTable).clear()
+            return None
+        api = project.api
+        summary = Text.assemble(("Route selection expression ", "dim"), (api.route_selection_expression, "bold"),
+                                ("   API ", "dim"), project.api_name, ("   stage ", "dim"), project.stage.name)
+        self.query_one("#api-summary", Static).update(summary)
+        table = self.query_one("#routes", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for route in project.routes:
+            auth = route.authorizer.handler if route.authorizer else ""
+            table.add_row(route.key, route.handler, route.operation_name, "yes" if route.two_way else "", auth, key=route.key)
+        table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
+        return project
+
+    def selected_route(self) -> RouteSettings | None:
+        project = self.reload()
+        table = self.query_one("#routes", DataTable)
+        if project is None or not table.row_count:
+            return None
+        return project.routes[table.cursor_row] if table.cursor_row < len(project.routes) else None
+
+    def open_form(self, form: EditForm) -> None:
+        self.app.push_screen(form, self.saved)
+
+    def saved(self, result: Saved | None) -> None:
+        if result is None:
+            return
+        self.notify(result.message, title="wstui.toml")
+        if running_app(self).gateway.running:
+            self.notify("The local gateway serves the routes it started with: stop and start it (F3, s) to serve these.",
+                        title="Local gateway", severity="warning")
+        self.query_one("#last-change", Static).update(Text(result.message + "\n\n", style="bold") + describe_diff(result.diff))
+        self.reload()
+
+    def action_add(self) -> None:
+        if self.reload() is not None:
+            self.open_form(RouteForm(self.project_file))
+
+    def action_edit(self) -> None:
+        route = self.selected_route()
+        if route is not None:
+            self.open_form(RouteForm(self.project_file, route))
+
+    def action_rename(self) -> None:
+        route = self.selected_route()
+        if route is not None:
+            self.open_form(RouteForm(self.project_file, route, focus_key=True))
+
+    def action_delete(self) -> None:
+        route = self.selected_route()
+        if route is not None:
+            self.open_form(DeleteRouteForm(self.project_file, route.key))
+
+    def action_api(self) -> None:
+        if self.reload() is not None:
+            self.open_form(ApiForm(self.project_file))
+
+    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Add a route", "A new route in wstui.toml", self.action_add)
+        yield SystemCommand("API settings", "Route selection expression, API name and description", self.action_api)
+        route = self.selected_route()
+        if route is not None:
+            yield SystemCommand(f"Edit route {route.key}", "Handler, operation name, two-way", self.action_edit)
+            yield SystemCommand(f"Delete route {route.key}", "Remove it from wstui.toml", self.action_delete)
