@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -196,3 +197,21 @@ def test_deploy_calls_the_plugin_hooks_for_archive_files_and_before_and_after(ch
     (code_key,) = objects(aws)
     body = client(aws, "s3").get_object(Bucket=BUCKET, Key=code_key)["Body"].read()
     assert zipfile.ZipFile(io.BytesIO(body)).read("plugin/extra.txt") == b"from a plugin\n"
+
+
+def test_ctrl_c_while_watching_leaves_the_stack_operation_running(
+    chat_project: Path, aws: AwsTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wstui.core.deploy.stack_events import StackEventStream
+
+    def interrupted(self: StackEventStream) -> Iterator[object]:
+        raise KeyboardInterrupt
+        yield
+
+    monkeypatch.setattr(StackEventStream, "follow", interrupted)
+    result = run(chat_project, aws, "deploy", "--create-bucket", "--yes")
+    assert result.exit_code == 130
+    assert "Stopped watching. The stack operation goes on in CloudFormation" in result.output
+    assert "wstui status --follow" in result.output
+    (stack,) = client(aws, "cloudformation").describe_stacks(StackName="chat-v1")["Stacks"]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"

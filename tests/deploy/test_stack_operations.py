@@ -209,3 +209,29 @@ def test_the_cli_offers_to_recreate_a_rolled_back_stack_then_deploys_it(
     assert "Uploaded s3://wstui-artifacts-123456789012-us-east-1/wstui/chat-v1/" in result.output
     assert "CREATE_COMPLETE: stack chat-v1" in result.output
     assert result.output.rstrip().endswith(URL)
+
+
+def test_status_follow_streams_the_operation_under_way_until_it_ends(
+    chat_project: Path, aws: Stubbed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from wstui.cli.main import cli
+    from wstui.core.deploy import aws as aws_module
+
+    cfn = aws.cloudformation
+    started = stack_event(0, "UPDATE_IN_PROGRESS", "User Initiated")
+    cfn.add_response("describe_stacks", stack("UPDATE_IN_PROGRESS"))
+    cfn.add_response("describe_stack_events", newest_first(REVIEW, started))
+    cfn.add_response("describe_stacks", stack("UPDATE_IN_PROGRESS"))
+    cfn.add_response("describe_stack_events", newest_first(REVIEW, started))
+    cfn.add_response("describe_stack_events", newest_first(
+        REVIEW, started, event(4, FUNCTION, "AWS::Lambda::Function", "UPDATE_COMPLETE"), stack_event(6, "UPDATE_COMPLETE")))
+    monkeypatch.setattr(aws_module.AwsClients, "connect", classmethod(lambda cls, target, fallback: aws.clients))
+    result = CliRunner().invoke(cli, ["--project", str(chat_project), "status", "--follow"])
+    assert result.exit_code == 0, result.output
+    aws.verify()
+    assert "Stack chat-v1: UPDATE_IN_PROGRESS" in result.output
+    lines = result.output.splitlines()
+    assert [line.split()[-1] for line in lines[-2:]] == ["UPDATE_COMPLETE", "UPDATE_COMPLETE"]
+    assert FUNCTION in lines[-2] and STACK in lines[-1]

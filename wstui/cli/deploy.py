@@ -132,24 +132,22 @@ def status(stack_name: str, region: str, profile: str, endpoint_url: str, follow
     import time
 
     from wstui.cli.deploy_render import DeployView, show_status
-    from wstui.core.deploy.change_set import stack_state
-    from wstui.core.deploy.stack_events import POLL_INTERVAL, StackEventStream
-    from wstui.core.deploy.status import stack_status
+    from wstui.core.deploy.stack_events import POLL_INTERVAL
+    from wstui.core.deploy.status import follow_stack, stack_status
 
     project, clients = _connect(region, profile, endpoint_url)
     name = stack_name or project.stack_name
-    current = stack_status(clients, name)
+    if follow:
+        current, events = follow_stack(clients, name, time.sleep, POLL_INTERVAL)
+    else:
+        current, events = stack_status(clients, name), iter(())
     if as_json:
         click.echo(json.dumps(_status_document(current), indent=2))
     else:
         show_status(_console(), current)
     if not current.status:
         raise SystemExit(1)
-    state = stack_state(clients, name)
-    if follow and state.busy:
-        stream = StackEventStream(clients, state.stack_id, 0, time.sleep, POLL_INTERVAL)
-        stream.mark()
-        _render(DeployView(_console()), stream.follow())
+    _render(DeployView(_console()), events)
 
 
 def _status_document(current: object) -> dict[str, object]:
