@@ -117,10 +117,11 @@ def handler_alone(project: Path, sizes: list[int], broadcasts: int) -> None:
         def stream(self, **_: object) -> object:
             yield b""
 
-    def answer(request: object, **_: object) -> AWSResponse:
-        return AWSResponse("", 200, {}, Empty())
+    def answer(params: dict, **_: object) -> tuple[AWSResponse, dict]:
+        """Posts answered where `wstui dev` answers them: at botocore's before-call stage."""
+        return AWSResponse(params["url"], 200, {}, Empty()), {"ResponseMetadata": {"HTTPStatusCode": 200}}
 
-    handlers.BUILTIN_HANDLERS.append(("before-send.apigatewaymanagementapi", answer))
+    handlers.BUILTIN_HANDLERS.append(("before-call.apigatewaymanagementapi", answer))
     os.environ.update({**LOCAL_CREDENTIALS, "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL_DYNAMODB": url})
     os.environ["CONNECTION_TABLE"] = spec.tables[0].name
     sys.path.insert(0, str(project))

@@ -20,7 +20,23 @@ from wstui.core.errors import WstuiError
 from wstui.core.local.spec import TableSpec
 
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
-READY = " * Running on "
+READY = "wstui-dynamodb "
+# moto's own server logs a line per request (thousands per broadcast, written by one process and
+# read by the other only to be dropped) and closes the connection after each answer, so every call
+# paid for a new TCP connection. This starts the same server with the request log off and HTTP/1.1
+# keep-alive on, and prints its URL once it listens.
+SERVER = """
+import logging, sys, threading
+from werkzeug.serving import WSGIRequestHandler
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+WSGIRequestHandler.protocol_version = "HTTP/1.1"
+from moto.server import ThreadedMotoServer
+server = ThreadedMotoServer(ip_address=sys.argv[1], port=0, verbose=False)
+server.start()
+host, port = server.get_host_and_port()
+print("wstui-dynamodb http://%s:%d" % (host, port), file=sys.stderr, flush=True)
+threading.Event().wait()
+"""
 
 
 def _die_with_parent() -> None:
@@ -46,7 +62,7 @@ class LocalDynamoDB:
     def start(self) -> str:
         """Start moto's server on a free port and return its URL once it listens."""
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", self.host, "-p", "0"],
+            [sys.executable, "-c", SERVER, self.host],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -63,7 +79,7 @@ class LocalDynamoDB:
                 break
         else:
             raise WstuiError(f"The local DynamoDB (moto) did not start (exit code {self._process.wait()}).")
-        # moto logs every request; reading (and dropping) the log keeps the pipe from blocking it.
+        # Warnings may still come: reading (and dropping) them keeps the pipe from blocking moto.
         threading.Thread(target=_discard, args=(self._process.stderr,), daemon=True).start()
         return self.url
 

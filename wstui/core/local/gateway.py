@@ -93,6 +93,8 @@ class Gateway:
         self._recent_handshakes: collections.deque[float] = collections.deque()
         self.clock: Callable[[], float] = time.monotonic  # a seam: tests freeze it
         self._stopping = False
+        self._outbox: collections.deque[tuple[Connection, str | bytes]] = collections.deque()
+        self._outbox_scheduled = False
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -227,6 +229,22 @@ class Gateway:
 
     def _send_status(self, connection: Connection, message: str, request_id: str) -> None:
         self.enqueue(connection, json.dumps({"message": message, "connectionId": connection.id, "requestId": request_id}))
+
+    def enqueue_from_thread(self, connection: Connection, frame: str | bytes) -> None:
+        """Hand a frame to the event loop from a handler thread. Frames wait in one outbox and the
+        loop is woken once per batch, not once per frame: a broadcast to a thousand connections is a
+        thousand posts, and each wake-up is a system call that contends for the interpreter lock."""
+        assert self.loop is not None
+        self._outbox.append((connection, frame))
+        if not self._outbox_scheduled:
+            self._outbox_scheduled = True
+            self.loop.call_soon_threadsafe(self._drain_outbox)
+
+    def _drain_outbox(self) -> None:
+        self._outbox_scheduled = False
+        while self._outbox:
+            connection, frame = self._outbox.popleft()
+            self.enqueue(connection, frame)
 
     def enqueue(self, connection: Connection, frame: str | bytes) -> bool:
         """Queue a frame; a client too slow to drain its queue is closed instead of growing memory."""

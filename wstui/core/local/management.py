@@ -1,7 +1,7 @@
 """The @connections management API of the local gateway: POST, GET and DELETE one connection.
 
 Two doors lead to it: HTTP on the gateway's port (for scripts and boto3 clients pointed at
-`http://127.0.0.1:PORT/{stage}`), and the in-process `before-send` hook of `intercept.py` for handlers
+`http://127.0.0.1:PORT/{stage}`), and the in-process `before-call` hook of `intercept.py` for handlers
 that build their client the cloud way from `https://{domainName}/{stage}`. Both answer as API
 Gateway does, with typed errors (GoneException, PayloadTooLargeException) that boto3 raises.
 """
@@ -62,8 +62,8 @@ class ManagementApi:
         connection, gone = self._post_target(connection_id, body)
         if gone is not None:
             return gone
-        assert self.gateway.loop is not None and connection is not None
-        self.gateway.loop.call_soon_threadsafe(self.gateway.enqueue, connection, _frame(body))
+        assert connection is not None
+        self.gateway.enqueue_from_thread(connection, _frame(body))
         return ManagementAnswer(200)
 
     def _open(self, connection_id: str) -> Connection | None:

@@ -73,9 +73,11 @@ class HandlerRuntime:
     def __init__(self, project_dir: Path, region: str, max_workers: int = 64) -> None:
         self.project_dir = project_dir.resolve()
         self.region = region
+        self.max_workers = max_workers
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="wstui-handler")
         self._handlers: dict[tuple[str, str], Callable[..., Any]] = {}
         self._lock = threading.Lock()
+        self._pool_default: int | None = None
 
     def start(self, modules: list[str]) -> None:
         """Put the project first on the import path; forget same-named modules of another project."""
@@ -85,9 +87,13 @@ class HandlerRuntime:
                 del sys.modules[name]
         if str(self.project_dir) not in sys.path:
             sys.path.insert(0, str(self.project_dir))
+        self._pool_default = _set_botocore_pool_size(self.max_workers)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool_default is not None:
+            _set_botocore_pool_size(self._pool_default)
+            self._pool_default = None
         self.reload()
         if str(self.project_dir) in sys.path:
             sys.path.remove(str(self.project_dir))
@@ -159,6 +165,18 @@ class HandlerRuntime:
             found = getattr(module, spec.function)
             self._handlers[key] = found
         return found
+
+
+def _set_botocore_pool_size(size: int) -> int:
+    """Let every boto3 client made while the runtime runs keep as many connections as there are
+    handler threads. botocore keeps 10 by default: past that, each call to the local DynamoDB opened
+    a new TCP connection and dropped it after, which cost more than the call. In Lambda each instance
+    runs one invocation at a time, so the default never bites there. Returns the size it replaced."""
+    from botocore.config import Config
+
+    previous = int(Config.OPTION_DEFAULTS["max_pool_connections"])
+    Config.OPTION_DEFAULTS["max_pool_connections"] = size
+    return previous
 
 
 def _handler_traceback(error: BaseException) -> str:
