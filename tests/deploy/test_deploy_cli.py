@@ -215,3 +215,10 @@ def test_ctrl_c_while_watching_leaves_the_stack_operation_running(
     assert "wstui status --follow" in result.output
     (stack,) = client(aws, "cloudformation").describe_stacks(StackName="chat-v1")["Stacks"]
     assert stack["StackStatus"] == "CREATE_COMPLETE"
+
+
+def test_the_region_comes_from_aws_region_when_not_given(chat_project: Path, aws: AwsTarget, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    result = CliRunner().invoke(cli, ["--project", str(chat_project), "deploy", "--endpoint-url", aws.endpoint_url, "--yes"])
+    assert result.exit_code == 1
+    assert "Bucket wstui-artifacts-123456789012-eu-west-1 does not exist in eu-west-1" in result.output
