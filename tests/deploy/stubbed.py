@@ -63,7 +63,8 @@ def stack_event(seconds: float, status: str, reason: str = "") -> dict[str, Any]
 
 
 def newest_first(*events: dict[str, Any]) -> dict[str, Any]:
-    return {"StackEvents": sorted(events, key=lambda e: e["Timestamp"], reverse=True)}
+    """A page as AWS sends it, from events given oldest first: reversed, ties included."""
+    return {"StackEvents": list(reversed(events))}
 
 
 def stack(status: str, outputs: dict[str, str] | None = None, parameters: dict[str, str] | None = None) -> dict[str, Any]:

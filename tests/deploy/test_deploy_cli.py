@@ -222,3 +222,23 @@ def test_the_region_comes_from_aws_region_when_not_given(chat_project: Path, aws
     result = CliRunner().invoke(cli, ["--project", str(chat_project), "deploy", "--endpoint-url", aws.endpoint_url, "--yes"])
     assert result.exit_code == 1
     assert "Bucket wstui-artifacts-123456789012-eu-west-1 does not exist in eu-west-1" in result.output
+
+
+def test_ctrl_c_before_anything_is_applied_says_so(chat_project: Path, aws: AwsTarget, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wstui.core.deploy import deployer
+
+    def interrupted(self: object, dry_run: bool = False) -> Iterator[object]:
+        raise KeyboardInterrupt
+        yield
+
+    monkeypatch.setattr(deployer.Deployer, "plan", interrupted)
+    result = run(chat_project, aws, "deploy", "--yes")
+    assert result.exit_code == 130
+    assert "Stopped. Nothing was applied to the stack." in result.output
+    assert "goes on in CloudFormation" not in result.output
+
+
+def test_a_region_that_is_not_one_is_a_usage_error(chat_project: Path, aws: AwsTarget) -> None:
+    result = CliRunner().invoke(cli, ["--project", str(chat_project), "status", "--region", "eu west", "--endpoint-url", aws.endpoint_url])
+    assert result.exit_code == 2
+    assert "'eu west' is not an AWS region name" in result.output

@@ -235,3 +235,75 @@ def test_status_follow_streams_the_operation_under_way_until_it_ends(
     lines = result.output.splitlines()
     assert [line.split()[-1] for line in lines[-2:]] == ["UPDATE_COMPLETE", "UPDATE_COMPLETE"]
     assert FUNCTION in lines[-2] and STACK in lines[-1]
+
+
+def test_a_failed_change_set_is_deleted_so_the_same_deploy_can_run_again(aws: Stubbed) -> None:
+    from wstui.core.deploy.change_set import ChangeSetRequest, create_change_set
+
+    aws.cloudformation.add_response("create_change_set", {"Id": CHANGE_SET, "StackId": STACK_ID})
+    aws.cloudformation.add_response("describe_change_set", {
+        "ChangeSetId": CHANGE_SET, "StackName": STACK, "Status": "FAILED",
+        "StatusReason": "Requires capabilities : [CAPABILITY_NAMED_IAM]"})
+    aws.cloudformation.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET})
+    request = ChangeSetRequest(STACK, "{}", "", {}, {})
+    with pytest.raises(AwsError, match="could not create the change set for chat-v1: Requires capabilities"):
+        create_change_set(aws.clients, StackState(STACK), request, aws.sleep, 1.0)
+    aws.verify()
+
+
+def test_the_stream_reads_events_once_more_after_the_stack_says_it_is_done(aws: Stubbed) -> None:
+    """Events written between the last poll and the status check still arrive, in AWS's order."""
+    from wstui.core.deploy.stack_events import StackEventStream
+
+    started = stack_event(0, "CREATE_IN_PROGRESS", "User Initiated")
+    table = event(3, TABLE, "AWS::DynamoDB::Table", "CREATE_FAILED", "Table already exists")
+    done = stack_event(3, "ROLLBACK_COMPLETE")
+    cfn = aws.cloudformation
+    cfn.add_response("describe_stack_events", newest_first(REVIEW))
+    cfn.add_response("describe_stack_events", newest_first(REVIEW))  # the operation has not begun yet
+    cfn.add_response("describe_stack_events", newest_first(REVIEW, started))
+    cfn.add_response("describe_stack_events", newest_first(REVIEW, started))
+    cfn.add_response("describe_stacks", stack("ROLLBACK_COMPLETE"))
+    cfn.add_response("describe_stack_events", newest_first(REVIEW, started, table, done))
+    stream = StackEventStream(aws.clients, STACK_ID, 1, aws.sleep, 2.0)
+    stream.mark()
+    events = list(stream.follow())
+    aws.verify()
+    assert [(e.logical_id, e.status) for e in events] == [
+        (STACK, "CREATE_IN_PROGRESS"), (TABLE, "CREATE_FAILED"), (STACK, "ROLLBACK_COMPLETE")]
+    assert stream.final_status == "ROLLBACK_COMPLETE"
+    assert stream.failures == (ResourceFailure(TABLE, "AWS::DynamoDB::Table", "CREATE_FAILED", "Table already exists"),)
+    assert aws.slept == [2.0, 2.0]
+
+
+def test_artifacts_s3_refuses_to_delete_are_reported(aws: Stubbed) -> None:
+    from wstui.core.deploy.artifacts import delete_artifacts
+
+    aws.s3.add_response("list_objects_v2", {"Contents": [{"Key": "wstui/chat-v1/a.zip"}], "KeyCount": 1})
+    aws.s3.add_response("delete_objects", {"Errors": [{"Key": "wstui/chat-v1/a.zip", "Code": "AccessDenied", "Message": "Access Denied"}]})
+    with pytest.raises(AwsError, match="S3 kept 1 of the artifacts of chat-v1 in bucket: wstui/chat-v1/a.zip: Access Denied"):
+        delete_artifacts(aws.clients, "bucket", STACK)
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        ("sso", "Your AWS SSO session has expired: run `aws sso login`"),
+        ("unreachable", "Cannot reach http://127.0.0.1:9 while reading stack chat-v1"),
+    ],
+)
+def test_failures_before_any_answer_are_one_sentence(aws: Stubbed, error: str, message: str) -> None:
+    from botocore.exceptions import EndpointConnectionError, TokenRetrievalError
+
+    from wstui.core.deploy.change_set import stack_state
+
+    def fail(**_: object) -> None:
+        if error == "sso":
+            raise TokenRetrievalError(provider="sso", error_msg="Token has expired and refresh failed")
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+
+    aws.cloudformation.deactivate()
+    aws.clients.cloudformation.meta.events.register_first("before-send.cloudformation", fail)
+    aws.clients.cloudformation.meta.config.retries = {"max_attempts": 1}
+    with pytest.raises(AwsError, match=message.replace("(", r"\(").replace("`", "`")):
+        stack_state(aws.clients, STACK)

@@ -17,8 +17,8 @@ def cloud_options(command: F) -> F:
         click.option("--region", default="", envvar="AWS_REGION", show_envvar=True,
                      help="AWS region (default: boto3's chain, then [project] region)."),
         click.option("--profile", default="", envvar="AWS_PROFILE", show_envvar=True, help="AWS profile to use."),
-        click.option("--endpoint-url", default="", envvar="AWS_ENDPOINT_URL", show_envvar=True,
-                     help="Send AWS calls here instead (a local moto server, say)."),
+        click.option("--endpoint-url", default="",
+                     help="Send AWS calls here instead (a local moto server, say); botocore also reads AWS_ENDPOINT_URL."),
     ]):
         command = option(command)
     return command

@@ -25,6 +25,7 @@ INTERRUPTED = (
     "\nStopped watching. The stack operation goes on in CloudFormation: "
     "follow it with `wstui status --follow`."
 )
+STOPPED_BEFORE = "\nStopped. Nothing was applied to the stack."
 
 
 def _connect(region: str, profile: str, endpoint_url: str) -> tuple[Project, AwsClients]:
@@ -42,15 +43,21 @@ def _console() -> Console:
 
 
 def _render(view: DeployView, events: Iterable[DeployEvent]) -> list[DeployEvent]:
-    """Show every event; Ctrl-C stops watching, never the stack operation itself."""
+    """Show every event; Ctrl-C stops watching, never a stack operation under way."""
+    from wstui.core.deploy.events import OperationStarted
+
     shown: list[DeployEvent] = []
     try:
         for event in events:
             view.show(event)
             shown.append(event)
     except KeyboardInterrupt:
-        view.console.print(INTERRUPTED)
+        view.stop()
+        under_way = any(isinstance(event, OperationStarted) for event in shown) or view.following
+        view.console.print(INTERRUPTED if under_way else STOPPED_BEFORE)
         raise SystemExit(130) from None
+    finally:
+        view.stop()
     return shown
 
 
@@ -147,7 +154,7 @@ def status(stack_name: str, region: str, profile: str, endpoint_url: str, follow
         show_status(_console(), current)
     if not current.status:
         raise SystemExit(1)
-    _render(DeployView(_console()), events)
+    _render(DeployView(_console(), following=True), events)
 
 
 def _status_document(current: object) -> dict[str, object]:

@@ -44,8 +44,10 @@ def size_text(size: int) -> str:
 class DeployView:
     """Prints each event as it arrives; a progress bar follows a stack operation on a terminal."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, following: bool = False) -> None:
+        """`following`: the events are those of an operation already under way (`status --follow`)."""
         self.console = console
+        self.following = following
         self.progress: Progress | None = None
         self.task = 0
 
@@ -75,13 +77,13 @@ class DeployView:
             case StackEvent():
                 self._stack_event(event)
             case OperationFailed():
-                self._stop()
+                self.stop()
                 self._failed(event)
             case Deployed():
-                self._stop()
+                self.stop()
                 self._deployed(event)
             case Removed():
-                self._stop()
+                self.stop()
                 artifacts = f" and {event.artifacts_deleted} artifacts from s3://{event.bucket}" if event.bucket else ""
                 self.console.print(f"[green]Removed[/] stack {event.stack_name}{artifacts}.")
             case StackGone():
@@ -109,7 +111,7 @@ class DeployView:
         if self.progress is not None:
             self.progress.update(self.task, completed=event.done)
 
-    def _stop(self) -> None:
+    def stop(self) -> None:
         if self.progress is not None:
             self.progress.stop()
             self.progress = None

@@ -31,18 +31,18 @@ def check_bucket(clients: AwsClients, bucket: str) -> bool:
     """True when the bucket exists and is usable from this region; False when it does not exist."""
     from botocore.exceptions import ClientError
 
-    try:
-        with_region = clients.s3.head_bucket(Bucket=bucket)
-    except ClientError as error:
-        code = error_code(error)
-        headers = error.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
-        if code in {"404", "NoSuchBucket", "NotFound"}:
-            return False
-        if code in {"301", "PermanentRedirect"} or headers.get("x-amz-bucket-region", clients.region) != clients.region:
-            raise AwsError(_elsewhere(bucket, headers.get("x-amz-bucket-region", "another region"), clients.region)) from None
-        if code in {"403", "AccessDenied", "Forbidden"}:
-            raise AwsError(f"Bucket {bucket} belongs to another account or you may not use it: pass another --s3-bucket.") from None
-        with explained(f"checking bucket {bucket}"):
+    with explained(f"checking bucket {bucket}"):
+        try:
+            with_region = clients.s3.head_bucket(Bucket=bucket)
+        except ClientError as error:
+            code = error_code(error)
+            headers = error.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+            if code in {"404", "NoSuchBucket", "NotFound"}:
+                return False
+            if code in {"301", "PermanentRedirect"} or headers.get("x-amz-bucket-region", clients.region) != clients.region:
+                raise AwsError(_elsewhere(bucket, headers.get("x-amz-bucket-region", "another region"), clients.region)) from None
+            if code in {"403", "AccessDenied", "Forbidden"}:
+                raise AwsError(f"Bucket {bucket} belongs to another account or you may not use it: pass another --s3-bucket.") from None
             raise
     region = with_region.get("BucketRegion") or with_region.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("x-amz-bucket-region")
     if region and region != clients.region:
@@ -75,12 +75,12 @@ def create_bucket(clients: AwsClients, bucket: str) -> None:
 def is_present(clients: AwsClients, bucket: str, key: str) -> bool:
     from botocore.exceptions import ClientError
 
-    try:
-        clients.s3.head_object(Bucket=bucket, Key=key)
-    except ClientError as error:
-        if error_code(error) in {"404", "NoSuchKey", "NotFound"}:
-            return False
-        with explained(f"looking for s3://{bucket}/{key}"):
+    with explained(f"looking for s3://{bucket}/{key}"):
+        try:
+            clients.s3.head_object(Bucket=bucket, Key=key)
+        except ClientError as error:
+            if error_code(error) in {"404", "NoSuchKey", "NotFound"}:
+                return False
             raise
     return True
 
@@ -98,6 +98,13 @@ def delete_artifacts(clients: AwsClients, bucket: str, stack_name: str) -> int:
         for page in pages:
             keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
             if keys:
-                clients.s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+                answer = clients.s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+                errors = answer.get("Errors", [])
+                if errors:
+                    first = errors[0]
+                    raise AwsError(
+                        f"S3 kept {len(errors)} of the artifacts of {stack_name} in {bucket}: "
+                        f"{first.get('Key')}: {first.get('Message', first.get('Code', 'refused'))}."
+                    )
                 deleted += len(keys)
     return deleted

@@ -19,7 +19,7 @@ CREDENTIAL_HELP = (
 )
 EXPIRED_CODES = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
 REJECTED_CODES = {"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException", "InvalidAccessKeyId"}
-DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
+DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "403", "Forbidden"}
 THROTTLED_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"}
 
 
@@ -63,13 +63,14 @@ class AwsClients:
         options: dict[str, Any] = {"region_name": region, "config": config}
         if target.endpoint_url:
             options["endpoint_url"] = target.endpoint_url
-        return cls(
-            region=region,
-            endpoint_url=target.endpoint_url,
-            cloudformation=session.create_client("cloudformation", **options),
-            s3=session.create_client("s3", **options),
-            sts=session.create_client("sts", **options),
-        )
+        with explained(f"setting up AWS clients for {region}"):
+            return cls(
+                region=region,
+                endpoint_url=target.endpoint_url,
+                cloudformation=session.create_client("cloudformation", **options),
+                s3=session.create_client("s3", **options),
+                sts=session.create_client("sts", **options),
+            )
 
     def account_id(self) -> str:
         with explained("asking AWS who you are"):
@@ -82,10 +83,13 @@ def explained(doing: str) -> Iterator[None]:
     from botocore.exceptions import (
         BotoCoreError,
         ClientError,
+        CredentialRetrievalError,
         EndpointConnectionError,
+        InvalidRegionError,
         NoCredentialsError,
         ProfileNotFound,
         TokenRetrievalError,
+        UnauthorizedSSOTokenError,
     )
 
     try:
@@ -94,8 +98,12 @@ def explained(doing: str) -> Iterator[None]:
         raise AwsError(describe_client_error(error, doing)) from None
     except NoCredentialsError:
         raise AwsError(f"No AWS credentials found: {CREDENTIAL_HELP}.") from None
-    except TokenRetrievalError:
+    except (TokenRetrievalError, UnauthorizedSSOTokenError):
         raise AwsError("Your AWS SSO session has expired: run `aws sso login` and try again.") from None
+    except CredentialRetrievalError as error:
+        raise AwsError(f"Cannot get AWS credentials ({error}): {CREDENTIAL_HELP}.") from None
+    except InvalidRegionError as error:
+        raise UsageError(f"{error.kwargs.get('region_name', 'That')!r} is not an AWS region name: pass one like us-east-1 with --region.") from None
     except ProfileNotFound as error:
         profile = error.kwargs.get("profile", "")
         raise UsageError(f"AWS profile {profile!r} is not configured: check ~/.aws/config, or pass another --profile.") from None

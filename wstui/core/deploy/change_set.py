@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from wstui.core.deploy.aws import AwsClients, AwsError, error_code, explained
@@ -14,6 +14,7 @@ from wstui.core.deploy.events import ResourceChange
 NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 FAILED_TO_RECREATE = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED"}
 MAX_INLINE_TEMPLATE = 51_200
+MAX_CHANGE_SET_WAIT = 600.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,16 @@ class StackState:
     def must_be_recreated(self) -> bool:
         """A stack whose creation rolled back can only be deleted, never updated."""
         return self.status in FAILED_TO_RECREATE
+
+    @property
+    def blocked(self) -> str:
+        """Why the stack cannot be updated as it stands, or nothing."""
+        if self.status == "UPDATE_ROLLBACK_FAILED":
+            return (f"Stack {self.name} is UPDATE_ROLLBACK_FAILED: finish the rollback "
+                    f"(`aws cloudformation continue-update-rollback --stack-name {self.name}`), then deploy again.")
+        if self.status == "DELETE_FAILED":
+            return f"Stack {self.name} is DELETE_FAILED: run `wstui remove` again to finish deleting it, then deploy."
+        return ""
 
     @property
     def busy(self) -> bool:
@@ -59,12 +70,12 @@ class ChangeSetResult:
 def stack_state(clients: AwsClients, name: str) -> StackState:
     from botocore.exceptions import ClientError
 
-    try:
-        stacks = clients.cloudformation.describe_stacks(StackName=name)["Stacks"]
-    except ClientError as error:
-        if error_code(error) == "ValidationError" and "does not exist" in str(error):
-            return StackState(name)
-        with explained(f"reading stack {name}"):
+    with explained(f"reading stack {name}"):
+        try:
+            stacks = clients.cloudformation.describe_stacks(StackName=name)["Stacks"]
+        except ClientError as error:
+            if error_code(error) == "ValidationError" and "does not exist" in str(error):
+                return StackState(name)
             raise
     stack = stacks[0]
     return StackState(
@@ -76,10 +87,10 @@ def stack_state(clients: AwsClients, name: str) -> StackState:
     )
 
 
-def change_set_name(request: ChangeSetRequest) -> str:
-    """Named by content, so the change set of one request is recognisable in the console."""
-    digest = hashlib.sha256(repr((request.template_body, request.template_url, sorted(request.parameters.items()))).encode())
-    return f"wstui-{digest.hexdigest()[:12]}"
+def change_set_name(now: datetime) -> str:
+    """Named by the time it was made, so a change set left behind (a failed one, one whose wait was
+    interrupted) never blocks the next deploy, and the console lists them in order."""
+    return f"wstui-{now.strftime('%Y%m%d-%H%M%S-%f')}"
 
 
 def create_change_set(
@@ -91,7 +102,7 @@ def create_change_set(
     change_set_type = "UPDATE" if state.exists else "CREATE"
     options: dict[str, Any] = {
         "StackName": request.stack_name,
-        "ChangeSetName": change_set_name(request),
+        "ChangeSetName": change_set_name(datetime.now(UTC)),
         "ChangeSetType": change_set_type,
         "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in sorted(request.parameters.items())],
         "Capabilities": ["CAPABILITY_IAM"],
@@ -105,19 +116,18 @@ def create_change_set(
     doing = f"creating a change set for {request.stack_name}"
     if state.status == "REVIEW_IN_PROGRESS":
         _delete_leftover_change_sets(clients, request.stack_name)
-    try:
-        change_set_id = clients.cloudformation.create_change_set(**options)["Id"]
-    except ClientError as error:
-        if _means_no_changes(str(error)):
-            return ChangeSetResult("", change_set_type, ())
-        with explained(doing):
-            raise
     with explained(doing):
+        try:
+            change_set_id = clients.cloudformation.create_change_set(**options)["Id"]
+        except ClientError as error:
+            if _means_no_changes(str(error)):
+                return ChangeSetResult("", change_set_type, ())
+            raise
         description = _wait_for_change_set(clients, change_set_id, sleep, interval)
-    if description["Status"] == "FAILED":
-        reason = description.get("StatusReason", "")
+    if description["Status"] != "CREATE_COMPLETE":
+        delete_change_set(clients, change_set_id)
+        reason = description.get("StatusReason", "") or description["Status"]
         if _means_no_changes(reason):
-            delete_change_set(clients, change_set_id)
             return ChangeSetResult("", change_set_type, ())
         raise AwsError(f"CloudFormation could not create the change set for {request.stack_name}: {reason}")
     return ChangeSetResult(change_set_id, change_set_type, tuple(_changes(description)))
@@ -128,9 +138,14 @@ def _means_no_changes(text: str) -> bool:
 
 
 def _wait_for_change_set(clients: AwsClients, change_set_id: str, sleep: Callable[[float], None], interval: float) -> dict[str, Any]:
+    """Until CloudFormation has finished working out the changes; it takes seconds, so a change set
+    still pending after MAX_CHANGE_SET_WAIT is reported rather than waited on forever."""
+    waited = 0.0
     while True:
         description: dict[str, Any] = clients.cloudformation.describe_change_set(ChangeSetName=change_set_id)
-        if description["Status"] in {"CREATE_COMPLETE", "FAILED"}:
+        if waited >= MAX_CHANGE_SET_WAIT:
+            return {**description, "Status": "TIMED_OUT", "StatusReason": f"still {description['Status']} after {waited:.0f} s"}
+        if description["Status"] not in {"CREATE_PENDING", "CREATE_IN_PROGRESS"}:
             changes = list(description.get("Changes", []))
             token = description.get("NextToken")
             while token:
@@ -139,6 +154,7 @@ def _wait_for_change_set(clients: AwsClients, change_set_id: str, sleep: Callabl
                 token = page.get("NextToken")
             return {**description, "Changes": changes}
         sleep(interval)
+        waited += interval
 
 
 def _changes(description: dict[str, Any]) -> list[ResourceChange]:

@@ -96,6 +96,8 @@ class Deployer:
             )
         if state.must_be_recreated:
             raise AwsError(f"Stack {state.name} is {state.status} and cannot be updated: delete it first.")
+        if state.blocked:
+            raise AwsError(state.blocked)
         extra = [pair for pairs in self.plugins.hook.wstui_archive_files(project=self.project) for pair in pairs or []]
         archive = build_archive(self.project, extra)
         yield Packaged(archive.files, archive.size, archive.sha256, archive.vendored)

@@ -27,14 +27,19 @@ class StackEventStream:
     """Follow one stack operation: `mark()` before it starts, then iterate `follow()` until it ends."""
 
     def __init__(
-        self, clients: AwsClients, stack_id: str, total: int, sleep: Callable[[float], None], interval: float
+        self, clients: AwsClients, stack_id: str, total: int, sleep: Callable[[float], None], interval: float,
+        started_here: bool = True,
     ) -> None:
+        """`started_here`: this stream follows an operation it has just started, so the stack's status is
+        believed only once one of that operation's events has arrived; just after the call, the status
+        may still be the previous operation's."""
         self.clients = clients
         self.stack_id = stack_id
         self.total = total
         self.sleep = sleep
         self.interval = interval
         self.final_status = ""
+        self.started_here = started_here
         self._seen: set[str] = set()
         self._started: datetime | None = None
         self._first_seen: dict[str, datetime] = {}
@@ -49,19 +54,23 @@ class StackEventStream:
     def follow(self) -> Iterator[StackEvent]:
         while True:
             arrived = self._new_events()
-            for raw in arrived:
-                event = self._record(raw)
-                yield event
-                if event.is_stack and event.logical_id == self._stack_name() and is_terminal(event.status):
-                    self.final_status = event.status
+            yield from self._records(arrived)
             if self.final_status:
                 return
-            if not arrived:
+            if not arrived and (self._started is not None or not self.started_here):
                 status = self._current_status()
                 if is_terminal(status):
-                    self.final_status = status
+                    yield from self._records(self._new_events())  # what came between the two calls
+                    self.final_status = self.final_status or status
                     return
             self.sleep(self.interval)
+
+    def _records(self, arrived: list[dict[str, Any]]) -> Iterator[StackEvent]:
+        for raw in arrived:
+            event = self._record(raw)
+            yield event
+            if event.is_stack and event.logical_id == self._stack_name() and is_terminal(event.status):
+                self.final_status = event.status
 
     @property
     def succeeded(self) -> bool:
@@ -94,7 +103,8 @@ class StackEventStream:
                 if len(unseen) < len(events):
                     break
         self._seen.update(event["EventId"] for event in fresh)
-        return sorted(fresh, key=lambda event: event["Timestamp"])
+        # AWS lists newest first; reversed, events of the same millisecond keep their true order.
+        return sorted(reversed(fresh), key=lambda event: event["Timestamp"])
 
     def _current_status(self) -> str:
         with explained("reading the stack's status"):

@@ -56,7 +56,7 @@ def follow_stack(
     Events are marked as seen before the status is read, so nothing that happens in between is lost;
     an event may show both in the status and in the stream, never in neither."""
     state = stack_state(clients, stack_name)
-    stream = StackEventStream(clients, state.stack_id, 0, sleep, interval) if state.busy else None
+    stream = StackEventStream(clients, state.stack_id, 0, sleep, interval, started_here=False) if state.busy else None
     if stream is not None:
         stream.mark()
     status = stack_status(clients, stack_name)
