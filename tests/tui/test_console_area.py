@@ -1,0 +1,170 @@
+"""The Console area against the real local gateway on a free port, running the scaffolded chat service."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from tests.tui.conftest import make_app, running, wait_until
+from wstui.core.console import ConnectionTarget, Direction, SessionState
+from wstui.core.project.load import load_project
+from wstui.tui.console_screen import ConsoleScreen
+from wstui.tui.payload_editor import PayloadEditor
+from wstui.tui.session_panel import SessionPanel
+
+HELLO = '{"message":"sendmessage","data":"hello world !"}'
+
+
+def panels(screen: ConsoleScreen) -> list[SessionPanel]:
+    return list(screen.query(SessionPanel))
+
+
+def received(panel: SessionPanel) -> list[str]:
+    return [str(f.data) for f in panel.frame_log.frames if f.direction is Direction.RECEIVED]
+
+
+def status(panel: SessionPanel) -> str:
+    return str(panel.query_one(".session-status", Static).render())
+
+
+async def open_console(pilot, url: str) -> ConsoleScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("f4")
+    screen = pilot.app.screen
+    assert isinstance(screen, ConsoleScreen)
+    screen.query_one("#url", Input).value = url
+    return screen
+
+
+async def connect(pilot, screen: ConsoleScreen, count: int) -> list[SessionPanel]:  # type: ignore[no-untyped-def]
+    for _ in range(count):
+        await pilot.press("ctrl+n")
+    await wait_until(pilot, lambda: len(panels(screen)) == count and all(p.is_open for p in panels(screen)))
+    return panels(screen)
+
+
+async def test_a_broadcast_from_one_session_reaches_both(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
+    service = start_service(chat)
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_console(pilot, service.url)
+        first, second = await connect(pilot, screen, 2)
+        assert first.has_class("state-open") and "open (101)" in status(first)
+        await pilot.press("ctrl+o")
+        assert screen.current is first, "ctrl+o wraps around to the first session"
+        screen.editor.load(HELLO)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: all('"hello world !"' in received(p) for p in (first, second)))
+        sent = [f for f in first.frame_log.frames if f.direction is Direction.SENT]
+        assert [f.data for f in sent] == [HELLO] and sent[0].size == len(HELLO)
+        assert not [f for f in second.frame_log.frames if f.direction is Direction.SENT]
+        assert "hello world !" in str(screen.query_one("#detail", Static).render())
+        assert screen.editor.history == [HELLO]
+
+
+async def test_invalid_json_is_refused_inline_and_history_steps_back(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
+    service = start_service(chat)
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_console(pilot, service.url)
+        (panel,) = await connect(pilot, screen, 1)
+        await pilot.click("#payload")
+        await pilot.press(*'{"message": ')
+        check = screen.query_one("#json-check", Label)
+        assert "Expecting value at line 1, column 13" in str(check.render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert str(check.render()).startswith("not sent: Expecting value")
+        assert not panel.frame_log.frames
+        screen.editor.load(HELLO)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(received(panel)))
+        assert "valid JSON" in str(check.render())
+        screen.editor.load('{"draft": 1}')
+        await pilot.press("ctrl+up")
+        assert screen.editor.text == HELLO
+        await pilot.press("ctrl+down")
+        assert screen.editor.text == '{"draft": 1}'
+
+
+async def test_the_token_goes_in_the_query_field(chat_with_token: Path, start_service) -> None:  # type: ignore[no-untyped-def]
+    service = start_service(chat_with_token)
+    connect_route = load_project(chat_with_token).route("$connect")
+    assert connect_route is not None and connect_route.authorizer is not None
+    token = connect_route.authorizer.environment["AUTH_TOKEN"]
+    app = make_app(chat_with_token, chat_with_token)
+    async with running(app) as pilot:
+        screen = await open_console(pilot, service.url)
+        await pilot.press("ctrl+n")
+        refused = panels(screen)[0]
+        await wait_until(pilot, lambda: refused.session.state is SessionState.FAILED)
+        await wait_until(pilot, lambda: "HTTP 401" in status(refused))
+        assert refused.has_class("state-error")
+        screen.query_one("#query", Input).value = f"token={token}"
+        await pilot.press("ctrl+n")
+        accepted = panels(screen)[1]
+        await wait_until(pilot, lambda: accepted.is_open)
+        assert accepted.session.target.full_url == f"{service.url}?token={token}"
+
+
+async def test_close_codes_show_by_colour(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
+    service = start_service(chat)
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_console(pilot, service.url)
+        first, second = await connect(pilot, screen, 2)
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: "closed 1000 by client" in status(second))
+        assert second.has_class("state-closed") and not second.has_class("state-error")
+        assert second.border_title == "c2 closed 1000"
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: len(panels(screen)) == 1)
+        assert screen.current is first
+        service.call(service.service.stop())
+        await wait_until(pilot, lambda: "closed 1001 by server" in status(first))
+        assert first.has_class("state-closed")
+
+
+async def test_a_saved_payload_loads_into_the_editor(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await pilot.press("f4")
+        screen = app.screen
+        assert isinstance(screen, ConsoleScreen)
+        editor = screen.query_one(PayloadEditor)
+        assert "sendmessage" in editor.saved
+        screen.query_one("#saved", Select).value = "sendmessage"
+        await wait_until(pilot, lambda: editor.text != "")
+        saved = (chat / "payloads" / "sendmessage.json").read_text().removesuffix("\n")
+        assert editor.text == saved
+        assert json.loads(editor.text)["message"] == "sendmessage"
+        assert isinstance(app.focused, TextArea)
+
+
+async def test_copy_as_wscat_names_the_query_and_header(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await pilot.press("f4")
+        screen = app.screen
+        assert isinstance(screen, ConsoleScreen)
+        assert screen.query_one("#url", Input).value == "ws://127.0.0.1:3001/v1", "the project's local URL"
+        screen.query_one("#query", Input).value = "token=a b"
+        screen.query_one("#header", Input).value = "Authorization: Bearer x"
+        await pilot.press("ctrl+b")
+        expected = "wscat -c 'ws://127.0.0.1:3001/v1?token=a%20b' -H 'Authorization: Bearer x'"
+        assert app.clipboard == expected
+        assert any(n.message == expected and n.title == "Copied as wscat" for n in app._notifications)
+        screen.query_one("#header", Input).value = "no colon"
+        await pilot.press("ctrl+b")
+        assert "Not a header: 'no colon'" in str(screen.query_one("#target-error", Label).render())
+
+
+async def test_wstui_console_opens_the_app_on_the_console_connected(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
+    service = start_service(chat)
+    app = make_app(chat, chat)
+    app.console_start = ConnectionTarget(service.url)
+    async with running(app) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ConsoleScreen)
+        await wait_until(pilot, lambda: len(panels(screen)) == 1 and panels(screen)[0].is_open)
