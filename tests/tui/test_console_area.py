@@ -168,3 +168,19 @@ async def test_wstui_console_opens_the_app_on_the_console_connected(chat: Path, 
         screen = app.screen
         assert isinstance(screen, ConsoleScreen)
         await wait_until(pilot, lambda: len(panels(screen)) == 1 and panels(screen)[0].is_open)
+
+
+async def test_outside_a_project_wstui_console_still_opens_the_console(chat: Path, start_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    service = start_service(chat)
+    app = make_app(None, tmp_path)
+    app.console_start = ConnectionTarget(service.url, query=(("lang", "en"),))
+    async with running(app) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ConsoleScreen)
+        assert screen.query_one("#query", Input).value == "lang=en"
+        await wait_until(pilot, lambda: len(panels(screen)) == 1 and panels(screen)[0].is_open)
+        assert not screen.editor.saved
+        await pilot.press("f2")
+        assert app.screen is screen, "the other areas need a project"
+        await pilot.press("ctrl+r")
+        assert "No project open" in str(screen.query_one("#target-error", Label).render())
