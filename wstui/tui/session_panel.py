@@ -38,13 +38,11 @@ class SessionPanel(Vertical):
         self.session = session
         self.status = f"ready to connect to {session.target.full_url}"
         self.dropped = 0
+        self.border_title = session.name
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.status), classes="session-status")
         yield FrameLog(id=f"frames-{self.session.name}")
-
-    def on_mount(self) -> None:
-        self.border_title = self.session.name
 
     @property
     def frame_log(self) -> FrameLog:
