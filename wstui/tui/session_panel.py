@@ -17,19 +17,19 @@ from wstui.tui.frame_log import FrameLog
 STATE_CLASSES = ("state-connecting", "state-open", "state-closed", "state-error")
 
 
-def describe(event: ConsoleEvent) -> tuple[str, str]:
-    """(one line for the status, the CSS class that colours the panel) for a state event."""
+def describe(event: ConsoleEvent) -> tuple[str, str, str]:
+    """(a word or two for the title, one line for the status, the CSS class that colours the panel)."""
     match event:
         case Connecting(url=url):
-            return f"connecting to {url}", "state-connecting"
+            return "connecting", f"connecting to {url}", "state-connecting"
         case Connected(url=url, status=status):
-            return f"open ({status}) {url}", "state-open"
+            return "open", f"open ({status}) {url}", "state-open"
         case Closed(code=code, reason=reason, by=by) as closed:
             state = "state-closed" if closed.normal else "state-error"
-            return f"closed {code} by {by}{': ' + reason if reason else ''}", state
+            return f"closed {code}", f"closed {code} by {by}{': ' + reason if reason else ''}", state
         case Failed(message=message):
-            return f"failed: {message}", "state-error"
-    return "", "state-connecting"
+            return "failed", f"failed: {message}", "state-error"
+    return "", "", "state-connecting"
 
 
 class SessionPanel(Vertical):
@@ -67,12 +67,10 @@ class SessionPanel(Vertical):
             self.query_one(".session-status", Static).update(self.status_text())
 
     def show_state(self, event: ConsoleEvent) -> None:
-        self.status, state = describe(event)
+        title, self.status, state = describe(event)
         self.remove_class(*STATE_CLASSES)
         self.add_class(state)
-        self.border_title = f"{self.session.name} {self.status.split(' ', 1)[0]}"
-        if isinstance(event, Closed):
-            self.border_title = f"{self.session.name} closed {event.code}"
+        self.border_title = f"{self.session.name} {title}"
         self.query_one(".session-status", Static).update(self.status_text())
 
     def status_text(self) -> Text:
