@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from tests.tui.conftest import make_app, running, wait_until
@@ -29,12 +32,16 @@ def status(panel: SessionPanel) -> str:
     return str(panel.query_one(".session-status", Static).render())
 
 
-async def open_console(pilot, url: str) -> ConsoleScreen:  # type: ignore[no-untyped-def]
-    await pilot.press("f4")
-    screen = pilot.app.screen
-    assert isinstance(screen, ConsoleScreen)
-    screen.query_one("#url", Input).value = url
-    return screen
+@contextlib.asynccontextmanager
+async def console_of(project: Path, url: str = "") -> AsyncIterator[tuple[Pilot[None], ConsoleScreen]]:
+    """The app on `project`, switched to the Console area, its URL field set to `url` if given."""
+    async with running(make_app(project, project)) as pilot:
+        await pilot.press("f4")
+        screen = pilot.app.screen
+        assert isinstance(screen, ConsoleScreen)
+        if url:
+            screen.query_one("#url", Input).value = url
+        yield pilot, screen
 
 
 async def connect(pilot, screen: ConsoleScreen, count: int) -> list[SessionPanel]:  # type: ignore[no-untyped-def]
@@ -46,9 +53,7 @@ async def connect(pilot, screen: ConsoleScreen, count: int) -> list[SessionPanel
 
 async def test_a_broadcast_from_one_session_reaches_both(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
     service = start_service(chat)
-    app = make_app(chat, chat)
-    async with running(app) as pilot:
-        screen = await open_console(pilot, service.url)
+    async with console_of(chat, service.url) as (pilot, screen):
         first, second = await connect(pilot, screen, 2)
         assert first.has_class("state-open") and "open (101)" in status(first)
         await pilot.press("ctrl+o")
@@ -65,9 +70,7 @@ async def test_a_broadcast_from_one_session_reaches_both(chat: Path, start_servi
 
 async def test_invalid_json_is_refused_inline_and_history_steps_back(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
     service = start_service(chat)
-    app = make_app(chat, chat)
-    async with running(app) as pilot:
-        screen = await open_console(pilot, service.url)
+    async with console_of(chat, service.url) as (pilot, screen):
         (panel,) = await connect(pilot, screen, 1)
         await pilot.click("#payload")
         await pilot.press(*'{"message": ')
@@ -93,9 +96,7 @@ async def test_the_token_goes_in_the_query_field(chat_with_token: Path, start_se
     connect_route = load_project(chat_with_token).route("$connect")
     assert connect_route is not None and connect_route.authorizer is not None
     token = connect_route.authorizer.environment["AUTH_TOKEN"]
-    app = make_app(chat_with_token, chat_with_token)
-    async with running(app) as pilot:
-        screen = await open_console(pilot, service.url)
+    async with console_of(chat_with_token, service.url) as (pilot, screen):
         await pilot.press("ctrl+n")
         refused = panels(screen)[0]
         await wait_until(pilot, lambda: refused.session.state is SessionState.FAILED)
@@ -110,9 +111,7 @@ async def test_the_token_goes_in_the_query_field(chat_with_token: Path, start_se
 
 async def test_close_codes_show_by_colour(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
     service = start_service(chat)
-    app = make_app(chat, chat)
-    async with running(app) as pilot:
-        screen = await open_console(pilot, service.url)
+    async with console_of(chat, service.url) as (pilot, screen):
         first, second = await connect(pilot, screen, 2)
         await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: "closed 1000 by client" in status(second))
@@ -127,11 +126,7 @@ async def test_close_codes_show_by_colour(chat: Path, start_service) -> None:  #
 
 
 async def test_a_saved_payload_loads_into_the_editor(chat: Path) -> None:
-    app = make_app(chat, chat)
-    async with running(app) as pilot:
-        await pilot.press("f4")
-        screen = app.screen
-        assert isinstance(screen, ConsoleScreen)
+    async with console_of(chat) as (pilot, screen):
         editor = screen.query_one(PayloadEditor)
         assert "sendmessage" in editor.saved
         screen.query_one("#saved", Select).value = "sendmessage"
@@ -139,22 +134,18 @@ async def test_a_saved_payload_loads_into_the_editor(chat: Path) -> None:
         saved = (chat / "payloads" / "sendmessage.json").read_text().removesuffix("\n")
         assert editor.text == saved
         assert json.loads(editor.text)["message"] == "sendmessage"
-        assert isinstance(app.focused, TextArea)
+        assert isinstance(pilot.app.focused, TextArea)
 
 
 async def test_copy_as_wscat_names_the_query_and_header(chat: Path) -> None:
-    app = make_app(chat, chat)
-    async with running(app) as pilot:
-        await pilot.press("f4")
-        screen = app.screen
-        assert isinstance(screen, ConsoleScreen)
+    async with console_of(chat) as (pilot, screen):
         assert screen.query_one("#url", Input).value == "ws://127.0.0.1:3001/v1", "the project's local URL"
         screen.query_one("#query", Input).value = "token=a b"
         screen.query_one("#header", Input).value = "Authorization: Bearer x"
         await pilot.press("ctrl+b")
         expected = "wscat -c 'ws://127.0.0.1:3001/v1?token=a%20b' -H 'Authorization: Bearer x'"
-        assert app.clipboard == expected
-        assert any(n.message == expected and n.title == "Copied as wscat" for n in app._notifications)
+        assert pilot.app.clipboard == expected
+        assert any(n.message == expected and n.title == "Copied as wscat" for n in pilot.app._notifications)
         screen.query_one("#header", Input).value = "no colon"
         await pilot.press("ctrl+b")
         assert "Not a header: 'no colon'" in str(screen.query_one("#target-error", Label).render())
