@@ -178,6 +178,7 @@ class ConsoleScreen(AreaScreen):
         self.query_one("#sessions").mount(panel)
         self.select_panel(panel)
         session.start()
+        self.query_one("#payload").focus()  # what comes after connecting is a message to send
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "connect":
