@@ -11,9 +11,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from tests.tui.conftest import make_app, running, wait_until
-from wstui.core.console import ConnectionTarget, Direction, SessionState
+from wstui.core.console import ConnectionTarget, Direction, Frame, SessionState
 from wstui.core.project.load import load_project
 from wstui.tui.console_screen import ConsoleScreen
+from wstui.tui.frame_log import FrameLog
 from wstui.tui.payload_editor import PayloadEditor
 from wstui.tui.session_panel import SessionPanel
 
@@ -175,3 +176,22 @@ async def test_outside_a_project_wstui_console_still_opens_the_console(chat: Pat
         assert app.screen is screen, "the other areas need a project"
         await pilot.press("ctrl+r")
         assert "No project open" in str(screen.query_one("#target-error", Label).render())
+
+
+async def test_the_frame_log_keeps_its_last_frames_and_the_selection_stays_on_its_frame(chat: Path) -> None:
+    def frames(numbers: range) -> list[Frame]:
+        return [Frame("c1", Direction.RECEIVED, n, n, 1, str(n)) for n in numbers]
+
+    async with console_of(chat) as (pilot, screen):
+        log = FrameLog(kept=5)
+        await screen.mount(log)
+        log.add(frames(range(5)))
+        log.focus()
+        await pilot.press("up", "up")
+        assert log.frames[log.selected_index()].data == "2"
+        log.add(frames(range(5, 7)))
+        assert [f.data for f in log.frames] == ["2", "3", "4", "5", "6"]
+        assert log.selected_index() == 0, "still frame 2, now the oldest kept"
+        await pilot.press("end")
+        log.add(frames(range(7, 8)))
+        assert log.frames[log.selected_index()].data == "7", "end follows new frames again"
