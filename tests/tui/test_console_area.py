@@ -147,6 +147,8 @@ async def test_copy_as_wscat_names_the_query_and_header(chat: Path) -> None:
         expected = "wscat -c 'ws://127.0.0.1:3001/v1?token=a%20b' -H 'Authorization: Bearer x'"
         assert pilot.app.clipboard == expected
         assert any(n.message == expected and n.title == "Copied as wscat" for n in pilot.app._notifications)
+        titles = {command.title for command in pilot.app.get_system_commands(screen)}
+        assert {"Console area", "Connect a console session", "Copy as wscat", "Use the deployed URL"} <= titles
         screen.query_one("#header", Input).value = "no colon"
         await pilot.press("ctrl+b")
         assert "Not a header: 'no colon'" in str(screen.query_one("#target-error", Label).render())

@@ -87,13 +87,6 @@ class FrameLog(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, self.frames[-1] if self.frames else None))
         self.refresh()
 
-    def clear(self) -> None:
-        self.frames.clear()
-        self.selected = None
-        self.virtual_size = Size(self.size.width, 0)
-        self.post_message(self.Selected(self, None))
-        self.refresh()
-
     def selected_index(self) -> int | None:
         if not self.frames:
             return None
