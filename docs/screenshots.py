@@ -17,6 +17,8 @@ from textual.widgets import DataTable, Input, Log
 from wstui.core.scaffold import Template, scaffold
 from wstui.tui.app import WstuiApp
 from wstui.tui.config import UserConfig
+from wstui.tui.payload_editor import PayloadEditor
+from wstui.tui.session_panel import SessionPanel
 
 IMAGES = Path(__file__).parent / "images"
 SIZE = (140, 36)
@@ -25,6 +27,24 @@ SIZE = (140, 36)
 async def until(pilot: Pilot[None], condition) -> None:  # type: ignore[no-untyped-def]
     while not condition():
         await pilot.pause()
+
+
+async def shoot_console(pilot: Pilot[None]) -> None:
+    """Two sessions on the running gateway: the second sends, both show the broadcast."""
+    app = pilot.app
+    await pilot.press("f4")
+    screen = app.screen
+    for _ in range(2):
+        await pilot.press("ctrl+n")
+    await until(pilot, lambda: len(screen.query(SessionPanel)) == 2 and all(p.is_open for p in screen.query(SessionPanel)))
+    panels = list(screen.query(SessionPanel))
+    screen.query_one(PayloadEditor).load('{"message": "sendmessage", "data": "hello world !"}')
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: all(panel.frame_log.received for panel in panels))
+    await pilot.pause()
+    app.save_screenshot("console.svg", str(IMAGES))
+    for panel in panels:
+        panel.session.close()
 
 
 async def shoot(project: Path, start: Path) -> None:
@@ -57,6 +77,7 @@ async def shoot(project: Path, start: Path) -> None:
         await pilot.press("escape")
         for client in clients:
             await asyncio.to_thread(client.close)
+        await shoot_console(pilot)
         await app.gateway.stop()
     app = WstuiApp(None, start, config)
     async with app.run_test(size=(140, 40)) as pilot:

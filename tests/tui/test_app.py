@@ -11,14 +11,17 @@ from textual.widgets import DataTable
 from tests.tui.conftest import make_app, running, wait_until
 from wstui.tui.app import WstuiApp
 from wstui.tui.area_screen import AreaScreen
+from wstui.tui.console_screen import ConsoleScreen
 from wstui.tui.edit_form import EditForm
+from wstui.tui.frame_log import FrameLog
 from wstui.tui.help_screen import HelpScreen
 from wstui.tui.local_screen import LocalScreen
 from wstui.tui.routes_screen import RoutesScreen
 from wstui.tui.start_screen import StartScreen
 from wstui.tui.wizard_screen import WizardScreen
 
-BINDING_OWNERS = (WstuiApp, AreaScreen, RoutesScreen, LocalScreen, EditForm, HelpScreen, StartScreen, WizardScreen)
+BINDING_OWNERS = (WstuiApp, AreaScreen, RoutesScreen, LocalScreen, ConsoleScreen, FrameLog, EditForm, HelpScreen,
+                  StartScreen, WizardScreen)
 
 
 async def test_a_project_opens_on_the_routes_area_and_function_keys_switch_areas(chat: Path) -> None:

@@ -11,7 +11,9 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.tui.conftest import SIZE, make_app
+from tests.tui.conftest import SIZE, make_app, wait_until
+from wstui.tui.payload_editor import PayloadEditor
+from wstui.tui.session_panel import SessionPanel
 
 
 def test_routes_area(snap_compare, chat: Path) -> None:  # type: ignore[no-untyped-def]
@@ -37,3 +39,19 @@ def test_local_area_stopped(snap_compare, chat: Path) -> None:  # type: ignore[n
 
 def test_new_project_wizard(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(None, tmp_path), terminal_size=SIZE, press=["n"])
+
+
+def test_console_area_with_a_refused_session(snap_compare, chat: Path) -> None:  # type: ignore[no-untyped-def]
+    """Port 1 on loopback refuses at once, so the failed session reads the same on every machine."""
+
+    async def refused_session(pilot: Pilot[None]) -> None:
+        await pilot.press("f4")
+        screen = pilot.app.screen
+        screen.query_one("#url", Input).value = "ws://127.0.0.1:1/v1"
+        screen.query_one("#query", Input).value = "token=abc"
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: screen.query_one(SessionPanel).has_class("state-error"))
+        screen.query_one(PayloadEditor).load('{"message": "sendmessage", "data": "hello world !"}')
+        await pilot.pause()
+
+    assert snap_compare(make_app(chat, chat), terminal_size=SIZE, run_before=refused_session)

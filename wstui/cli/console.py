@@ -1,10 +1,12 @@
-"""`wstui console`, the scriptable form: connect, send, print what comes back, close.
+"""`wstui console`: the app's Console area in a terminal, or the scriptable form (connect, send, print
+what comes back, close) when given --send, --wait or --json, or when not run in a terminal.
 
-websocket-client and the console core load inside the command, so `wstui --help` stays fast.
+websocket-client, the console core and the app load inside the command, so `wstui --help` stays fast.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -12,6 +14,7 @@ import click
 from wstui.cli.options import project_dir, project_option
 
 CONNECT_TIMEOUT = 10.0
+DEFAULT_WAIT = 2.0
 
 
 @click.command()
@@ -23,13 +26,16 @@ CONNECT_TIMEOUT = 10.0
 @click.option("--query", "-q", "query", multiple=True, metavar="K=V", help="A query-string parameter; repeatable.")
 @click.option("--send", "payloads", multiple=True, metavar="PAYLOAD",
               help="A message to send, in order; @FILE sends the file's text. Repeatable.")
-@click.option("--wait", type=click.FloatRange(min=0), default=2.0, show_default=True,
-              help="Seconds to keep printing frames after the last send (or after connecting).")
+@click.option("--wait", type=click.FloatRange(min=0),
+              help=f"Seconds to keep printing frames after the last send (or after connecting); default {DEFAULT_WAIT:g}.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line for every event.")
 @project_option
 def console(url: str | None, local: bool, deployed: bool, port: int | None, headers: tuple[str, ...],
-            query: tuple[str, ...], payloads: tuple[str, ...], wait: float, as_json: bool) -> None:
-    """Connect to a WebSocket URL, send PAYLOADs, print every frame received until --wait ends."""
+            query: tuple[str, ...], payloads: tuple[str, ...], wait: float | None, as_json: bool) -> None:
+    """Connect to a WebSocket URL, send PAYLOADs, print every frame received until --wait ends.
+
+    Without --send, --wait and --json, in a terminal, it opens the app's Console area connected to the URL.
+    """
     from wstui.cli.console_run import ConsoleRun
     from wstui.core.console import ConnectionTarget, parse_header, parse_query, payload_argument
 
@@ -38,8 +44,13 @@ def console(url: str | None, local: bool, deployed: bool, port: int | None, head
         tuple(parse_header(h) for h in headers),
         tuple(parse_query(q) for q in query),
     )
+    if not (payloads or wait is not None or as_json) and sys.stdin.isatty() and sys.stdout.isatty():
+        from wstui.tui.launch import run_app
+
+        run_app(project_dir(), console_start=target)
+        return
     texts = [payload_argument(p, Path.cwd()) for p in payloads]
-    code = ConsoleRun(target, as_json, CONNECT_TIMEOUT).run(texts, wait)
+    code = ConsoleRun(target, as_json, CONNECT_TIMEOUT).run(texts, DEFAULT_WAIT if wait is None else wait)
     if code:
         click.get_current_context().exit(code)
 

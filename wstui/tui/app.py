@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from wstui.core.console.target import ConnectionTarget
 from wstui.core.errors import WstuiError
 from wstui.core.project.load import ProjectFile
 from wstui.tui.area_screen import AreaScreen
@@ -21,6 +22,8 @@ from wstui.tui.areas import AREAS
 from wstui.tui.config import UserConfig
 from wstui.tui.local_gateway import LocalGateway
 from wstui.tui.start_screen import StartScreen
+
+CONSOLE = "console"
 
 
 class WstuiApp(App[None]):
@@ -34,8 +37,11 @@ class WstuiApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Stop the local gateway if it runs, and quit."),
     ]
 
-    def __init__(self, project_dir: Path | None, start_dir: Path, config: UserConfig | None = None) -> None:
+    def __init__(self, project_dir: Path | None, start_dir: Path, config: UserConfig | None = None,
+                 console_start: ConnectionTarget | None = None) -> None:
         super().__init__()
+        self.console_start = console_start
+        """Where the Console area connects as it opens (`wstui console URL`); the app then opens on it."""
         self.config = config or UserConfig()
         self.start_dir = start_dir
         self.initial_project = project_dir
@@ -50,10 +56,12 @@ class WstuiApp(App[None]):
         else:
             self.notify(f"Unknown theme {self.config.theme!r}: using {self.theme}.", title="Config", severity="warning")
         self.set_keymap(self.config.keys)
-        if self.initial_project is None:
-            self.push_screen(StartScreen(self.start_dir))
-        else:
+        if self.initial_project is not None:
             self.open_project(self.initial_project)
+        elif self.console_start is not None:
+            self.switch_mode(CONSOLE)
+        else:
+            self.push_screen(StartScreen(self.start_dir))
 
     def open_project(self, directory: Path) -> None:
         try:
@@ -62,7 +70,7 @@ class WstuiApp(App[None]):
             self.notify(str(error), title="Cannot open the project", severity="error", timeout=15)
             return
         self.sub_title = self.project_file.directory.name
-        self.switch_mode(AREAS[0].mode)
+        self.switch_mode(CONSOLE if self.console_start else AREAS[0].mode)
 
     def project(self) -> ProjectFile:
         """The open project file; areas exist only once one is open."""

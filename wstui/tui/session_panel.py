@@ -1,0 +1,80 @@
+"""One console client on screen: its connection state by colour, with close codes, above its frame log.
+
+The panel owns its `ConsoleSession` and renders the session's events the Console area hands it in
+batches; it never touches the network itself (the session's reader thread does).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from wstui.core.console import Closed, Connected, Connecting, ConsoleEvent, ConsoleSession, Failed, Frame, SessionState
+from wstui.tui.frame_log import FrameLog
+
+STATE_CLASSES = ("state-connecting", "state-open", "state-closed", "state-error")
+
+
+def describe(event: ConsoleEvent) -> tuple[str, str, str]:
+    """(a word or two for the title, one line for the status, the CSS class that colours the panel)."""
+    match event:
+        case Connecting(url=url):
+            return "connecting", f"connecting to {url}", "state-connecting"
+        case Connected(url=url, status=status):
+            return "open", f"open ({status}) {url}", "state-open"
+        case Closed(code=code, reason=reason, by=by) as closed:
+            state = "state-closed" if closed.normal else "state-error"
+            return f"closed {code}", f"closed {code} by {by}{': ' + reason if reason else ''}", state
+        case Failed(message=message):
+            return "failed", f"failed: {message}", "state-error"
+    return "", "", "state-connecting"
+
+
+class SessionPanel(Vertical):
+    def __init__(self, session: ConsoleSession) -> None:
+        super().__init__(id=f"panel-{session.name}", classes="session-panel state-connecting")
+        self.session = session
+        self.status = f"ready to connect to {session.target.full_url}"
+        self.dropped = 0
+        self.border_title = session.name
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.status), classes="session-status")
+        yield FrameLog(id=f"frames-{self.session.name}")
+
+    @property
+    def frame_log(self) -> FrameLog:
+        return self.query_one(FrameLog)
+
+    @property
+    def is_open(self) -> bool:
+        return self.session.state is SessionState.OPEN
+
+    def render_events(self, events: list[ConsoleEvent], dropped: int) -> None:
+        frames: list[Frame] = []
+        for event in events:
+            if isinstance(event, Frame):
+                frames.append(event)
+                continue
+            self.frame_log.add(frames)
+            frames = []
+            self.show_state(event)
+        self.frame_log.add(frames)
+        if dropped != self.dropped:
+            self.dropped = dropped
+            self.query_one(".session-status", Static).update(self.status_text())
+
+    def show_state(self, event: ConsoleEvent) -> None:
+        title, self.status, state = describe(event)
+        self.remove_class(*STATE_CLASSES)
+        self.add_class(state)
+        self.border_title = f"{self.session.name} {title}"
+        self.query_one(".session-status", Static).update(self.status_text())
+
+    def status_text(self) -> Text:
+        text = Text(self.status)
+        if self.dropped:
+            text.append(f"  ({self.dropped:,} frames dropped: the screen fell behind)", style="bold")
+        return text
