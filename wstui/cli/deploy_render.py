@@ -27,6 +27,8 @@ from wstui.core.deploy.status import StackStatus
 from wstui.core.template.ids import URL_OUTPUT
 
 VERBS = {"create": "Creating", "update": "Updating", "delete": "Deleting"}
+NO_OUTPUTS = "The stack reports no outputs yet: `wstui status` shows them once it does."
+ACTION_STYLES = {"Add": "green", "Modify": "yellow", "Remove": "red"}
 
 
 def status_style(status: str) -> str:
@@ -100,12 +102,9 @@ class DeployView:
 
     def _deployed(self, event: Deployed) -> None:
         if event.durations:
-            table = Table("resource", "seconds", title="Time per resource, longest first", title_justify="left")
-            for logical_id, seconds in event.durations:
-                table.add_row(logical_id, f"{seconds:.1f}")
-            self.console.print(table)
+            self.console.print(durations_table(event.durations))
         if not event.outputs:
-            self.console.print("The stack reports no outputs yet: `wstui status` shows them once it does.")
+            self.console.print(NO_OUTPUTS)
             return
         self.console.print(outputs_table(event.outputs))
         self.console.print(f"Saved to {event.outputs_file}")
@@ -164,12 +163,18 @@ def plan_table(plan: Plan) -> Table:
     table = Table("action", Column("logical id", overflow="fold"), Column("type", overflow="fold"), "replacement",
                   title=f"Change set for {plan.stack_name} ({plan.change_set_type}, {len(plan.changes)} changes)",
                   title_justify="left")
-    styles = {"Add": "green", "Modify": "yellow", "Remove": "red"}
     for change in plan.changes:
-        style = styles.get(change.action, "")
+        style = ACTION_STYLES.get(change.action, "")
         replacement = "[red]True[/]" if change.replacement == "True" else change.replacement
         table.add_row(f"[{style}]{change.action}[/]" if style else change.action, change.logical_id,
                       change.resource_type, replacement)
+    return table
+
+
+def durations_table(durations: tuple[tuple[str, float], ...]) -> Table:
+    table = Table("resource", "seconds", title="Time per resource, longest first", title_justify="left")
+    for logical_id, seconds in durations:
+        table.add_row(logical_id, f"{seconds:.1f}")
     return table
 
 

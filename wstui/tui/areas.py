@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from textual.binding import Binding
 from textual.screen import Screen
 
+from wstui.tui.deploy_screen import DeployScreen
 from wstui.tui.local_screen import LocalScreen
 from wstui.tui.routes_screen import RoutesScreen
 
@@ -35,4 +36,5 @@ class Area:
 AREAS = (
     Area("routes", "Routes", "f2", RoutesScreen, "edit the routes and API settings in wstui.toml"),
     Area("local", "Local", "f3", LocalScreen, "run the service on this machine and watch it"),
+    Area("deploy", "Deploy", "f5", DeployScreen, "plan, apply and follow a deploy to AWS; status and remove"),
 )
