@@ -1,7 +1,7 @@
 """The Deploy area against a real moto server (tests/conftest.py), and a failure replayed with Stubber.
 
-The area's fields are left empty where boto3's chain can answer: the endpoint and the region come
-from AWS_ENDPOINT_URL and AWS_REGION, as they would in a shell.
+The area's fields are left empty where boto3's chain can answer (the `shell` fixture): the endpoint
+and the region come from AWS_ENDPOINT_URL and AWS_REGION, as they would in a shell.
 """
 
 from __future__ import annotations
@@ -24,14 +24,6 @@ from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.deploy_screen import DeployScreen
 
 BUCKET = "wstui-artifacts-123456789012-us-east-1"
-
-
-@pytest.fixture
-def shell(aws: AwsTarget, monkeypatch: pytest.MonkeyPatch) -> AwsTarget:
-    """moto reached the way a user's shell reaches it: through the environment, not the fields."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", aws.endpoint_url)
-    monkeypatch.setenv("AWS_REGION", aws.region)
-    return aws
 
 
 def client(aws: AwsTarget, service: str) -> Any:
