@@ -157,9 +157,8 @@ class DeployScreen(AreaScreen):
             with Vertical(id="deploy-main"):
                 yield DataTable(id="changes", cursor_type="row")
                 yield DataTable(id="events", cursor_type="row")
-            with Vertical(id="deploy-side"):
-                yield DataTable(id="outputs", cursor_type="row")
-                yield RichLog(id="deploy-log", markup=True, wrap=True, max_lines=2_000)
+            yield RichLog(id="deploy-log", markup=True, wrap=True, min_width=20, max_lines=2_000)
+        yield DataTable(id="outputs", cursor_type="row")
 
     def on_mount(self) -> None:
         super().on_mount()
