@@ -35,11 +35,12 @@ def live_stacks(aws: AwsTarget) -> list[str]:
     return [s["StackStatus"] for s in summaries if s["StackName"] == STACK and s["StackStatus"] != "DELETE_COMPLETE"]
 
 
-async def open_deploy(pilot: Pilot[None], create_bucket: bool = True) -> DeployScreen:
+async def open_deploy(pilot: Pilot[None], create_bucket: bool = True, bucket: str = "") -> DeployScreen:
     await pilot.press("f5")
     screen = pilot.app.screen
     assert isinstance(screen, DeployScreen)
     screen.query_one(Checkbox).value = create_bucket
+    screen.query_one("#bucket", Input).value = bucket
     return screen
 
 
@@ -166,28 +167,42 @@ DENIED = "User: arn:aws:iam::123456789012:user/dev is not authorized to perform:
 URL = "wss://abc123.execute-api.us-east-1.amazonaws.com/v1"
 
 
-def stubbed_deploy(monkeypatch: pytest.MonkeyPatch, *events: dict[str, Any]) -> Stubbed:
-    """AWS as a plan and an apply of RESOURCES see it, with `events` as the stack's events once it runs;
-    responses for what comes after them (describe_stacks for the outputs) are the caller's to add."""
+CHANGE_SET = f"arn:aws:cloudformation:us-east-1:123456789012:changeSet/wstui-abc/{STACK_ID[-36:]}"
+
+
+def stubbed(monkeypatch: pytest.MonkeyPatch) -> Stubbed:
+    """AWS as botocore's Stubber plays it, for every client the app connects."""
     aws = stubbed_clients()
-    change_set = f"arn:aws:cloudformation:us-east-1:123456789012:changeSet/wstui-abc/{STACK_ID[-36:]}"
-    cfn = aws.cloudformation
-    for _ in range(2):
-        cfn.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist", 400)
+    monkeypatch.setattr(AwsClients, "connect", classmethod(lambda cls, target, fallback: aws.clients))
+    return aws
+
+
+def expect_plan(aws: Stubbed) -> None:
+    """A plan of RESOURCES for a stack that does not exist, into a bucket named "bucket"."""
+    aws.cloudformation.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist", 400)
     aws.s3.add_response("head_bucket", {})
     aws.s3.add_client_error("head_object", "404", "Not Found", 404)
-    cfn.add_response("create_change_set", {"Id": change_set, "StackId": STACK_ID})
-    cfn.add_response("describe_change_set", {"ChangeSetId": change_set, "StackName": STACK, "Status": "CREATE_COMPLETE", "Changes": [
-        {"Type": "Resource", "ResourceChange": {"Action": "Add", "LogicalResourceId": name, "ResourceType": kind}}
-        for name, kind in RESOURCES
-    ]})
+    aws.cloudformation.add_response("create_change_set", {"Id": CHANGE_SET, "StackId": STACK_ID})
+    aws.cloudformation.add_response("describe_change_set", {
+        "ChangeSetId": CHANGE_SET, "StackName": STACK, "Status": "CREATE_COMPLETE", "Changes": [
+            {"Type": "Resource", "ResourceChange": {"Action": "Add", "LogicalResourceId": name, "ResourceType": kind}}
+            for name, kind in RESOURCES
+        ]})
+
+
+def stubbed_deploy(monkeypatch: pytest.MonkeyPatch, *events: dict[str, Any]) -> Stubbed:
+    """A plan and an apply, with `events` as the stack's events once it runs; what comes after them
+    (describe_stacks for the outputs) is the caller's to add."""
+    aws = stubbed(monkeypatch)
+    cfn = aws.cloudformation
+    cfn.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist", 400)
+    expect_plan(aws)
     aws.s3.add_response("put_object", {})
     review = stack_event(-5, "REVIEW_IN_PROGRESS", "User Initiated")
     cfn.add_response("describe_stacks", stack("REVIEW_IN_PROGRESS"))
     cfn.add_response("describe_stack_events", newest_first(review))
     cfn.add_response("execute_change_set", {})
     cfn.add_response("describe_stack_events", newest_first(review, stack_event(0, "CREATE_IN_PROGRESS", "User Initiated"), *events))
-    monkeypatch.setattr(AwsClients, "connect", classmethod(lambda cls, target, fallback: aws.clients))
     return aws
 
 
@@ -195,8 +210,7 @@ def stubbed_deploy(monkeypatch: pytest.MonkeyPatch, *events: dict[str, Any]) -> 
 async def applied(chat: Path, aws: Stubbed) -> AsyncIterator[tuple[Pilot[None], DeployScreen]]:
     app = make_app(chat, chat)
     async with running(app) as pilot:
-        screen = await open_deploy(pilot, create_bucket=False)
-        screen.query_one("#bucket", Input).value = "bucket"
+        screen = await open_deploy(pilot, bucket="bucket")
         await apply(pilot, screen)
         aws.verify()
         yield pilot, screen
@@ -247,3 +261,35 @@ async def test_a_deploy_shows_progress_durations_and_outputs(chat: Path, monkeyp
         assert (column(outputs, 0), column(outputs, 1)) == (["APIGatewayURL"], [URL])
         await pilot.press("o")
         assert any(f"wstui console {URL}" in n.message for n in pilot.app._notifications)
+
+
+@pytest.mark.parametrize("answer", ["y", "n"])
+async def test_a_stack_whose_creation_rolled_back_is_offered_for_re_creation(
+    chat: Path, monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    aws = stubbed(monkeypatch)
+    cfn = aws.cloudformation
+    cfn.add_response("describe_stacks", stack("ROLLBACK_COMPLETE"))
+    if answer == "y":
+        cfn.add_response("describe_stack_resources", {"StackResources": []})
+        old = stack_event(-60, "ROLLBACK_COMPLETE")
+        cfn.add_response("describe_stack_events", newest_first(old))
+        cfn.add_response("delete_stack", {})
+        cfn.add_response("describe_stack_events", newest_first(old, stack_event(0, "DELETE_IN_PROGRESS"), stack_event(2, "DELETE_COMPLETE")))
+        expect_plan(aws)
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot, bucket="bucket")
+        await pilot.press("p")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = str(app.screen.query_one("#confirm-question", Label).render())
+        assert question == "Stack chat-v1 is ROLLBACK_COMPLETE: its creation failed and it cannot be updated. Delete it and create it again?"
+        await pilot.press(answer)
+        await wait_until(pilot, lambda: not screen.busy and app.screen is screen and "..." not in state(screen))
+        aws.verify()
+        if answer == "y":
+            assert column(screen.query_one("#events", DataTable), 4) == ["DELETE_IN_PROGRESS", "DELETE_COMPLETE"]
+            assert state(screen) == "2 changes to chat-v1: Apply (a) or Discard (d)?"
+        else:
+            assert state(screen) == "Stack chat-v1 is ROLLBACK_COMPLETE: nothing done."
+            assert screen.plan is None
