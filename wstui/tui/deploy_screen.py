@@ -18,11 +18,10 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, RichLog
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RichLog
 from textual.worker import get_current_worker
 
 from wstui.cli.deploy_render import (
-    ACTION_STYLES,
     NO_OUTPUTS,
     durations_table,
     event_line,
@@ -53,6 +52,7 @@ from wstui.core.project.model import Project
 from wstui.core.template.ids import URL_OUTPUT
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.confirm_screen import ConfirmScreen
+from wstui.tui.deploy_tables import ChangeSetTable, OutputsTable, StackEventsTable
 from wstui.tui.running_app import running_app
 
 CONSOLE_MODE = "console"
@@ -155,22 +155,13 @@ class DeployScreen(AreaScreen):
             yield ProgressBar(id="progress", show_eta=False)
         with Horizontal(id="deploy-body"):
             with Vertical(id="deploy-main"):
-                yield DataTable(id="changes", cursor_type="row")
-                yield DataTable(id="events", cursor_type="row")
+                yield ChangeSetTable(id="changes")
+                yield StackEventsTable(id="events")
             yield RichLog(id="deploy-log", markup=True, wrap=True, min_width=20, max_lines=2_000)
-        yield DataTable(id="outputs", cursor_type="row")
+        yield OutputsTable(id="outputs")
 
     def on_mount(self) -> None:
         super().on_mount()
-        changes = self.query_one("#changes", DataTable)
-        changes.border_title = "Change set"
-        changes.add_columns("action", "logical id", "type", "replacement")
-        events = self.query_one("#events", DataTable)
-        events.border_title = "Stack events"
-        events.add_columns("time", "done", "resource", "type", "status", "reason")
-        outputs = self.query_one("#outputs", DataTable)
-        outputs.border_title = "Outputs"
-        outputs.add_columns("output", "value")
         self.query_one("#deploy-log", RichLog).border_title = "Log"
         self.query_one(ProgressBar).display = False
         self.set_state("Plan (p) shows what a deploy would change.")
@@ -289,7 +280,7 @@ class DeployScreen(AreaScreen):
         self.busy = True
         self.set_state(state)
         self.refresh_controls()
-        self.query_one("#events", DataTable).focus()
+        self.query_one(StackEventsTable).focus()
         self.run_engine(steps)
 
     @work(thread=True, exclusive=True, group="deploy")
@@ -334,12 +325,7 @@ class DeployScreen(AreaScreen):
             return
         self.set_state(f"Stack {status.stack_name}: {status.status}", error=status_style(status.status) == "red")
         self.show_outputs(status.outputs)
-        events = self.query_one("#events", DataTable)
-        events.clear()
-        for event in status.events:
-            events.add_row(event.timestamp.strftime("%H:%M:%S"), "", event.logical_id, event.resource_type,
-                           styled(event.status), event.reason)
-        events.move_cursor(row=events.row_count - 1)
+        self.query_one(StackEventsTable).show_recent(status.events)
 
     def on_deploy_screen_engine(self, message: Engine) -> None:
         event = message.event
@@ -350,7 +336,7 @@ class DeployScreen(AreaScreen):
         match event:
             case PlanReady(plan=plan):
                 self.plan = plan
-                self.show_plan(plan)
+                self.query_one(ChangeSetTable).show(plan)
                 self.set_state(f"{len(plan.changes)} changes to {plan.stack_name}: Apply (a) or Discard (d)?")
             case NoChanges() | StackGone() | PlanDiscarded():
                 self.set_state(Text.from_markup(line).plain)
@@ -369,9 +355,11 @@ class DeployScreen(AreaScreen):
                 progress = self.query_one(ProgressBar)
                 progress.update(total=total, progress=0)
                 progress.display = True
-                self.query_one("#events", DataTable).clear()
+                self.query_one(StackEventsTable).clear()
             case StackEvent():
-                self.show_stack_event(event)
+                self.query_one(StackEventsTable).add_event(event)
+                if event.total:
+                    self.query_one(ProgressBar).update(total=event.total, progress=event.done)
             case OperationFailed():
                 self.set_state(f"Stack {event.stack_name} ended in {event.status}: the reasons are in the log.", error=True)
                 for failure in failure_lines(event):
@@ -381,37 +369,16 @@ class DeployScreen(AreaScreen):
 
     def clear_run(self) -> None:
         """A new step starts: the last one's tables and bar go, its log stays above a rule."""
-        for table_id in ("#changes", "#events"):
-            self.query_one(table_id, DataTable).clear()
-        self.query_one("#changes", DataTable).border_title = "Change set"
+        self.query_one(ChangeSetTable).reset()
+        self.query_one(StackEventsTable).clear()
         self.query_one(ProgressBar).display = False
         log = self.query_one("#deploy-log", RichLog)
         if log.lines:
             log.write(Rule(style="dim"))
 
-    def show_plan(self, plan: Plan) -> None:
-        table = self.query_one("#changes", DataTable)
-        table.border_title = f"Change set for {plan.stack_name} ({plan.change_set_type}, {len(plan.changes)} changes)"
-        for change in plan.changes:
-            replacement = Text(change.replacement, style="red" if change.replacement == "True" else "")
-            table.add_row(Text(change.action, style=ACTION_STYLES.get(change.action, "")), change.logical_id,
-                          change.resource_type, replacement)
-
-    def show_stack_event(self, event: StackEvent) -> None:
-        table = self.query_one("#events", DataTable)
-        reason = Text(event.reason, style="bold red" if event.failed else "")
-        table.add_row(f"{event.elapsed:6.1f}s", f"{event.done}/{event.total}" if event.total else "", event.logical_id,
-                      event.resource_type, styled(event.status), reason)
-        table.move_cursor(row=table.row_count - 1)
-        if event.total:
-            self.query_one(ProgressBar).update(total=event.total, progress=event.done)
-
     def show_outputs(self, outputs: dict[str, str]) -> None:
         self.outputs = outputs
-        table = self.query_one("#outputs", DataTable)
-        table.clear()
-        for key, value in sorted(outputs.items()):
-            table.add_row(key, value, key=key)
+        self.query_one(OutputsTable).show(outputs)
 
     def set_state(self, text: str, error: bool = False) -> None:
         state = self.query_one("#deploy-state", Label)
@@ -433,8 +400,4 @@ class DeployScreen(AreaScreen):
 def field(label: str, widget: Input) -> Iterator[Label | Input]:
     yield Label(label, classes="field-label")
     yield widget
-
-
-def styled(status: str) -> Text:
-    return Text(status, style=status_style(status))
 
