@@ -21,7 +21,7 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressB
 from tests.tui.conftest import make_app, running, wait_until
 from wstui.core.deploy.aws import AwsClients, AwsTarget
 from wstui.tui.confirm_screen import ConfirmScreen
-from wstui.tui.deploy_screen import DeployScreen
+from wstui.tui.deploy_screen import DeployScreen, StoppedWatching
 
 BUCKET = "wstui-artifacts-123456789012-us-east-1"
 
@@ -293,3 +293,20 @@ async def test_a_stack_whose_creation_rolled_back_is_offered_for_re_creation(
         else:
             assert state(screen) == "Stack chat-v1 is ROLLBACK_COMPLETE: nothing done."
             assert screen.plan is None
+
+
+async def test_quitting_while_a_stack_operation_runs_stops_the_watching_not_the_operation(
+    chat: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aws = stubbed_deploy(monkeypatch, event(1, "ConnectionTable", "AWS::DynamoDB::Table", "CREATE_IN_PROGRESS"))
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot, bucket="bucket")
+        await plan(pilot, screen)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: "ConnectionTable" in column(screen.query_one("#events", DataTable), 2))
+        await pilot.press("ctrl+q")
+    aws.verify()
+    assert screen.stopped.is_set(), "the engine's next nap ends at once, and its thread with it"
+    with pytest.raises(StoppedWatching):
+        screen.nap(60)

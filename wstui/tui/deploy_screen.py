@@ -6,7 +6,7 @@ the area renders them with the CLI's own sentences (`event_line`), so the two ne
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
@@ -75,6 +75,10 @@ A stack whose creation rolled back is offered for deletion and re-creation, as `
 """
 
 
+class StoppedWatching(Exception):
+    """The area is gone (the app quits): the worker stops polling; the stack operation goes on in AWS."""
+
+
 @dataclass(frozen=True)
 class Connection:
     """What the fields say: where to deploy, and how."""
@@ -125,6 +129,7 @@ class DeployScreen(AreaScreen):
         """The worker has ended, however it ended."""
 
     busy = False
+    stopped: threading.Event
     deployer: Deployer | None = None
     plan: Plan | None = None
     outputs: dict[str, str] = {}
@@ -162,6 +167,7 @@ class DeployScreen(AreaScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.stopped = threading.Event()
         self.query_one("#deploy-log", RichLog).border_title = "Log"
         self.query_one(ProgressBar).display = False
         self.set_state("Plan (p) shows what a deploy would change.")
@@ -206,7 +212,7 @@ class DeployScreen(AreaScreen):
         self.start("Planning...", self.planning(project, self.connection()))
 
     def planning(self, project: Project, connection: Connection) -> Iterator[DeployEvent]:
-        deployer = Deployer.for_project(project, self.connect(project, connection), connection.settings)
+        deployer = Deployer.for_project(project, self.connect(project, connection), connection.settings, self.nap)
         self.post_message(self.Connected(deployer))
         failed = deployer.failed_creation()
         if failed is not None:
@@ -258,7 +264,7 @@ class DeployScreen(AreaScreen):
 
     def removing(self, project: Project, connection: Connection) -> Iterator[DeployEvent]:
         clients = self.connect(project, connection)
-        yield from remove(clients, connection.settings.stack_name, project.directory, time.sleep, POLL_INTERVAL)
+        yield from remove(clients, connection.settings.stack_name, project.directory, self.nap, POLL_INTERVAL)
 
     def action_open_console(self) -> None:
         """The one seam with the Console area: it finds the URL in .wstui/outputs.json, which the deploy wrote."""
@@ -285,7 +291,8 @@ class DeployScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="deploy")
     def run_engine(self, steps: Iterable[DeployEvent]) -> None:
-        """Leaving the app stops the watching here, between two events; never the stack operation."""
+        """Quitting the app stops the watching (`nap` raises), never the stack operation itself; without
+        that, Python would wait at exit for this thread to see the operation end."""
         worker = get_current_worker()
         try:
             for event in steps:
@@ -294,8 +301,18 @@ class DeployScreen(AreaScreen):
                 self.post_message(self.Engine(event))
         except WstuiError as error:
             self.post_message(self.Failed(error))
+        except StoppedWatching:
+            return
         finally:
             self.post_message(self.Idle())
+
+    def nap(self, seconds: float) -> None:
+        """The engine's sleep between two polls of AWS, cut short when the area goes away."""
+        if self.stopped.wait(seconds):
+            raise StoppedWatching
+
+    def on_unmount(self) -> None:
+        self.stopped.set()
 
     def on_deploy_screen_connected(self, message: Connected) -> None:
         self.deployer = message.deployer

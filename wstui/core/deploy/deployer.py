@@ -85,10 +85,12 @@ class Deployer:
         _check_parameters(template, settings.parameters)
 
     @classmethod
-    def for_project(cls, project: Project, clients: AwsClients, settings: DeploySettings) -> Deployer:
+    def for_project(
+        cls, project: Project, clients: AwsClients, settings: DeploySettings, sleep: Callable[[float], None] = time.sleep
+    ) -> Deployer:
         """The deployer of `project` with its plugins and the template they build, as the CLI and the app use it."""
         plugins = project_plugins(project.project.plugins, project.directory)
-        return cls(project, build_template(project, plugins).to_dict(), plugins, clients, settings)
+        return cls(project, build_template(project, plugins).to_dict(), plugins, clients, settings, sleep)
 
     def state(self) -> StackState:
         return stack_state(self.clients, self.settings.stack_name)
