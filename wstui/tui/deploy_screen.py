@@ -391,7 +391,7 @@ class DeployScreen(AreaScreen):
         self.query_one(ProgressBar).display = False
         log = self.query_one("#deploy-log", RichLog)
         if log.lines:
-            log.write(Rule(style="dim"))
+            log.write(Rule(style="dim"), expand=True)
 
     def show_outputs(self, outputs: dict[str, str]) -> None:
         self.outputs = outputs
