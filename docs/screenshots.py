@@ -1,4 +1,5 @@
-"""Writes the pictures of docs/app.md: the real app on a scaffolded chat project, the gateway really running.
+"""Writes the pictures of docs/app.md: the real app on a scaffolded chat project, the gateway really running,
+and a deploy planned against a moto server on a free loopback port (made-up credentials).
 
 Run from the repository: `python docs/screenshots.py` (it scaffolds into a temporary directory).
 """
@@ -7,16 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import os
 import tempfile
 from pathlib import Path
 
 import websocket
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Log
+from textual.widgets import Checkbox, DataTable, Input, Log
 
 from wstui.core.scaffold import Template, scaffold
 from wstui.tui.app import WstuiApp
 from wstui.tui.config import UserConfig
+from wstui.tui.deploy_screen import DeployScreen
 from wstui.tui.payload_editor import PayloadEditor
 from wstui.tui.session_panel import SessionPanel
 
@@ -79,6 +83,15 @@ async def shoot(project: Path, start: Path) -> None:
             await asyncio.to_thread(client.close)
         await shoot_console(pilot)
         await app.gateway.stop()
+        await pilot.press("f5")
+        deploy = app.screen
+        assert isinstance(deploy, DeployScreen)
+        deploy.query_one(Checkbox).value = True
+        await pilot.press("p")
+        await until(pilot, lambda: deploy.plan is not None and not deploy.busy)
+        app.save_screenshot("deploy.svg", str(IMAGES))
+        await pilot.press("d")
+        await until(pilot, lambda: not deploy.busy)
     app = WstuiApp(None, start, config)
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
@@ -89,6 +102,23 @@ async def shoot(project: Path, start: Path) -> None:
 
 
 def main() -> None:
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    os.environ.update({
+        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": f"http://{host}:{port}", "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    })
+    try:
+        shoot_all()
+    finally:
+        server.stop()
+
+
+def shoot_all() -> None:
     with tempfile.TemporaryDirectory() as directory:
         base = Path(directory)
         project = scaffold("chat", base, {}, Template.load(None)).directory

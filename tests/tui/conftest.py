@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from wstui.core.deploy.aws import AwsTarget
 from wstui.core.scaffold import Template, scaffold
 from wstui.tui.app import WstuiApp
 from wstui.tui.config import UserConfig
@@ -43,6 +44,14 @@ def chat(scaffolded_chat: Path, tmp_path: Path) -> Path:
     toml = project / "wstui.toml"
     toml.write_text(USER_COMMENT + toml.read_text())
     return project
+
+
+@pytest.fixture
+def shell(aws: AwsTarget, monkeypatch: pytest.MonkeyPatch) -> AwsTarget:
+    """moto (tests/conftest.py) reached the way a user's shell reaches it: through the environment."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", aws.endpoint_url)
+    monkeypatch.setenv("AWS_REGION", aws.region)
+    return aws
 
 
 def make_app(project: Path | None, start_dir: Path, **config: object) -> WstuiApp:

@@ -11,7 +11,9 @@ from textual.widgets import DataTable
 from tests.tui.conftest import make_app, running, wait_until
 from wstui.tui.app import WstuiApp
 from wstui.tui.area_screen import AreaScreen
+from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.console_screen import ConsoleScreen
+from wstui.tui.deploy_screen import DeployScreen
 from wstui.tui.edit_form import EditForm
 from wstui.tui.frame_log import FrameLog
 from wstui.tui.help_screen import HelpScreen
@@ -20,8 +22,10 @@ from wstui.tui.routes_screen import RoutesScreen
 from wstui.tui.start_screen import StartScreen
 from wstui.tui.wizard_screen import WizardScreen
 
-BINDING_OWNERS = (WstuiApp, AreaScreen, RoutesScreen, LocalScreen, ConsoleScreen, FrameLog, EditForm, HelpScreen,
-                  StartScreen, WizardScreen)
+BINDING_OWNERS = (
+    WstuiApp, AreaScreen, RoutesScreen, LocalScreen, ConsoleScreen, FrameLog, DeployScreen, ConfirmScreen, EditForm,
+    HelpScreen, StartScreen, WizardScreen,
+)
 
 
 async def test_a_project_opens_on_the_routes_area_and_function_keys_switch_areas(chat: Path) -> None:
@@ -32,6 +36,8 @@ async def test_a_project_opens_on_the_routes_area_and_function_keys_switch_areas
         assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["$connect", "$disconnect", "sendmessage"]
         await pilot.press("f3")
         assert isinstance(app.screen, LocalScreen)
+        await pilot.press("f5")
+        assert isinstance(app.screen, DeployScreen)
         await pilot.press("f2")
         assert isinstance(app.screen, RoutesScreen)
 
@@ -52,7 +58,7 @@ async def test_the_palette_offers_the_areas(chat: Path) -> None:
     app = make_app(chat, chat)
     async with running(app) as pilot:
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        assert {"Routes area", "Local area", "Add a route", "Delete route $connect"} <= set(titles)
+        assert {"Routes area", "Local area", "Deploy area", "Add a route", "Delete route $connect"} <= set(titles)
         await pilot.press("ctrl+p")
         await pilot.press(*"Local area")
         await wait_until(pilot, lambda: "Local area" in str(app.screen.query("CommandList").first().get_option_at_index(0).prompt))

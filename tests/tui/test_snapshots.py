@@ -9,9 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Checkbox, Input
 
 from tests.tui.conftest import SIZE, make_app, wait_until
+from wstui.core.deploy.aws import AwsTarget
+from wstui.tui.deploy_screen import DeployScreen
 from wstui.tui.payload_editor import PayloadEditor
 from wstui.tui.session_panel import SessionPanel
 
@@ -55,3 +57,19 @@ def test_console_area_with_a_refused_session(snap_compare, chat: Path) -> None: 
         await pilot.pause()
 
     assert snap_compare(make_app(chat, chat), terminal_size=SIZE, run_before=refused_session)
+
+
+def test_deploy_area_plan(snap_compare, chat: Path, shell: AwsTarget) -> None:  # type: ignore[no-untyped-def]
+    """The plan of a fixed project against moto: no ids or times of moto's reach the screen before apply."""
+
+    async def plan(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press("f5")
+        screen = pilot.app.screen
+        assert isinstance(screen, DeployScreen)
+        screen.query_one(Checkbox).value = True
+        await pilot.press("p")
+        await wait_until(pilot, lambda: screen.plan is not None and not screen.busy, 120)
+        await pilot.pause()
+
+    assert snap_compare(make_app(chat, chat), terminal_size=SIZE, run_before=plan)

@@ -90,24 +90,18 @@ def deploy(stack_name: str, region: str, profile: str, endpoint_url: str, s3_buc
            params: dict[str, str], tags: dict[str, str], plan_only: bool, yes: bool) -> None:
     """Package the code, preview the change set, apply it and follow the stack events."""
     from wstui.cli.deploy_render import DeployView
-    from wstui.core.deploy.deployer import Deployer, DeploySettings
+    from wstui.core.deploy.deployer import Deployer, DeploySettings, recreation_question
     from wstui.core.deploy.events import PlanReady
-    from wstui.core.deploy.removal import delete_stack
-    from wstui.core.plugins.manager import project_plugins
-    from wstui.core.template.builder import build_template
 
     project, clients = _connect(region, profile, endpoint_url)
-    plugins = project_plugins(project.project.plugins, project.directory)
-    template = build_template(project, plugins).to_dict()
     settings = DeploySettings(stack_name or project.stack_name, s3_bucket, create_bucket, params, tags)
-    deployer = Deployer(project, template, plugins, clients, settings)
+    deployer = Deployer.for_project(project, clients, settings)
     view = DeployView(_console())
-    state = deployer.state()
-    if state.must_be_recreated and not plan_only:
-        question = f"Stack {state.name} is {state.status}: its creation failed and it cannot be updated. Delete it and create it again?"
-        if not _confirm(question, yes):
+    failed = None if plan_only else deployer.failed_creation()
+    if failed is not None:
+        if not _confirm(recreation_question(failed), yes):
             raise SystemExit(1)
-        if _failed(_render(view, delete_stack(clients, state, deployer.sleep, settings.poll_interval))):
+        if _failed(_render(view, deployer.recreate(failed))):
             raise SystemExit(1)
     events = _render(view, deployer.plan(dry_run=plan_only))
     ready = next((event for event in events if isinstance(event, PlanReady)), None)

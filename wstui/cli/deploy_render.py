@@ -27,6 +27,8 @@ from wstui.core.deploy.status import StackStatus
 from wstui.core.template.ids import URL_OUTPUT
 
 VERBS = {"create": "Creating", "update": "Updating", "delete": "Deleting"}
+NO_OUTPUTS = "The stack reports no outputs yet: `wstui status` shows them once it does."
+ACTION_STYLES = {"Add": "green", "Modify": "yellow", "Remove": "red"}
 
 
 def status_style(status: str) -> str:
@@ -52,52 +54,32 @@ class DeployView:
         self.task = 0
 
     def show(self, event: DeployEvent) -> None:
+        line = event_line(event)
+        if line:
+            if isinstance(event, OperationFailed | Deployed | Removed):
+                self.stop()
+            self.console.print(line)
         match event:
-            case Packaged():
-                vendored = f", vendored {', '.join(event.vendored)}" if event.vendored else ""
-                self.console.print(f"Packaged {event.files} files ({size_text(event.size)}{vendored}), sha256 {event.sha256[:12]}")
-            case BucketCreated():
-                verb = "Would create" if event.dry_run else "Created"
-                self.console.print(f"{verb} bucket {event.bucket} in {event.region}")
-            case ArtifactStored():
-                where = f"s3://{event.bucket}/{event.key}"
-                verb = "Would upload" if event.dry_run else "Uploaded" if event.uploaded else "Unchanged, not uploaded:"
-                self.console.print(f"{verb} {where} ({size_text(event.size)})")
-            case ChangeSetCreating():
-                self.console.print(f"Creating a change set ({event.change_set_type}) for stack {event.stack_name}...")
             case PlanReady():
                 self.console.print(plan_table(event.plan))
             case NoChanges():
-                self.console.print(f"[green]No changes[/]: stack {event.stack_name} is up to date.")
                 self._url(event.outputs)
-            case PlanDiscarded():
-                self.console.print(f"Nothing applied: the change set for {event.stack_name} was deleted.")
             case OperationStarted():
                 self._start(event)
             case StackEvent():
                 self._stack_event(event)
             case OperationFailed():
-                self.stop()
                 self._failed(event)
             case Deployed():
-                self.stop()
                 self._deployed(event)
-            case Removed():
-                self.stop()
-                artifacts = f" and {event.artifacts_deleted} artifacts from s3://{event.bucket}" if event.bucket else ""
-                self.console.print(f"[green]Removed[/] stack {event.stack_name}{artifacts}.")
-            case StackGone():
-                self.console.print(f"There is no stack {event.stack_name}: nothing to do.")
 
     def _start(self, event: OperationStarted) -> None:
-        verb = VERBS.get(event.operation, event.operation.capitalize())
-        self.console.print(f"{verb} stack {event.stack_name} ({event.total} resources)")
         if self.console.is_terminal:
             self.progress = Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                 console=self.console, transient=True,
             )
-            self.task = self.progress.add_task(verb, total=event.total)
+            self.task = self.progress.add_task(operation_verb(event), total=event.total)
             self.progress.start()
 
     def _stack_event(self, event: StackEvent) -> None:
@@ -117,21 +99,14 @@ class DeployView:
             self.progress = None
 
     def _failed(self, event: OperationFailed) -> None:
-        self.console.print(f"[red]Stack {event.stack_name} ended in {event.status}.[/]")
-        if not event.failures:
-            self.console.print("CloudFormation gave no resource-level reason: see `wstui status`.")
-        for failure in event.failures:
-            self.console.print(f"  [red]{failure.logical_id}[/] ({failure.resource_type}) {failure.status}: {failure.reason}")
+        for line in failure_lines(event):
+            self.console.print(line)
 
     def _deployed(self, event: Deployed) -> None:
-        self.console.print(f"[green]{event.status}[/]: stack {event.stack_name}")
         if event.durations:
-            table = Table("resource", "seconds", title="Time per resource, longest first", title_justify="left")
-            for logical_id, seconds in event.durations:
-                table.add_row(logical_id, f"{seconds:.1f}")
-            self.console.print(table)
+            self.console.print(durations_table(event.durations))
         if not event.outputs:
-            self.console.print("The stack reports no outputs yet: `wstui status` shows them once it does.")
+            self.console.print(NO_OUTPUTS)
             return
         self.console.print(outputs_table(event.outputs))
         self.console.print(f"Saved to {event.outputs_file}")
@@ -143,16 +118,65 @@ class DeployView:
             self.console.print(outputs[URL_OUTPUT])
 
 
+def operation_verb(event: OperationStarted) -> str:
+    return VERBS.get(event.operation, event.operation.capitalize())
+
+
+def event_line(event: DeployEvent) -> str:
+    """The line of rich markup that says what happened, for the CLI and the app alike; "" for the events
+    that are tables or progress (a plan, a stack event) rather than a sentence."""
+    match event:
+        case Packaged():
+            vendored = f", vendored {', '.join(event.vendored)}" if event.vendored else ""
+            return f"Packaged {event.files} files ({size_text(event.size)}{vendored}), sha256 {event.sha256[:12]}"
+        case BucketCreated():
+            return f"{'Would create' if event.dry_run else 'Created'} bucket {event.bucket} in {event.region}"
+        case ArtifactStored():
+            verb = "Would upload" if event.dry_run else "Uploaded" if event.uploaded else "Unchanged, not uploaded:"
+            return f"{verb} s3://{event.bucket}/{event.key} ({size_text(event.size)})"
+        case ChangeSetCreating():
+            return f"Creating a change set ({event.change_set_type}) for stack {event.stack_name}..."
+        case NoChanges():
+            return f"[green]No changes[/]: stack {event.stack_name} is up to date."
+        case PlanDiscarded():
+            return f"Nothing applied: the change set for {event.stack_name} was deleted."
+        case OperationStarted():
+            return f"{operation_verb(event)} stack {event.stack_name} ({event.total} resources)"
+        case OperationFailed():
+            return f"[red]Stack {event.stack_name} ended in {event.status}.[/]"
+        case Deployed():
+            return f"[green]{event.status}[/]: stack {event.stack_name}"
+        case Removed():
+            artifacts = f" and {event.artifacts_deleted} artifacts from s3://{event.bucket}" if event.bucket else ""
+            return f"[green]Removed[/] stack {event.stack_name}{artifacts}."
+        case StackGone():
+            return f"There is no stack {event.stack_name}: nothing to do."
+    return ""
+
+
+def failure_lines(event: OperationFailed) -> list[str]:
+    """Each failed resource with CloudFormation's reason, the cancelled cascade left out."""
+    if not event.failures:
+        return ["CloudFormation gave no resource-level reason: see `wstui status`."]
+    return [f"  [red]{f.logical_id}[/] ({f.resource_type}) {f.status}: {f.reason}" for f in event.failures]
+
+
 def plan_table(plan: Plan) -> Table:
     table = Table("action", Column("logical id", overflow="fold"), Column("type", overflow="fold"), "replacement",
                   title=f"Change set for {plan.stack_name} ({plan.change_set_type}, {len(plan.changes)} changes)",
                   title_justify="left")
-    styles = {"Add": "green", "Modify": "yellow", "Remove": "red"}
     for change in plan.changes:
-        style = styles.get(change.action, "")
+        style = ACTION_STYLES.get(change.action, "")
         replacement = "[red]True[/]" if change.replacement == "True" else change.replacement
         table.add_row(f"[{style}]{change.action}[/]" if style else change.action, change.logical_id,
                       change.resource_type, replacement)
+    return table
+
+
+def durations_table(durations: tuple[tuple[str, float], ...]) -> Table:
+    table = Table("resource", "seconds", title="Time per resource, longest first", title_justify="left")
+    for logical_id, seconds in durations:
+        table.add_row(logical_id, f"{seconds:.1f}")
     return table
 
 

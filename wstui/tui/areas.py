@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from wstui.tui.console_screen import ConsoleScreen
+from wstui.tui.deploy_screen import DeployScreen
 from wstui.tui.local_screen import LocalScreen
 from wstui.tui.routes_screen import RoutesScreen
 
@@ -37,4 +38,5 @@ AREAS = (
     Area("routes", "Routes", "f2", RoutesScreen, "edit the routes and API settings in wstui.toml"),
     Area("local", "Local", "f3", LocalScreen, "run the service on this machine and watch it"),
     Area("console", "Console", "f4", ConsoleScreen, "talk to the service as WebSocket clients"),
+    Area("deploy", "Deploy", "f5", DeployScreen, "plan, apply and follow a deploy to AWS; status and remove"),
 )

@@ -86,6 +86,7 @@ class ConsoleScreen(AreaScreen):
         self.feed = ConsoleFeed()
         self.current: SessionPanel | None = None
         self.default_url = ""
+        self.requested_url = ""
         self._numbers = itertools.count(1)
 
     def compose_body(self) -> ComposeResult:
@@ -121,6 +122,10 @@ class ConsoleScreen(AreaScreen):
     def on_screen_resume(self) -> None:
         self.refresh_default_url()
 
+    def use_url(self, url: str) -> None:
+        """Put `url` in the URL field as the area opens (the Deploy area's Console action)."""
+        self.requested_url = url
+
     def on_unmount(self) -> None:
         for panel in self.query(SessionPanel):
             panel.session.close()
@@ -137,7 +142,10 @@ class ConsoleScreen(AreaScreen):
     def refresh_default_url(self) -> None:
         """Follow the local gateway while the user has not typed a URL of their own."""
         field = self.query_one("#url", Input)
-        if field.value in ("", self.default_url):
+        if self.requested_url:
+            field.value, self.requested_url = self.requested_url, ""
+            self.show_error("")
+        elif field.value in ("", self.default_url):
             self.default_url = self.local_url()
             field.value = self.default_url
 

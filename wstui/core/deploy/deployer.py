@@ -44,9 +44,12 @@ from wstui.core.deploy.events import (
     PlanReady,
 )
 from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
+from wstui.core.deploy.removal import delete_stack
 from wstui.core.deploy.stack_events import POLL_INTERVAL, StackEventStream
 from wstui.core.errors import UsageError
+from wstui.core.plugins.manager import project_plugins
 from wstui.core.project.model import Project
+from wstui.core.template.builder import build_template
 from wstui.core.template.ids import CODE_BUCKET, CODE_KEY
 
 
@@ -81,8 +84,27 @@ class Deployer:
         self.template_body = json.dumps(template, indent=1, sort_keys=True)
         _check_parameters(template, settings.parameters)
 
+    @classmethod
+    def for_project(
+        cls, project: Project, clients: AwsClients, settings: DeploySettings, sleep: Callable[[float], None] = time.sleep
+    ) -> Deployer:
+        """The deployer of `project` with its plugins and the template they build, as the CLI and the app use it."""
+        plugins = project_plugins(project.project.plugins, project.directory)
+        return cls(project, build_template(project, plugins).to_dict(), plugins, clients, settings, sleep)
+
     def state(self) -> StackState:
         return stack_state(self.clients, self.settings.stack_name)
+
+    def failed_creation(self) -> StackState | None:
+        """The stack, when its creation rolled back: `plan()` refuses it until `recreate()` deletes it,
+        which only happens once the user agreed to `recreation_question()`."""
+        state = self.state()
+        return state if state.must_be_recreated else None
+
+    def recreate(self, state: StackState) -> Iterator[DeployEvent]:
+        """Delete the stack whose creation failed, so `plan()` creates it anew; ends with `OperationFailed`
+        if CloudFormation could not delete it."""
+        return delete_stack(self.clients, state, self.sleep, self.settings.poll_interval)
 
     def plan(self, dry_run: bool = False) -> Iterator[DeployEvent]:
         """Ends with `PlanReady` or `NoChanges`. Creates and uploads nothing yet: the code and a new
@@ -194,6 +216,10 @@ class Deployer:
             with explained(f"deleting the empty stack {plan.stack_name}"):
                 self.clients.cloudformation.delete_stack(StackName=plan.stack_name)
         yield PlanDiscarded(plan.stack_name)
+
+
+def recreation_question(state: StackState) -> str:
+    return f"Stack {state.name} is {state.status}: its creation failed and it cannot be updated. Delete it and create it again?"
 
 
 def _check_parameters(template: dict[str, Any], given: dict[str, str]) -> None:

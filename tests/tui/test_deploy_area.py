@@ -1,0 +1,314 @@
+"""The Deploy area against a real moto server (tests/conftest.py), and a failure replayed with Stubber.
+
+The area's fields are left empty where boto3's chain can answer (the `shell` fixture): the endpoint
+and the region come from AWS_ENDPOINT_URL and AWS_REGION, as they would in a shell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from stubbed import STACK, STACK_ID, Stubbed, event, newest_first, stack, stack_event, stubbed_clients
+from textual.pilot import Pilot
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, RichLog
+
+from tests.tui.conftest import make_app, running, wait_until
+from wstui.core.deploy.aws import AwsClients, AwsTarget
+from wstui.tui.confirm_screen import ConfirmScreen
+from wstui.tui.console_screen import ConsoleScreen
+from wstui.tui.deploy_screen import DeployScreen, StoppedWatching
+
+BUCKET = "wstui-artifacts-123456789012-us-east-1"
+
+
+def client(aws: AwsTarget, service: str) -> Any:
+    return boto3.session.Session().client(service, endpoint_url=aws.endpoint_url, region_name=aws.region)
+
+
+def live_stacks(aws: AwsTarget) -> list[str]:
+    summaries = client(aws, "cloudformation").list_stacks()["StackSummaries"]
+    return [s["StackStatus"] for s in summaries if s["StackName"] == STACK and s["StackStatus"] != "DELETE_COMPLETE"]
+
+
+async def open_deploy(pilot: Pilot[None], create_bucket: bool = True, bucket: str = "") -> DeployScreen:
+    await pilot.press("f5")
+    screen = pilot.app.screen
+    assert isinstance(screen, DeployScreen)
+    screen.query_one(Checkbox).value = create_bucket
+    screen.query_one("#bucket", Input).value = bucket
+    return screen
+
+
+def state(screen: DeployScreen) -> str:
+    return str(screen.query_one("#deploy-state", Label).render())
+
+
+def column(table: DataTable, index: int) -> list[str]:
+    return [str(table.get_row_at(row)[index]) for row in range(table.row_count)]
+
+
+def log_text(screen: DeployScreen) -> str:
+    """The log without whitespace: it wraps its lines to its width, which would split the sentences."""
+    return "".join("".join(line.text for line in screen.query_one("#deploy-log", RichLog).lines).split())
+
+
+def in_log(screen: DeployScreen, sentence: str) -> bool:
+    return "".join(sentence.split()) in log_text(screen)
+
+
+async def plan(pilot: Pilot[None], screen: DeployScreen) -> None:
+    await pilot.press("p")
+    await wait_until(pilot, lambda: not screen.busy and "Planning" not in state(screen), 120)
+
+
+async def apply(pilot: Pilot[None], screen: DeployScreen) -> None:
+    await plan(pilot, screen)
+    assert screen.plan is not None, state(screen)
+    await pilot.press("a")
+    await wait_until(pilot, lambda: not screen.busy and "Applying" not in state(screen), 120)
+
+
+async def test_plan_shows_the_change_set_and_discard_leaves_no_stack(chat: Path, shell: AwsTarget) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot)
+        await plan(pilot, screen)
+        changes = screen.query_one("#changes", DataTable)
+        assert changes.border_title == "Change set for chat-v1 (CREATE, 19 changes)"
+        assert {"ConnectionTable", "WebSocketApi", "RouteSendmessage"} <= set(column(changes, 1))
+        assert set(column(changes, 0)) == {"Add"}
+        assert state(screen) == "19 changes to chat-v1: Apply (a) or Discard (d)?"
+        assert app.screen.focused is screen.query_one("#apply", Button)
+        assert live_stacks(shell) == ["REVIEW_IN_PROGRESS"]
+
+        await pilot.press("d")
+        await wait_until(pilot, lambda: not screen.busy and state(screen).startswith("Nothing applied"))
+        assert live_stacks(shell) == []
+        assert client(shell, "s3").list_buckets()["Buckets"] == [], "planning creates no bucket"
+        assert screen.plan is None and not screen.query_one("#apply", Button).display
+
+
+async def test_apply_creates_the_stack_then_an_unchanged_project_has_no_changes(chat: Path, shell: AwsTarget) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot)
+        await apply(pilot, screen)
+        assert state(screen) == "CREATE_COMPLETE: stack chat-v1", log_text(screen)
+        apigateway = client(shell, "apigatewayv2")
+        (api,) = apigateway.get_apis()["Items"]
+        routes = {route["RouteKey"] for route in apigateway.get_routes(ApiId=api["ApiId"])["Items"]}
+        assert routes == {"$connect", "$disconnect", "sendmessage"}
+        events = screen.query_one("#events", DataTable)
+        assert column(events, 4)[-1] == "CREATE_COMPLETE"
+        assert in_log(screen, f"Created bucket {BUCKET} in us-east-1")
+        assert in_log(screen, "no outputs yet"), "moto leaves Outputs out after a change-set create"
+
+        await plan(pilot, screen)
+        assert state(screen) == "No changes: stack chat-v1 is up to date."
+        assert screen.plan is None and screen.query_one("#changes", DataTable).row_count == 0
+
+
+async def test_status_shows_the_outputs_and_the_console_action_names_the_url(chat: Path, shell: AwsTarget) -> None:
+    """moto reports Outputs only for stacks made by create_stack (not through change sets), so the stack is made so."""
+    template = {"Resources": {"Table": {"Type": "AWS::S3::Bucket"}}, "Outputs": {"APIGatewayURL": {"Value": URL}}}
+    client(shell, "cloudformation").create_stack(StackName=STACK, TemplateBody=json.dumps(template))
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot)
+        await pilot.press("o")
+        assert any("No deployed URL yet" in n.message for n in app._notifications)
+        await pilot.press("t")
+        await wait_until(pilot, lambda: state(screen) == "Stack chat-v1: CREATE_COMPLETE")
+        outputs = screen.query_one("#outputs", DataTable)
+        assert (column(outputs, 0), column(outputs, 1)) == (["APIGatewayURL"], [URL])
+        assert column(screen.query_one("#events", DataTable), 4)[-1] == "CREATE_COMPLETE"
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen) and app.screen.query_one("#url", Input).value == URL)
+
+
+async def test_remove_asks_then_deletes_the_stack_and_its_artifacts(chat: Path, shell: AwsTarget) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot)
+        await apply(pilot, screen)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")
+        assert app.screen is screen and live_stacks(shell) == ["CREATE_COMPLETE"]
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: state(screen).startswith("Removed stack chat-v1"), 120)
+        assert live_stacks(shell) == []
+        assert client(shell, "s3").list_objects_v2(Bucket=BUCKET).get("Contents", []) == []
+        await pilot.press("t")
+        await wait_until(pilot, lambda: state(screen) == "There is no stack chat-v1.")
+
+
+async def test_a_missing_bucket_is_a_notification_with_the_clis_sentence(chat: Path, shell: AwsTarget) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot, create_bucket=False)
+        await plan(pilot, screen)
+        sentence = f"Bucket {BUCKET} does not exist in us-east-1: run again with --create-bucket"
+        assert any(n.message.startswith(sentence) for n in app._notifications)
+        assert screen.query_one("#deploy-state", Label).has_class("error")
+        assert screen.plan is None and live_stacks(shell) == []
+
+
+RESOURCES = (("ConnectionTable", "AWS::DynamoDB::Table"), ("ConnectRole", "AWS::IAM::Role"))
+DENIED = "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: iam:CreateRole"
+URL = "wss://abc123.execute-api.us-east-1.amazonaws.com/v1"
+
+
+CHANGE_SET = f"arn:aws:cloudformation:us-east-1:123456789012:changeSet/wstui-abc/{STACK_ID[-36:]}"
+
+
+def stubbed(monkeypatch: pytest.MonkeyPatch) -> Stubbed:
+    """AWS as botocore's Stubber plays it, for every client the app connects."""
+    aws = stubbed_clients()
+    monkeypatch.setattr(AwsClients, "connect", classmethod(lambda cls, target, fallback: aws.clients))
+    return aws
+
+
+def expect_plan(aws: Stubbed) -> None:
+    """A plan of RESOURCES for a stack that does not exist, into a bucket named "bucket"."""
+    aws.cloudformation.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist", 400)
+    aws.s3.add_response("head_bucket", {})
+    aws.s3.add_client_error("head_object", "404", "Not Found", 404)
+    aws.cloudformation.add_response("create_change_set", {"Id": CHANGE_SET, "StackId": STACK_ID})
+    aws.cloudformation.add_response("describe_change_set", {
+        "ChangeSetId": CHANGE_SET, "StackName": STACK, "Status": "CREATE_COMPLETE", "Changes": [
+            {"Type": "Resource", "ResourceChange": {"Action": "Add", "LogicalResourceId": name, "ResourceType": kind}}
+            for name, kind in RESOURCES
+        ]})
+
+
+def stubbed_deploy(monkeypatch: pytest.MonkeyPatch, *events: dict[str, Any]) -> Stubbed:
+    """A plan and an apply, with `events` as the stack's events once it runs; what comes after them
+    (describe_stacks for the outputs) is the caller's to add."""
+    aws = stubbed(monkeypatch)
+    cfn = aws.cloudformation
+    cfn.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist", 400)
+    expect_plan(aws)
+    aws.s3.add_response("put_object", {})
+    review = stack_event(-5, "REVIEW_IN_PROGRESS", "User Initiated")
+    cfn.add_response("describe_stacks", stack("REVIEW_IN_PROGRESS"))
+    cfn.add_response("describe_stack_events", newest_first(review))
+    cfn.add_response("execute_change_set", {})
+    cfn.add_response("describe_stack_events", newest_first(review, stack_event(0, "CREATE_IN_PROGRESS", "User Initiated"), *events))
+    return aws
+
+
+@contextlib.asynccontextmanager
+async def applied(chat: Path, aws: Stubbed) -> AsyncIterator[tuple[Pilot[None], DeployScreen]]:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot, bucket="bucket")
+        await apply(pilot, screen)
+        aws.verify()
+        yield pilot, screen
+
+
+async def test_a_failed_create_shows_the_failed_resource_and_its_reason(chat: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reason = f"Resource handler returned message: \"{DENIED}\""
+    aws = stubbed_deploy(
+        monkeypatch,
+        event(1, "ConnectionTable", "AWS::DynamoDB::Table", "CREATE_IN_PROGRESS"),
+        event(1, "ConnectRole", "AWS::IAM::Role", "CREATE_IN_PROGRESS"),
+        event(3, "ConnectRole", "AWS::IAM::Role", "CREATE_FAILED", reason),
+        event(4, "ConnectionTable", "AWS::DynamoDB::Table", "CREATE_FAILED", "Resource creation cancelled"),
+        stack_event(5, "ROLLBACK_IN_PROGRESS", "The following resource(s) failed to create: [ConnectRole]."),
+        event(7, "ConnectionTable", "AWS::DynamoDB::Table", "DELETE_COMPLETE"),
+        event(7, "ConnectRole", "AWS::IAM::Role", "DELETE_COMPLETE"),
+        stack_event(8, "ROLLBACK_COMPLETE"),
+    )
+    async with applied(chat, aws) as (_, screen):
+        assert state(screen) == "Stack chat-v1 ended in ROLLBACK_COMPLETE: the reasons are in the log."
+        events = screen.query_one("#events", DataTable)
+        failed = [row for row in range(events.row_count) if str(events.get_row_at(row)[4]) == "CREATE_FAILED"]
+        role = events.get_row_at(failed[0])
+        assert (role[2], str(role[5])) == ("ConnectRole", reason)
+        assert role[5].style == "bold red"
+        assert in_log(screen, f"ConnectRole (AWS::IAM::Role) CREATE_FAILED: {reason}")
+        assert not in_log(screen, "ConnectionTable (AWS::DynamoDB::Table) CREATE_FAILED"), "the cancelled cascade is left out"
+        assert column(events, 1)[-1] == "2/2"
+
+
+async def test_a_deploy_shows_progress_durations_and_outputs(chat: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    aws = stubbed_deploy(
+        monkeypatch,
+        event(1, "ConnectionTable", "AWS::DynamoDB::Table", "CREATE_IN_PROGRESS"),
+        event(1, "ConnectRole", "AWS::IAM::Role", "CREATE_IN_PROGRESS"),
+        event(9, "ConnectionTable", "AWS::DynamoDB::Table", "CREATE_COMPLETE"),
+        event(20, "ConnectRole", "AWS::IAM::Role", "CREATE_COMPLETE"),
+        stack_event(21, "CREATE_COMPLETE"),
+    )
+    aws.cloudformation.add_response("describe_stacks", stack("CREATE_COMPLETE", {"APIGatewayURL": URL}))
+    async with applied(chat, aws) as (pilot, screen):
+        assert state(screen) == "CREATE_COMPLETE: stack chat-v1"
+        assert column(screen.query_one("#events", DataTable), 1) == ["0/2", "0/2", "0/2", "1/2", "2/2", "2/2"]
+        progress = screen.query_one(ProgressBar)
+        assert progress.display and (progress.progress, progress.total) == (2, 2)
+        assert in_log(screen, "ConnectRole │ 19.0") and in_log(screen, "ConnectionTable │ 8.0")
+        outputs = screen.query_one("#outputs", DataTable)
+        assert (column(outputs, 0), column(outputs, 1)) == (["APIGatewayURL"], [URL])
+        await pilot.press("o")
+        await wait_until(
+            pilot, lambda: isinstance(pilot.app.screen, ConsoleScreen) and pilot.app.screen.query_one("#url", Input).value == URL
+        )
+
+
+@pytest.mark.parametrize("answer", ["y", "n"])
+async def test_a_stack_whose_creation_rolled_back_is_offered_for_re_creation(
+    chat: Path, monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    aws = stubbed(monkeypatch)
+    cfn = aws.cloudformation
+    cfn.add_response("describe_stacks", stack("ROLLBACK_COMPLETE"))
+    if answer == "y":
+        cfn.add_response("describe_stack_resources", {"StackResources": []})
+        old = stack_event(-60, "ROLLBACK_COMPLETE")
+        cfn.add_response("describe_stack_events", newest_first(old))
+        cfn.add_response("delete_stack", {})
+        cfn.add_response("describe_stack_events", newest_first(old, stack_event(0, "DELETE_IN_PROGRESS"), stack_event(2, "DELETE_COMPLETE")))
+        expect_plan(aws)
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot, bucket="bucket")
+        await pilot.press("p")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = str(app.screen.query_one("#confirm-question", Label).render())
+        assert question == "Stack chat-v1 is ROLLBACK_COMPLETE: its creation failed and it cannot be updated. Delete it and create it again?"
+        await pilot.press(answer)
+        await wait_until(pilot, lambda: not screen.busy and app.screen is screen and "..." not in state(screen))
+        aws.verify()
+        if answer == "y":
+            assert column(screen.query_one("#events", DataTable), 4) == ["DELETE_IN_PROGRESS", "DELETE_COMPLETE"]
+            assert state(screen) == "2 changes to chat-v1: Apply (a) or Discard (d)?"
+        else:
+            assert state(screen) == "Stack chat-v1 is ROLLBACK_COMPLETE: nothing done."
+            assert screen.plan is None
+
+
+async def test_quitting_while_a_stack_operation_runs_stops_the_watching_not_the_operation(
+    chat: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aws = stubbed_deploy(monkeypatch, event(1, "ConnectionTable", "AWS::DynamoDB::Table", "CREATE_IN_PROGRESS"))
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot, bucket="bucket")
+        await plan(pilot, screen)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: "ConnectionTable" in column(screen.query_one("#events", DataTable), 2))
+        await pilot.press("ctrl+q")
+    aws.verify()
+    assert screen.stopped.is_set(), "the engine's next nap ends at once, and its thread with it"
+    with pytest.raises(StoppedWatching):
+        screen.nap(60)

@@ -1,0 +1,422 @@
+"""The Deploy area: plan a deploy, apply or discard it, follow the stack events; status and remove.
+
+The deploy engine runs in a thread worker (boto3 blocks) and posts each event it yields as a message;
+the area renders them with the CLI's own sentences (`event_line`), so the two never tell different stories.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.rule import Rule
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RichLog
+from textual.worker import get_current_worker
+
+from wstui.cli.deploy_render import (
+    NO_OUTPUTS,
+    durations_table,
+    event_line,
+    failure_lines,
+    status_style,
+)
+from wstui.core.deploy.aws import AwsClients, AwsTarget
+from wstui.core.deploy.change_set import StackState
+from wstui.core.deploy.deployer import Deployer, DeploySettings, recreation_question
+from wstui.core.deploy.events import (
+    Deployed,
+    DeployEvent,
+    NoChanges,
+    OperationFailed,
+    OperationStarted,
+    Plan,
+    PlanDiscarded,
+    PlanReady,
+    Removed,
+    StackEvent,
+    StackGone,
+)
+from wstui.core.deploy.removal import remove
+from wstui.core.deploy.stack_events import POLL_INTERVAL
+from wstui.core.deploy.status import StackStatus, stack_status
+from wstui.core.errors import WstuiError
+from wstui.core.project.model import Project
+from wstui.core.template.ids import URL_OUTPUT
+from wstui.tui.area_screen import AreaScreen
+from wstui.tui.confirm_screen import ConfirmScreen
+from wstui.tui.console_screen import ConsoleScreen
+from wstui.tui.deploy_tables import ChangeSetTable, OutputsTable, StackEventsTable
+from wstui.tui.running_app import running_app
+
+CONSOLE_MODE = "console"
+HELP = """\
+# Deploy
+
+Deploys the project to AWS as `wstui deploy` does, one step at a time.
+
+- **Plan** (`p`) packages the code and creates a CloudFormation change set; the table shows what it
+  would add, modify or remove, and whether a resource is replaced. Nothing is uploaded or changed yet.
+- **Apply** (`a`) uploads the code and executes the change set; stack events appear as they arrive,
+  the bar counts finished resources, and a failure names each failed resource with its reason.
+  **Discard** (`d`) deletes the change set instead.
+- **Status** (`t`) shows the stack's status, outputs and recent events; **Remove** (`r`) deletes the
+  stack and the artifacts its deploys uploaded, after asking.
+- **Console** (`o`) opens the Console area on the deployed URL.
+
+Empty fields follow boto3's chain (`AWS_PROFILE`, `AWS_REGION`, `AWS_ENDPOINT_URL`), like the CLI.
+A stack whose creation rolled back is offered for deletion and re-creation, as `wstui deploy` does.
+"""
+
+
+class StoppedWatching(Exception):
+    """The area is gone (the app quits): the worker stops polling; the stack operation goes on in AWS."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """What the fields say: where to deploy, and how."""
+
+    target: AwsTarget
+    settings: DeploySettings
+
+
+class DeployScreen(AreaScreen):
+    HELP = HELP
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "plan", "Plan", id="deploy.plan", tooltip="Package the code and create a change set: see what would change."),
+        Binding("a", "apply", "Apply", id="deploy.apply", tooltip="Execute the planned change set and follow the stack events."),
+        Binding("d", "discard", "Discard", id="deploy.discard", tooltip="Delete the planned change set: nothing changes."),
+        Binding("t", "status", "Status", id="deploy.status", tooltip="The stack's status, outputs and recent events."),
+        Binding("r", "remove", "Remove", id="deploy.remove", tooltip="Delete the stack and its uploaded artifacts (asks first)."),
+        Binding("o", "open_console", "Console", id="deploy.console", tooltip="Open the Console area on the deployed URL."),
+    ]
+
+    class Engine(Message):
+        """An event the deploy engine yielded in the worker."""
+
+        def __init__(self, event: DeployEvent) -> None:
+            super().__init__()
+            self.event = event
+
+    class Connected(Message):
+        def __init__(self, deployer: Deployer) -> None:
+            super().__init__()
+            self.deployer = deployer
+
+    class RecreationNeeded(Message):
+        def __init__(self, state: StackState) -> None:
+            super().__init__()
+            self.state = state
+
+    class StatusRead(Message):
+        def __init__(self, status: StackStatus) -> None:
+            super().__init__()
+            self.status = status
+
+    class Failed(Message):
+        def __init__(self, error: WstuiError) -> None:
+            super().__init__()
+            self.error = error
+
+    class Idle(Message):
+        """The worker has ended, however it ended."""
+
+    busy = False
+    stopped: threading.Event
+    deployer: Deployer | None = None
+    plan: Plan | None = None
+    outputs: dict[str, str] = {}
+
+    def compose_body(self) -> ComposeResult:
+        project = running_app(self).project().project
+        with Horizontal(classes="deploy-row"):
+            yield from field("Stack", Input(project.stack_name, id="stack", tooltip="The CloudFormation stack."))
+            yield from field("Region", Input(id="region", placeholder=f"boto3's chain, else {project.project.region}",
+                                             tooltip="AWS region (empty: AWS_REGION, your profile, then the project's)."))
+            yield from field("Profile", Input(id="profile", placeholder="AWS_PROFILE or default",
+                                              tooltip="AWS profile from ~/.aws/config."))
+        with Horizontal(classes="deploy-row"):
+            yield from field("Endpoint", Input(id="endpoint", placeholder="AWS (or a moto server's URL)",
+                                               tooltip="Send AWS calls here instead: a local moto server, say."))
+            yield from field("Bucket", Input(id="bucket", placeholder="wstui-artifacts-ACCOUNT-REGION",
+                                             tooltip="Bucket for the code archive."))
+            yield Checkbox("Create bucket", id="create-bucket", tooltip="Create the bucket if it does not exist.")
+        with Horizontal(id="deploy-actions"):
+            yield Button("Plan", id="plan", variant="primary", tooltip="See what a deploy would change (p).")
+            yield Button("Apply", id="apply", variant="success", tooltip="Execute the change set (a).")
+            yield Button("Discard", id="discard", tooltip="Delete the change set (d).")
+            yield Button("Status", id="status", tooltip="Stack status, outputs and recent events (t).")
+            yield Button("Remove", id="remove", variant="error", tooltip="Delete the stack (r).")
+            yield Button("Console", id="open_console", tooltip="Open the Console area on the deployed URL (o).")
+        with Horizontal(id="deploy-progress"):
+            yield Label("", id="deploy-state")
+            yield ProgressBar(id="progress", show_eta=False)
+        with Horizontal(id="deploy-body"):
+            with Vertical(id="deploy-main"):
+                yield ChangeSetTable(id="changes")
+                yield StackEventsTable(id="events")
+            yield RichLog(id="deploy-log", markup=True, wrap=True, min_width=20, max_lines=2_000)
+        yield OutputsTable(id="outputs")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.stopped = threading.Event()
+        self.query_one("#deploy-log", RichLog).border_title = "Log"
+        self.query_one(ProgressBar).display = False
+        self.set_state("Plan (p) shows what a deploy would change.")
+        self.refresh_controls()
+        self.query_one("#plan", Button).focus()
+
+    def connection(self) -> Connection:
+        project = running_app(self).project().project
+        text = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("stack", "region", "profile", "endpoint", "bucket")}
+        settings = DeploySettings(text["stack"] or project.stack_name, text["bucket"], self.query_one(Checkbox).value)
+        return Connection(AwsTarget(text["region"], text["profile"], text["endpoint"]), settings)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"apply", "discard"}:
+            return self.plan is not None and not self.busy
+        if action in {"plan", "status", "remove"}:
+            return None if self.busy or self.plan is not None else True
+        return True
+
+    def refresh_controls(self) -> None:
+        """Apply and Discard only while a plan waits; the rest only when nothing runs or waits."""
+        for button in self.query("#deploy-actions Button").results(Button):
+            button.display = button.id not in {"apply", "discard"} or self.plan is not None
+            button.disabled = self.check_action(str(button.id), ()) is None
+        self.refresh_bindings()
+
+    @on(Button.Pressed)
+    async def press(self, event: Button.Pressed) -> None:
+        await self.run_action(str(event.button.id))
+
+    # Actions: each starts the engine in the worker with the fields as they are now.
+
+    def action_plan(self) -> None:
+        if self.check_action("plan", ()) is not True:
+            return
+        try:
+            project = running_app(self).reopen_project().project
+        except WstuiError as error:
+            self.notify(str(error), title="Cannot read wstui.toml", severity="error", timeout=15)
+            return
+        self.clear_run()
+        self.start("Planning...", self.planning(project, self.connection()))
+
+    def planning(self, project: Project, connection: Connection) -> Iterator[DeployEvent]:
+        deployer = Deployer.for_project(project, self.connect(project, connection), connection.settings, self.nap)
+        self.post_message(self.Connected(deployer))
+        failed = deployer.failed_creation()
+        if failed is not None:
+            self.post_message(self.RecreationNeeded(failed))
+            return
+        yield from deployer.plan()
+
+    def recreating(self, deployer: Deployer, state: StackState) -> Iterator[DeployEvent]:
+        for event in deployer.recreate(state):
+            yield event
+            if isinstance(event, OperationFailed):
+                return
+        yield from deployer.plan()
+
+    def action_apply(self) -> None:
+        if self.plan is not None and self.deployer is not None and not self.busy:
+            plan, self.plan = self.plan, None
+            self.start("Applying...", self.deployer.apply(plan))
+
+    def action_discard(self) -> None:
+        if self.plan is not None and self.deployer is not None and not self.busy:
+            plan, self.plan = self.plan, None
+            self.start("Discarding...", self.deployer.discard(plan))
+
+    def action_status(self) -> None:
+        if self.check_action("status", ()) is True:
+            project = running_app(self).project().project
+            self.clear_run()
+            self.start("Reading the stack...", self.reading_status(project, self.connection()))
+
+    def reading_status(self, project: Project, connection: Connection) -> Iterator[DeployEvent]:
+        clients = self.connect(project, connection)
+        self.post_message(self.StatusRead(stack_status(clients, connection.settings.stack_name)))
+        yield from ()
+
+    def action_remove(self) -> None:
+        if self.check_action("remove", ()) is not True:
+            return
+        project = running_app(self).project().project
+        connection = self.connection()
+        name = connection.settings.stack_name
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.clear_run()
+                self.start("Removing...", self.removing(project, connection))
+
+        self.app.push_screen(ConfirmScreen(f"Delete stack {name} and its uploaded artifacts?", "Remove"), answered)
+
+    def removing(self, project: Project, connection: Connection) -> Iterator[DeployEvent]:
+        clients = self.connect(project, connection)
+        yield from remove(clients, connection.settings.stack_name, project.directory, self.nap, POLL_INTERVAL)
+
+    def action_open_console(self) -> None:
+        """The Console area, with the deployed URL in its URL field, ready to connect."""
+        url = self.outputs.get(URL_OUTPUT, "")
+        if not url:
+            self.notify("No deployed URL yet: deploy, or read the Status (t).", title="Console", severity="warning")
+            return
+        self.app.switch_mode(CONSOLE_MODE)
+        console = self.app.screen
+        if isinstance(console, ConsoleScreen):
+            console.use_url(url)
+
+    @staticmethod
+    def connect(project: Project, connection: Connection) -> AwsClients:
+        return AwsClients.connect(connection.target, project.project.region)
+
+    # The worker and what it posts.
+
+    def start(self, state: str, steps: Iterable[DeployEvent]) -> None:
+        self.busy = True
+        self.set_state(state)
+        self.refresh_controls()
+        self.query_one(StackEventsTable).focus()
+        self.run_engine(steps)
+
+    @work(thread=True, exclusive=True, group="deploy")
+    def run_engine(self, steps: Iterable[DeployEvent]) -> None:
+        """Quitting the app stops the watching (`nap` raises), never the stack operation itself; without
+        that, Python would wait at exit for this thread to see the operation end."""
+        worker = get_current_worker()
+        try:
+            for event in steps:
+                if worker.is_cancelled:
+                    return
+                self.post_message(self.Engine(event))
+        except WstuiError as error:
+            self.post_message(self.Failed(error))
+        except StoppedWatching:
+            return
+        finally:
+            self.post_message(self.Idle())
+
+    def nap(self, seconds: float) -> None:
+        """The engine's sleep between two polls of AWS, cut short when the area goes away."""
+        if self.stopped.wait(seconds):
+            raise StoppedWatching
+
+    def on_unmount(self) -> None:
+        self.stopped.set()
+
+    def on_deploy_screen_connected(self, message: Connected) -> None:
+        self.deployer = message.deployer
+
+    def on_deploy_screen_recreation_needed(self, message: RecreationNeeded) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes and self.deployer is not None:
+                self.start("Deleting the failed stack...", self.recreating(self.deployer, message.state))
+            else:
+                self.set_state(f"Stack {message.state.name} is {message.state.status}: nothing done.", error=True)
+
+        self.app.push_screen(ConfirmScreen(recreation_question(message.state), "Delete and re-create"), answered)
+
+    def on_deploy_screen_failed(self, message: Failed) -> None:
+        self.set_state(str(message.error), error=True)
+        self.notify(str(message.error), title="Deploy", severity="error", timeout=15)
+
+    def on_deploy_screen_idle(self, message: Idle) -> None:
+        self.busy = False
+        self.refresh_controls()
+        self.query_one("#apply" if self.plan is not None else "#plan", Button).focus()
+
+    def on_deploy_screen_status_read(self, message: StatusRead) -> None:
+        status = message.status
+        if not status.status:
+            self.set_state(f"There is no stack {status.stack_name}.")
+            return
+        self.set_state(f"Stack {status.stack_name}: {status.status}", error=status_style(status.status) == "red")
+        self.show_outputs(status.outputs)
+        self.query_one(StackEventsTable).show_recent(status.events)
+
+    def on_deploy_screen_engine(self, message: Engine) -> None:
+        event = message.event
+        line = event_line(event)
+        log = self.query_one("#deploy-log", RichLog)
+        if line:
+            log.write(Text.from_markup(line))
+        match event:
+            case PlanReady(plan=plan):
+                self.plan = plan
+                self.query_one(ChangeSetTable).show(plan)
+                self.set_state(f"{len(plan.changes)} changes to {plan.stack_name}: Apply (a) or Discard (d)?")
+            case NoChanges() | StackGone() | PlanDiscarded():
+                self.set_state(Text.from_markup(line).plain)
+                if isinstance(event, NoChanges):
+                    self.show_outputs(event.outputs)
+            case Deployed() | Removed():
+                self.set_state(Text.from_markup(line).plain)
+                progress = self.query_one(ProgressBar)
+                progress.update(progress=progress.total or 0)
+                self.show_outputs(event.outputs if isinstance(event, Deployed) else {})
+                if isinstance(event, Deployed) and event.durations:
+                    log.write(durations_table(event.durations))
+                if isinstance(event, Deployed) and not event.outputs:
+                    log.write(NO_OUTPUTS)
+            case OperationStarted(total=total):
+                progress = self.query_one(ProgressBar)
+                progress.update(total=total, progress=0)
+                progress.display = True
+                self.query_one(StackEventsTable).clear()
+            case StackEvent():
+                self.query_one(StackEventsTable).add_event(event)
+                if event.total:
+                    self.query_one(ProgressBar).update(total=event.total, progress=event.done)
+            case OperationFailed():
+                self.set_state(f"Stack {event.stack_name} ended in {event.status}: the reasons are in the log.", error=True)
+                for failure in failure_lines(event):
+                    log.write(Text.from_markup(failure))
+
+    # Rendering.
+
+    def clear_run(self) -> None:
+        """A new step starts: the last one's tables and bar go, its log stays above a rule."""
+        self.query_one(ChangeSetTable).reset()
+        self.query_one(StackEventsTable).clear()
+        self.query_one(ProgressBar).display = False
+        log = self.query_one("#deploy-log", RichLog)
+        if log.lines:
+            log.write(Rule(style="dim"), expand=True)
+
+    def show_outputs(self, outputs: dict[str, str]) -> None:
+        self.outputs = outputs
+        self.query_one(OutputsTable).show(outputs)
+
+    def set_state(self, text: str, error: bool = False) -> None:
+        state = self.query_one("#deploy-state", Label)
+        state.update(text)
+        state.set_class(error, "error")
+
+    def commands(self) -> Iterable[SystemCommand]:
+        if self.plan is not None:
+            yield SystemCommand("Apply the change set", f"{len(self.plan.changes)} changes to {self.plan.stack_name}", self.action_apply)
+            yield SystemCommand("Discard the change set", "Nothing changes", self.action_discard)
+        elif not self.busy:
+            yield SystemCommand("Plan a deploy", "Package the code and create a change set", self.action_plan)
+            yield SystemCommand("Stack status", "Status, outputs and recent events", self.action_status)
+            yield SystemCommand("Remove the stack", "Delete it and its uploaded artifacts", self.action_remove)
+        if URL_OUTPUT in self.outputs:
+            yield SystemCommand("Open the Console on the deployed URL", self.outputs[URL_OUTPUT], self.action_open_console)
+
+
+def field(label: str, widget: Input) -> Iterator[Label | Input]:
+    yield Label(label, classes="field-label")
+    yield widget
+
