@@ -38,3 +38,22 @@ def test_the_developers_aws_settings_are_hidden_and_the_functions_own_win(monkey
     assert seen == (None, "mine")
     assert outside == "shared"
     assert os.environ["AWS_PROFILE"] == "production"
+
+
+def test_real_environment_shows_the_developers_settings_while_the_overlay_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from wstui.core.local.isolation import real_environment
+
+    monkeypatch.setenv("AWS_PROFILE", "production")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    isolation = Isolation({"AWS_ENDPOINT_URL": "http://127.0.0.1:9999"})
+    isolation.install()
+    try:
+        hidden = (os.environ.get("AWS_PROFILE"), os.environ.get("AWS_ENDPOINT_URL"))
+        with real_environment():
+            real = (os.environ.get("AWS_PROFILE"), os.environ.get("AWS_ENDPOINT_URL"), "AWS_PROFILE" in dict(os.environ))
+    finally:
+        isolation.uninstall()
+    assert hidden == (None, "http://127.0.0.1:9999")
+    assert real == ("production", None, True)

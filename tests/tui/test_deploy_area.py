@@ -312,3 +312,20 @@ async def test_quitting_while_a_stack_operation_runs_stops_the_watching_not_the_
     assert screen.stopped.is_set(), "the engine's next nap ends at once, and its thread with it"
     with pytest.raises(StoppedWatching):
         screen.nap(60)
+
+
+async def test_a_plan_made_while_the_local_gateway_runs_reaches_the_chosen_account(chat: Path, shell: AwsTarget) -> None:
+    """The local runtime points every AWS client of the process at its own DynamoDB; a deploy from the
+    app must still reach the endpoint and credentials of the developer's own environment."""
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await pilot.press("f3")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: app.gateway.running, 60)
+        screen = await open_deploy(pilot)
+        await plan(pilot, screen)
+        assert screen.plan is not None, state(screen)
+        assert live_stacks(shell) == ["REVIEW_IN_PROGRESS"]
+        await pilot.press("d")
+        await wait_until(pilot, lambda: not screen.busy and state(screen).startswith("Nothing applied"))
+        assert live_stacks(shell) == []

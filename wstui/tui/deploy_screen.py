@@ -48,6 +48,7 @@ from wstui.core.deploy.removal import remove
 from wstui.core.deploy.stack_events import POLL_INTERVAL
 from wstui.core.deploy.status import StackStatus, stack_status
 from wstui.core.errors import WstuiError
+from wstui.core.local.isolation import real_environment
 from wstui.core.project.model import Project
 from wstui.core.template.ids import URL_OUTPUT
 from wstui.tui.area_screen import AreaScreen
@@ -297,10 +298,11 @@ class DeployScreen(AreaScreen):
         that, Python would wait at exit for this thread to see the operation end."""
         worker = get_current_worker()
         try:
-            for event in steps:
-                if worker.is_cancelled:
-                    return
-                self.post_message(self.Engine(event))
+            with real_environment():
+                for event in steps:
+                    if worker.is_cancelled:
+                        return
+                    self.post_message(self.Engine(event))
         except WstuiError as error:
             self.post_message(self.Failed(error))
         except StoppedWatching:

@@ -6,6 +6,7 @@ Credentials and region follow boto3's own chain; the project's region is only th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,7 +57,8 @@ class AwsClients:
         session = botocore.session.Session(profile=target.profile or None)
         with explained("reading your AWS credentials"):
             credentials = session.get_credentials()
-            region = target.region or session.get_config_variable("region") or fallback_region
+            # botocore reads only AWS_DEFAULT_REGION; AWS_REGION is what the other SDKs and Lambda use.
+            region = target.region or os.environ.get("AWS_REGION") or session.get_config_variable("region") or fallback_region
         if credentials is None:
             raise AwsError(f"No AWS credentials found: {CREDENTIAL_HELP}.")
         config = Config(retries={"mode": "standard", "max_attempts": 8}, user_agent_extra="wstui")

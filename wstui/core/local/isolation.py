@@ -14,10 +14,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator, MutableMapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TextIO
 
 _ENVIRONMENT: ContextVar[dict[str, str] | None] = ContextVar("wstui_environment", default=None)
+_REAL: ContextVar[bool] = ContextVar("wstui_real_environment", default=False)
 _OUTPUT: ContextVar[Callable[[str], None] | None] = ContextVar("wstui_output", default=None)
 HIDDEN_PREFIX = "AWS_"
 
@@ -30,6 +32,8 @@ class LayeredEnviron(MutableMapping[str, str]):
         self.shared = shared
 
     def _layers(self) -> list[MutableMapping[str, str]]:
+        if _REAL.get():
+            return []
         layer = _ENVIRONMENT.get()
         return [self.shared] if layer is None else [layer, self.shared]
 
@@ -37,7 +41,7 @@ class LayeredEnviron(MutableMapping[str, str]):
         for layer in self._layers():
             if key in layer:
                 return layer[key]
-        if key.startswith(HIDDEN_PREFIX):
+        if key.startswith(HIDDEN_PREFIX) and not _REAL.get():
             raise KeyError(key)
         return self.base[key]
 
@@ -50,6 +54,8 @@ class LayeredEnviron(MutableMapping[str, str]):
         del (self.base if layer is None else layer)[key]
 
     def __iter__(self) -> Iterator[str]:
+        if _REAL.get():
+            return iter(list(self.base))
         keys = [key for layer in self._layers() for key in layer]
         keys += [key for key in self.base if not key.startswith(HIDDEN_PREFIX)]
         return iter(dict.fromkeys(keys))
@@ -113,6 +119,18 @@ def _forget_default_boto3_session() -> None:
     boto3 = sys.modules.get("boto3")
     if boto3 is not None:
         boto3.DEFAULT_SESSION = None
+
+
+@contextmanager
+def real_environment() -> Iterator[None]:
+    """The developer's own environment, AWS_* settings included, in the current thread while the
+    local runtime's overlay is installed: what a deploy from the app needs while its Local area runs
+    the gateway, so that it reaches the account the developer chose and not the local DynamoDB."""
+    token = _REAL.set(True)
+    try:
+        yield
+    finally:
+        _REAL.reset(token)
 
 
 def run_isolated(environment: dict[str, str], sink: Callable[[str], None], call: Callable[[], Any]) -> Any:
