@@ -197,3 +197,22 @@ async def test_the_frame_log_keeps_its_last_frames_and_the_selection_stays_on_it
         await pilot.press("end")
         log.add(frames(range(7, 8)))
         assert log.frames[log.selected_index()].data == "7", "end follows new frames again"
+
+
+async def test_events_that_arrive_before_the_panel_is_built_are_shown_once_it_is(chat: Path) -> None:
+    """A refused connection can fail before the panel's widgets exist: nothing is lost, nothing raises."""
+    from wstui.core.console import ConsoleSession, Failed, FailureKind
+    from wstui.core.console.events import Connecting
+
+    async with console_of(chat) as (pilot, screen):
+        session = ConsoleSession(ConnectionTarget("ws://127.0.0.1:1/v1"), screen.feed.put, name="early")
+        panel = SessionPanel(session)
+        panel.render_events([
+            Connecting("early", "ws://127.0.0.1:1/v1", 0.0),
+            Failed("early", FailureKind.REFUSED, "Connection refused by 127.0.0.1:1.", 0.0),
+        ], 0)
+        assert len(panel.pending) == 2
+        await screen.query_one("#sessions").mount(panel)
+        await wait_until(pilot, lambda: panel.has_class("state-error"))
+        assert panel.pending == []
+        assert "failed" in str(panel.border_title)

@@ -231,7 +231,7 @@ class ConsoleScreen(AreaScreen):
         for panel in self.query(SessionPanel):
             batch = by_session.get(panel.session.name, [])
             dropped = self.feed.dropped[panel.session.name]
-            if batch or dropped != panel.dropped:
+            if batch or panel.pending or dropped != panel.dropped:
                 panel.render_events(batch, dropped)
 
     # --- frames -------------------------------------------------------------------------------------

@@ -39,6 +39,8 @@ class SessionPanel(Vertical):
         self.status = f"ready to connect to {session.target.full_url}"
         self.dropped = 0
         self.border_title = session.name
+        self.pending: list[ConsoleEvent] = []
+        """Events that arrived before the panel's own widgets were mounted (a fast failure does)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.status), classes="session-status")
@@ -53,6 +55,10 @@ class SessionPanel(Vertical):
         return self.session.state is SessionState.OPEN
 
     def render_events(self, events: list[ConsoleEvent], dropped: int) -> None:
+        if not self.query(FrameLog):
+            self.pending.extend(events)
+            return
+        events, self.pending = [*self.pending, *events], []
         frames: list[Frame] = []
         for event in events:
             if isinstance(event, Frame):
