@@ -329,3 +329,6 @@ async def test_a_plan_made_while_the_local_gateway_runs_reaches_the_chosen_accou
         await pilot.press("d")
         await wait_until(pilot, lambda: not screen.busy and state(screen).startswith("Nothing applied"))
         assert live_stacks(shell) == []
+        await pilot.press("f3")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: not app.gateway.running, 60)
