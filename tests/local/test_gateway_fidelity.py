@@ -311,3 +311,18 @@ def test_a_connect_status_that_is_not_a_number_is_a_500(probe: Path, start_servi
         connect(running)
     assert caught.value.status_code == 500
     assert running.service.gateway.connections == {}
+
+
+def test_a_post_over_http_past_one_megabyte_is_still_a_typed_413(probe: Path, start_service) -> None:
+    import urllib.error
+    import urllib.request
+
+    running = start_service(probe)
+    client = connect(running)
+    connection_id = send(client, "echo")["requestContext"]["connectionId"]
+    request = urllib.request.Request(f"{running.management_url}/@connections/{connection_id}", data=b"x" * (2 * 1024 * 1024), method="POST")
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 413
+    assert caught.value.headers["x-amzn-ErrorType"] == "PayloadTooLargeException"
+    assert json.loads(caught.value.read()) == {"message": "Payload too large."}

@@ -50,7 +50,13 @@ class ManagementApi:
         self.gateway = gateway
 
     async def http(self, request: web.Request) -> web.Response:
-        answer = await self.manage(request.method, request.match_info["connection_id"], await request.read())
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            # Past aiohttp's own cap (1 MB) the body is not read at all: the answer is still API Gateway's.
+            answer = ManagementAnswer.error(413, "PayloadTooLargeException", "Payload too large.")
+        else:
+            answer = await self.manage(request.method, request.match_info["connection_id"], body)
         headers = {"x-amzn-ErrorType": answer.error_type} if answer.error_type else {}
         content_type = "application/json" if answer.body else None
         return web.Response(status=answer.status, body=answer.body, headers=headers, content_type=content_type)
