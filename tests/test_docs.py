@@ -36,7 +36,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,12 +52,6 @@ NON_WSTUI_ALLOWED = {"index.md"}
 LONG_RUNNING = {"dev"}
 PYTHON_PAGES = ["python-api.md", "console.md"]
 DOCS_MOTO_URL = "http://127.0.0.1:5055"
-FAKE_AWS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_CONFIG_FILE": "/nonexistent/wstui-docs",
-    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/wstui-docs",
-}
 
 
 @dataclass(frozen=True)
@@ -256,17 +249,6 @@ def test_exits_2_is_read_before_shlex_drops_the_comment() -> None:
     assert Step("x.md", 1, command="wstui routes list").expected_exit == 0
 
 
-@pytest.fixture
-def docs_moto() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.mark.parametrize("page", pages_with_commands(), ids=lambda page: page.name)
 def test_page_commands_run(page: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     project = tmp_path / "chat"
@@ -274,9 +256,8 @@ def test_page_commands_run(page: Path, tmp_path: Path, request: pytest.FixtureRe
     env: dict[str, str] | None = None
     moto_url = ""
     if any(DOCS_MOTO_URL in (step.command or "") for step in page_steps(page)):
-        moto_url = request.getfixturevalue("docs_moto")
-        hidden = ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN")
-        env = {**{k: v for k, v in os.environ.items() if k not in hidden}, **FAKE_AWS}
+        moto_url = request.getfixturevalue("aws").endpoint_url  # tests/conftest.py: fresh moto, made-up credentials
+        env = dict(os.environ)
     for step in page_steps(page):
         if step.command is None:
             assert step.path is not None and step.content is not None

@@ -223,8 +223,6 @@ def test_status_follow_streams_the_operation_under_way_until_it_ends(
     started = stack_event(0, "UPDATE_IN_PROGRESS", "User Initiated")
     cfn.add_response("describe_stacks", stack("UPDATE_IN_PROGRESS"))
     cfn.add_response("describe_stack_events", newest_first(REVIEW, started))
-    cfn.add_response("describe_stacks", stack("UPDATE_IN_PROGRESS"))
-    cfn.add_response("describe_stack_events", newest_first(REVIEW, started))
     cfn.add_response("describe_stack_events", newest_first(
         REVIEW, started, event(4, FUNCTION, "AWS::Lambda::Function", "UPDATE_COMPLETE"), stack_event(6, "UPDATE_COMPLETE")))
     monkeypatch.setattr(aws_module.AwsClients, "connect", classmethod(lambda cls, target, fallback: aws.clients))

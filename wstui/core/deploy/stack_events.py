@@ -46,10 +46,13 @@ class StackEventStream:
         self._finished: dict[str, datetime] = {}
         self._failures: list[ResourceFailure] = []
 
-    def mark(self) -> None:
+    def mark(self) -> list[dict[str, Any]]:
+        """Take the newest page of events as seen, and return it (newest first)."""
         with explained("reading stack events"):
             page = self.clients.cloudformation.describe_stack_events(StackName=self.stack_id)
-        self._seen.update(event["EventId"] for event in page.get("StackEvents", []))
+        events: list[dict[str, Any]] = page.get("StackEvents", [])
+        self._seen.update(event["EventId"] for event in events)
+        return events
 
     def follow(self) -> Iterator[StackEvent]:
         while True:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from wstui.core.deploy.aws import AwsClients, explained
-from wstui.core.deploy.change_set import stack_state
+from wstui.core.deploy.change_set import StackState, stack_state
 from wstui.core.deploy.events import StackEvent
 from wstui.core.deploy.stack_events import StackEventStream
 
@@ -38,14 +39,18 @@ def stack_status(clients: AwsClients, stack_name: str, limit: int = 10) -> Stack
         return StackStatus(stack_name, "", {}, ())
     with explained(f"reading the events of {stack_name}"):
         page = clients.cloudformation.describe_stack_events(StackName=state.stack_id)
+    return _status(state, page.get("StackEvents", []), limit)
+
+
+def _status(state: StackState, newest_first: list[dict[str, Any]], limit: int = 10) -> StackStatus:
     events = tuple(
         RecentEvent(
             raw["Timestamp"], raw.get("LogicalResourceId", ""), raw.get("ResourceType", ""),
             raw.get("ResourceStatus", ""), raw.get("ResourceStatusReason", ""),
         )
-        for raw in reversed(page.get("StackEvents", [])[:limit])
+        for raw in reversed(newest_first[:limit])
     )
-    return StackStatus(stack_name, state.status, state.outputs or {}, events, state.stack_id)
+    return StackStatus(state.name, state.status, state.outputs or {}, events, state.stack_id)
 
 
 def follow_stack(
@@ -53,11 +58,10 @@ def follow_stack(
 ) -> tuple[StackStatus, Iterator[StackEvent]]:
     """The status now, and the events of the operation under way until it ends (none if none is).
 
-    Events are marked as seen before the status is read, so nothing that happens in between is lost;
-    an event may show both in the status and in the stream, never in neither."""
+    The page of events the stream marks as seen is the one the status shows, so each event shows
+    once, in the status or in the stream."""
     state = stack_state(clients, stack_name)
-    stream = StackEventStream(clients, state.stack_id, 0, sleep, interval, started_here=False) if state.busy else None
-    if stream is not None:
-        stream.mark()
-    status = stack_status(clients, stack_name)
-    return status, (stream.follow() if stream is not None else iter(()))
+    if not state.busy:
+        return stack_status(clients, stack_name), iter(())
+    stream = StackEventStream(clients, state.stack_id, 0, sleep, interval, started_here=False)
+    return _status(state, stream.mark()), stream.follow()
