@@ -49,9 +49,10 @@ class Terminal:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", SESSION)
 
-    def cursor(self) -> str:
-        """Where the terminal's cursor is: Textual puts it in the focused text field."""
-        return self.tmux("display-message", "-p", "-t", SESSION, "#{cursor_x},#{cursor_y}").strip()
+    def cursor(self) -> tuple[int, int]:
+        """Where the terminal's cursor is (column, row): Textual puts it in the focused text field."""
+        x, y = self.tmux("display-message", "-p", "-t", SESSION, "#{cursor_x},#{cursor_y}").split(",")
+        return int(x), int(y)
 
     def wait_for(self, condition: Callable[[str], bool], what: str, timeout: float = 60) -> str:
         """The screen once `condition` holds for it; fails with the last screen after `timeout` seconds."""
@@ -80,6 +81,13 @@ class Terminal:
             os.close(self.output)
 
 
+def handler_field_row(screen: str) -> int:
+    """The row of the new-route form's handler field: two below its label."""
+    rows = [row for row, line in enumerate(screen.splitlines()) if re.search(r"█ Handler +│", line)]
+    assert len(rows) == 1, f"no handler label on the screen:\n{screen}"
+    return rows[0] + 2
+
+
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
     terminal = Terminal(tmp_path / "tmux.sock", tmp_path / "pane.fifo")
@@ -98,10 +106,13 @@ def test_the_story_in_tmux(terminal: Terminal, chat: Path, tmp_path: Path) -> No
     terminal.keys("a")
     terminal.wait_for(lambda s: "New route" in s, "the new-route form")
     terminal.keys("echo", literal=True)
-    terminal.wait_for(lambda s: 'Handler "" must look like' in s, "the key checked")
-    in_key = terminal.cursor()
+    screen = terminal.wait_for(lambda s: 'Handler "" must look like' in s, "the key checked")
+    key_x, _ = terminal.cursor()
     terminal.keys("Tab")
-    terminal.wait_for(lambda _: terminal.cursor() != in_key, "the cursor in the handler field", 10)
+    # Keys typed before Textual has moved the focus would still land in the key field, so wait for the
+    # cursor at the start of the empty handler field (a moving cursor mid-repaint ends lines, never there).
+    in_handler = (key_x - len("echo"), handler_field_row(screen))
+    terminal.wait_for(lambda _: terminal.cursor() == in_handler, "the cursor in the handler field", 10)
     terminal.keys("handlers.send_message:handle", literal=True)
     terminal.wait_for(lambda s: "RouteEcho" in s, "the template preview")
     terminal.keys("C-s")
