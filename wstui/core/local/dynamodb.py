@@ -1,4 +1,4 @@
-"""The embedded DynamoDB: moto's server on a free loopback port, with the template's tables in it.
+"""The embedded DynamoDB: moto on a free loopback port (see `dynamodb_server.py`), with the template's tables in it.
 
 moto runs as a child process, so its work (parsing, scanning, serializing) uses the machine's other
 core instead of competing with the gateway and the handlers for this process's interpreter lock.
@@ -17,26 +17,10 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from wstui.core.errors import WstuiError
+from wstui.core.local.dynamodb_server import READY
 from wstui.core.local.spec import TableSpec
 
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
-READY = "wstui-dynamodb "
-# moto's own server logs a line per request (thousands per broadcast, written by one process and
-# read by the other only to be dropped) and closes the connection after each answer, so every call
-# paid for a new TCP connection. This starts the same server with the request log off and HTTP/1.1
-# keep-alive on, and prints its URL once it listens.
-SERVER = """
-import logging, sys, threading
-from werkzeug.serving import WSGIRequestHandler
-logging.getLogger("werkzeug").setLevel(logging.ERROR)
-WSGIRequestHandler.protocol_version = "HTTP/1.1"
-from moto.server import ThreadedMotoServer
-server = ThreadedMotoServer(ip_address=sys.argv[1], port=0, verbose=False)
-server.start()
-host, port = server.get_host_and_port()
-print("wstui-dynamodb http://%s:%d" % (host, port), file=sys.stderr, flush=True)
-threading.Event().wait()
-"""
 
 
 def _die_with_parent() -> None:
@@ -60,9 +44,9 @@ class LocalDynamoDB:
     _process: subprocess.Popen[str] | None = field(default=None, repr=False)
 
     def start(self) -> str:
-        """Start moto's server on a free port and return its URL once it listens."""
+        """Start the server on a free port and return its URL once it listens."""
         self._process = subprocess.Popen(
-            [sys.executable, "-c", SERVER, self.host],
+            [sys.executable, "-m", "wstui.core.local.dynamodb_server", self.host],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
