@@ -93,3 +93,28 @@ def test_a_reader_that_goes_away_stops_the_log_not_the_service(tmp_path: Path) -
         process.kill()
     assert process.returncode == 0
     assert "Traceback" not in errors
+
+
+def test_connection_rate_sets_the_quota_of_new_connections(tmp_path: Path) -> None:
+    """With a quota of one a second, of five handshakes in a row some get API Gateway's 429 (all five
+    would pass only if each took over a second); those accepted stay open."""
+    process = start_dev(tmp_path, "--connection-rate", "1")
+    opened, refused = [], []
+    try:
+        url = process.stdout.readline().strip()
+        for _ in range(5):
+            try:
+                opened.append(websocket.create_connection(url, timeout=10))
+            except websocket.WebSocketBadStatusException as error:
+                refused.append(error.status_code)
+        assert opened and refused and set(refused) == {429}
+        opened[0].send(json.dumps({"message": "sendmessage", "data": "still here"}))
+        assert opened[0].recv() == '"still here"'
+        os.killpg(process.pid, signal.SIGINT)
+        output, errors = process.communicate(timeout=30)
+    finally:
+        for client in opened:
+            client.close()
+        process.kill()
+    assert process.returncode == 0, errors
+    assert "(handshake) 429 Too many new connections" in output

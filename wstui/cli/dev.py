@@ -16,9 +16,11 @@ from wstui.cli.options import project_dir, project_option
               help="Seconds without traffic before a connection is closed (1001).")
 @click.option("--hard-timeout", type=click.FloatRange(min=0, min_open=True), default=7200, show_default=True,
               help="Seconds a connection may last at most (1001).")
+@click.option("--connection-rate", type=click.IntRange(min=1), default=500, show_default=True,
+              help="New connections accepted per second; beyond, 429 as API Gateway's quota. Raise it for load tests.")
 @click.option("--no-reload", is_flag=True, help="Do not reload handlers when project files change.")
 @project_option
-def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, no_reload: bool) -> None:
+def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connection_rate: int, no_reload: bool) -> None:
     """Run the WebSocket API locally: gateway, handlers and DynamoDB, no AWS account."""
     import asyncio
     import signal
@@ -31,7 +33,8 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, no_reloa
 
     project = load_project(project_dir())
     template = synthesize(project).to_dict()
-    options = DevOptions(host, port, Limits(idle_timeout=idle_timeout, hard_timeout=hard_timeout), not no_reload)
+    limits = Limits(idle_timeout=idle_timeout, hard_timeout=hard_timeout, new_connections_per_second=connection_rate)
+    options = DevOptions(host, port, limits, not no_reload)
     stream = click.get_text_stream("stdout")
 
     def echo(text: str) -> None:

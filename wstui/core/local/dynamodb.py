@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from wstui.core.errors import WstuiError
-from wstui.core.local.dynamodb_server import READY
 from wstui.core.local.spec import TableSpec
 
+READY = "wstui-dynamodb "
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
 
 

@@ -1,0 +1,86 @@
+"""The local DynamoDB's process (moto behind aiohttp), reached with boto3 as handlers reach it.
+
+Handlers get AWS_ENDPOINT_URL pointing there too, so other services moto serves must come through
+whole: S3 keys with spaces and non-ASCII letters, query strings, bodies past aiohttp's 1 MB default.
+"""
+
+from __future__ import annotations
+
+import http.client
+import urllib.parse
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from wstui.core.local.dynamodb import LOCAL_CREDENTIALS, LocalDynamoDB
+from wstui.core.local.spec import TableSpec
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LocalDynamoDB]:
+    dynamodb = LocalDynamoDB()
+    dynamodb.start()
+    dynamodb.create_tables([
+        TableSpec("ConnectionTable", "Connections", [{"AttributeName": "connectionId", "KeyType": "HASH"}],
+                  [{"AttributeName": "connectionId", "AttributeType": "S"}], "ttl"),
+    ])
+    yield dynamodb
+    dynamodb.stop()
+
+
+def client(server: LocalDynamoDB, service: str) -> Any:
+    return boto3.session.Session().client(
+        service, endpoint_url=server.url, region_name="us-east-1",
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        config=Config(s3={"addressing_style": "path"}),
+    )
+
+
+def test_it_listens_on_loopback_and_keeps_the_connection_open(server: LocalDynamoDB) -> None:
+    address = urllib.parse.urlsplit(server.url)
+    assert address.hostname == "127.0.0.1"
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    body = '{"TableName": "Connections"}'
+    headers = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeTable", "Content-Type": "application/x-amz-json-1.0",
+        "Authorization": "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, "
+                         "SignedHeaders=host, Signature=0",
+    }
+    for _ in range(2):
+        connection.request("POST", "/", body, headers)
+        response = connection.getresponse()
+        assert response.status == 200 and b'"TableName": "Connections"' in response.read().replace(b'":"', b'": "')
+        assert response.getheader("Connection", "").lower() != "close"
+    assert connection.sock is not None, "the same connection served both requests"
+    connection.close()
+
+
+def test_the_template_table_answers_dynamodb_calls(server: LocalDynamoDB) -> None:
+    dynamodb = client(server, "dynamodb")
+    dynamodb.put_item(TableName="Connections", Item={"connectionId": {"S": "abc="}})
+    assert dynamodb.get_item(TableName="Connections", Key={"connectionId": {"S": "abc="}})["Item"] == {
+        "connectionId": {"S": "abc="}
+    }
+    assert dynamodb.describe_time_to_live(TableName="Connections")["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "ENABLED", "AttributeName": "ttl",
+    }
+    with pytest.raises(dynamodb.exceptions.ResourceNotFoundException):
+        dynamodb.scan(TableName="Missing")
+
+
+def test_other_services_come_through_whole(server: LocalDynamoDB) -> None:
+    s3 = client(server, "s3")
+    s3.create_bucket(Bucket="uploads")
+    key = "chat logs/été 2026.txt"
+    large = b"x" * (3 * 1024 * 1024)
+    s3.put_object(Bucket="uploads", Key=key, Body=large, Metadata={"room_name": "general", "room-id": "7"})
+    s3.put_object(Bucket="uploads", Key="other/a.txt", Body=b"a")
+    stored = s3.get_object(Bucket="uploads", Key=key)
+    assert stored["Body"].read() == large
+    assert stored["Metadata"] == {"room_name": "general", "room-id": "7"}
+    listed = s3.list_objects_v2(Bucket="uploads", Prefix="chat logs/")
+    assert [item["Key"] for item in listed["Contents"]] == [key]
