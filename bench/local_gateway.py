@@ -21,12 +21,40 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import aiohttp
 
 IN_FLIGHT = 50
+
+
+class Disconnects:
+    """Reads `wstui dev`'s log, counting $disconnect invocations, so a round starts only when the
+    last round's closes have all been handled (they would otherwise compete with its handshakes)."""
+
+    def __init__(self, log: IO[str]) -> None:
+        self.count = 0
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, args=(log,), daemon=True)
+        self._reader.start()
+
+    def _read(self, log: IO[str]) -> None:
+        for line in log:
+            if line.lstrip().startswith("$disconnect"):
+                with self._changed:
+                    self.count += 1
+                    self._changed.notify_all()
+
+    async def reach(self, total: int) -> None:
+        def wait() -> None:
+            with self._changed:
+                if not self._changed.wait_for(lambda: self.count >= total, timeout=120):
+                    raise RuntimeError(f"only {self.count} of {total} $disconnect ran")
+
+        await asyncio.to_thread(wait)
 
 
 def rss_kb(pid: int) -> int:
@@ -78,8 +106,9 @@ async def sustained(url: str, session: aiohttp.ClientSession, messages: int) -> 
     return messages / elapsed
 
 
-async def measure(url: str, pid: int, sizes: list[int], broadcasts: int) -> None:
+async def measure(url: str, pid: int, sizes: list[int], broadcasts: int, disconnects: Disconnects) -> None:
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        closed = 0
         print(f"{'N':>6} {'open ms':>9} {'bcast median ms':>16} {'bcast p95 ms':>13} {'KB/idle conn':>13}")
         for size in sizes:
             before = rss_kb(pid)
@@ -93,6 +122,8 @@ async def measure(url: str, pid: int, sizes: list[int], broadcasts: int) -> None
                 f" {(after - before) / size:>13.1f}"
             )
             await asyncio.gather(*(client.close() for client in clients))
+            closed += size
+            await disconnects.reach(closed)
         rate = await sustained(url, session, 1000)
         print(f"sustained: {rate:.0f} messages/s fully delivered to 10 listeners")
 
@@ -163,13 +194,12 @@ def main() -> None:
         try:
             assert server.stdout is not None
             url = server.stdout.readline().strip()
-            quiet = subprocess.Popen(["cat"], stdin=server.stdout, stdout=subprocess.DEVNULL)
+            disconnects = Disconnects(server.stdout)
             print(f"wstui dev at {url} (pid {server.pid})")
-            asyncio.run(measure(url, server.pid, sizes, args.broadcasts))
+            asyncio.run(measure(url, server.pid, sizes, args.broadcasts, disconnects))
         finally:
             server.send_signal(signal.SIGINT)
             server.wait(timeout=60)
-            quiet.wait(timeout=10)
         handler_alone(project, sizes, args.broadcasts)
 
 

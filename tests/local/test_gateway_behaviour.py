@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import socket
 import threading
@@ -124,3 +125,13 @@ def test_a_wildcard_policy_lets_the_client_in_and_method_arn_names_the_region(ch
     running = start_service(chat_with_token)
     client = websocket.create_connection(f"{running.url}?token={token_of(chat_with_token)}", timeout=10)
     client.close()
+
+
+def test_the_collector_settings_are_the_callers_again_after_stop(chat: Path, start_service) -> None:
+    """The service keeps what exists at start out of the collector's passes; the TUI runs it in its
+    own process, so stopping must give the process its collector back."""
+    before = gc.get_threshold()
+    running = start_service(chat)
+    assert gc.get_freeze_count() > 0 and gc.get_threshold() != before
+    running.call(running.service.stop(), timeout=30)
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
