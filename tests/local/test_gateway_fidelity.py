@@ -13,7 +13,7 @@ import pytest
 import websocket
 from botocore.exceptions import ClientError
 
-from wstui.core.local.activity import Invoked
+from wstui.core.local.activity import ConnectionClosed, Invoked
 from wstui.core.local.gateway import Limits
 from wstui.core.project.load import ProjectFile
 from wstui.core.project.routes import RouteChange, add_route, set_route
@@ -183,13 +183,63 @@ def test_the_management_api_types_its_errors(probe: Path, start_service) -> None
     assert caught.value.response["Error"]["Code"] == "PayloadTooLargeException"
 
 
+def send_in_frames(client: websocket.WebSocket, message: str, frame_size: int) -> None:
+    """One text message as several frames of at most `frame_size` bytes, as a browser may send it."""
+    parts = [message[start:start + frame_size] for start in range(0, len(message), frame_size)]
+    for index, part in enumerate(parts):
+        opcode = websocket.ABNF.OPCODE_TEXT if index == 0 else websocket.ABNF.OPCODE_CONT
+        client.send_frame(websocket.ABNF.create_frame(part, opcode, fin=int(index == len(parts) - 1)))
+
+
+def close_frame(client: websocket.WebSocket) -> tuple[int, str]:
+    opcode, frame = client.recv_data_frame(True)
+    assert opcode == websocket.ABNF.OPCODE_CLOSE
+    return int.from_bytes(frame.data[:2], "big"), frame.data[2:].decode()
+
+
 def test_a_message_over_128_kb_closes_the_connection_with_1009(probe: Path, start_service) -> None:
     running = start_service(probe)
     client = connect(running)
-    client.send("x" * (128 * 1024 + 10))
-    opcode, frame = client.recv_data_frame(True)
-    assert opcode == websocket.ABNF.OPCODE_CLOSE
-    assert int.from_bytes(frame.data[:2], "big") == 1009
+    send_in_frames(client, "x" * (128 * 1024 + 10), 32 * 1024)
+    assert close_frame(client) == (1009, "Message too big")
+
+
+def test_a_frame_over_32_kb_closes_the_connection_with_1009_and_is_not_routed(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    client = connect(running)
+    client.send(json.dumps({"message": "echo", "pad": "x" * (32 * 1024)}))
+    assert close_frame(client) == (1009, "Frame too big")
+    closed = running.wait_for(lambda e: isinstance(e, ConnectionClosed))
+    assert (closed.code, closed.reason) == (1009, "Frame too big")
+    assert not any(isinstance(e, Invoked) and e.route_key == "echo" for e in running.events)
+
+
+def test_frame_headers_split_across_reads_are_still_measured(probe: Path, start_service) -> None:
+    """Small frames whose headers arrive a few bytes at a time pass; then a 70,000-byte frame (a 64-bit
+    length field) arriving the same way closes the connection."""
+    running = start_service(probe)
+    client = connect(running)
+    client.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def send_slowly(frame: websocket.ABNF) -> None:
+        data = frame.format()
+        for start in range(0, 24, 3):
+            client.sock.sendall(data[start:start + 3])
+        client.sock.sendall(data[24:])
+
+    small = json.dumps({"message": "echo", "pad": "z" * 200})
+    send_slowly(websocket.ABNF.create_frame(small, websocket.ABNF.OPCODE_TEXT))
+    assert json.loads(client.recv())["body"] == small
+    send_slowly(websocket.ABNF.create_frame("w" * 70_000, websocket.ABNF.OPCODE_TEXT))
+    assert close_frame(client) == (1009, "Frame too big")
+
+
+def test_a_100_kb_message_in_32_kb_frames_is_routed_whole(probe: Path, start_service) -> None:
+    running = start_service(probe)
+    client = connect(running)
+    message = json.dumps({"message": "echo", "pad": "y" * (100 * 1024)})
+    send_in_frames(client, message, 32 * 1024)
+    assert json.loads(client.recv())["body"] == message
 
 
 def test_an_idle_connection_is_closed_with_1001(probe: Path, start_service) -> None:

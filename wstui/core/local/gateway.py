@@ -26,6 +26,7 @@ from wstui.core.local.activity import (
     Rejected,
 )
 from wstui.core.local.events import ClientInfo, EventFactory, new_id
+from wstui.core.local.frame_guard import guard_frames
 from wstui.core.local.management import ManagementApi
 from wstui.core.local.runtime import HandlerRuntime, InvocationResult
 from wstui.core.local.spec import LocalSpec
@@ -40,6 +41,7 @@ class Limits:
     """API Gateway's quotas (reference §5); each can be changed for local experiments."""
 
     max_message_bytes: int = 128 * 1024
+    max_frame_bytes: int = 32 * 1024
     max_post_bytes: int = 128 * 1024
     # aiohttp's own cap; bigger messages are cut off mid-read, which a client may see as a reset.
     max_read_bytes: int = 16 * 1024 * 1024
@@ -66,6 +68,7 @@ class Connection:
     transport: asyncio.BaseTransport | None = None
     close_code: int = 0
     close_reason: str = ""
+    frame_too_big: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -166,6 +169,7 @@ class Gateway:
         except (ConnectionError, web.HTTPException):  # the client left during $connect
             await self._closed(connection, 1006)
             raise
+        guard_frames(request.protocol, self.limits.max_frame_bytes, lambda: self._frame_too_big(connection))
         connection.ws = ws
         connection.transport = request.transport
         connection.queue = asyncio.Queue(maxsize=self.limits.send_queue_frames)
@@ -185,6 +189,8 @@ class Gateway:
         (aiohttp's own limit would close mid-message, and the client would see a reset)."""
         async for message in ws:
             if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+                if connection.frame_too_big:
+                    continue  # the connection is closing with 1009: nothing more is routed
                 size = len(message.data.encode() if isinstance(message.data, str) else message.data)
                 if size > self.limits.max_message_bytes:
                     await self._close(connection, 1009, "Message too big")
@@ -364,6 +370,11 @@ class Gateway:
                     self.close_soon(connection, 1001, "Connection duration exceeded")
                 elif now - connection.last_active > self.limits.idle_timeout:
                     self.close_soon(connection, 1001, "Idle timeout")
+
+    def _frame_too_big(self, connection: Connection) -> None:
+        """Called by the frame guard as the header of a frame over 32 KB arrives, before its payload."""
+        connection.frame_too_big = True
+        self.close_soon(connection, 1009, "Frame too big")
 
     def close_soon(self, connection: Connection, code: int, reason: str) -> None:
         """Close from code that cannot wait (a full queue, a DELETE): the close runs as its own task."""
