@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import websocket
 
+from tests.local.frames import FRAME_LIMIT, send_in_frames
 from wstui.core.local.activity import ConnectionClosed, HandlersReloaded, Invoked
 from wstui.core.local.gateway import Limits
 from wstui.core.project.load import ProjectFile, load_project
@@ -68,7 +69,7 @@ def test_a_stalled_client_is_closed_and_never_delays_the_others(chat: Path, star
     reader = websocket.create_connection(running.url, timeout=10)
     big = "y" * 60_000
     for index in range(300):
-        reader.send(json.dumps({"message": "sendmessage", "data": f"{index}:{big}"}))
+        send_in_frames(reader, json.dumps({"message": "sendmessage", "data": f"{index}:{big}"}), FRAME_LIMIT)
         assert json.loads(reader.recv()).startswith(f"{index}:")
     closed = running.wait_for(lambda e: isinstance(e, ConnectionClosed) and e.code == 1008)
     assert "reads too slowly" in closed.reason

@@ -13,6 +13,7 @@ import pytest
 import websocket
 from botocore.exceptions import ClientError
 
+from tests.local.frames import FRAME_LIMIT, send_in_frames
 from wstui.core.local.activity import ConnectionClosed, Invoked
 from wstui.core.local.gateway import Limits
 from wstui.core.project.load import ProjectFile
@@ -183,14 +184,6 @@ def test_the_management_api_types_its_errors(probe: Path, start_service) -> None
     assert caught.value.response["Error"]["Code"] == "PayloadTooLargeException"
 
 
-def send_in_frames(client: websocket.WebSocket, message: str, frame_size: int) -> None:
-    """One text message as several frames of at most `frame_size` bytes, as a browser may send it."""
-    parts = [message[start:start + frame_size] for start in range(0, len(message), frame_size)]
-    for index, part in enumerate(parts):
-        opcode = websocket.ABNF.OPCODE_TEXT if index == 0 else websocket.ABNF.OPCODE_CONT
-        client.send_frame(websocket.ABNF.create_frame(part, opcode, fin=int(index == len(parts) - 1)))
-
-
 def close_frame(client: websocket.WebSocket) -> tuple[int, str]:
     opcode, frame = client.recv_data_frame(True)
     assert opcode == websocket.ABNF.OPCODE_CLOSE
@@ -200,23 +193,26 @@ def close_frame(client: websocket.WebSocket) -> tuple[int, str]:
 def test_a_message_over_128_kb_closes_the_connection_with_1009(probe: Path, start_service) -> None:
     running = start_service(probe)
     client = connect(running)
-    send_in_frames(client, "x" * (128 * 1024 + 10), 32 * 1024)
+    send_in_frames(client, "x" * (128 * 1024 + 10), FRAME_LIMIT)
     assert close_frame(client) == (1009, "Message too big")
 
 
 def test_a_frame_over_32_kb_closes_the_connection_with_1009_and_is_not_routed(probe: Path, start_service) -> None:
     running = start_service(probe)
     client = connect(running)
-    client.send(json.dumps({"message": "echo", "pad": "x" * (32 * 1024)}))
+    before = json.dumps({"message": "echo", "n": 1})
+    client.send(before)
+    client.send(json.dumps({"message": "echo", "pad": "x" * FRAME_LIMIT}))
+    assert json.loads(client.recv())["body"] == before, "a message sent before the frame is still routed"
     assert close_frame(client) == (1009, "Frame too big")
     closed = running.wait_for(lambda e: isinstance(e, ConnectionClosed))
     assert (closed.code, closed.reason) == (1009, "Frame too big")
-    assert not any(isinstance(e, Invoked) and e.route_key == "echo" for e in running.events)
+    assert sum(isinstance(e, Invoked) and e.route_key == "echo" for e in running.events) == 1
 
 
 def test_frame_headers_split_across_reads_are_still_measured(probe: Path, start_service) -> None:
     """Small frames whose headers arrive a few bytes at a time pass; then a 70,000-byte frame (a 64-bit
-    length field) arriving the same way closes the connection."""
+    length field) arriving the same way closes the connection as its header arrives."""
     running = start_service(probe)
     client = connect(running)
     client.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -238,7 +234,7 @@ def test_a_100_kb_message_in_32_kb_frames_is_routed_whole(probe: Path, start_ser
     running = start_service(probe)
     client = connect(running)
     message = json.dumps({"message": "echo", "pad": "y" * (100 * 1024)})
-    send_in_frames(client, message, 32 * 1024)
+    send_in_frames(client, message, FRAME_LIMIT)
     assert json.loads(client.recv())["body"] == message
 
 

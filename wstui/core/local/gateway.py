@@ -68,7 +68,9 @@ class Connection:
     transport: asyncio.BaseTransport | None = None
     close_code: int = 0
     close_reason: str = ""
-    frame_too_big: bool = False
+    messages: int = 0
+    # Set by the frame guard: how many messages came before the first frame over 32 KB.
+    refuse_after: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -169,7 +171,7 @@ class Gateway:
         except (ConnectionError, web.HTTPException):  # the client left during $connect
             await self._closed(connection, 1006)
             raise
-        guard_frames(request.protocol, self.limits.max_frame_bytes, lambda: self._frame_too_big(connection))
+        guard_frames(request.protocol, self.limits.max_frame_bytes, lambda before: _refuse_after(connection, before))
         connection.ws = ws
         connection.transport = request.transport
         connection.queue = asyncio.Queue(maxsize=self.limits.send_queue_frames)
@@ -189,8 +191,10 @@ class Gateway:
         (aiohttp's own limit would close mid-message, and the client would see a reset)."""
         async for message in ws:
             if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
-                if connection.frame_too_big:
-                    continue  # the connection is closing with 1009: nothing more is routed
+                connection.messages += 1
+                if connection.refuse_after is not None and connection.messages > connection.refuse_after:
+                    await self._close(connection, 1009, "Frame too big")
+                    break
                 size = len(message.data.encode() if isinstance(message.data, str) else message.data)
                 if size > self.limits.max_message_bytes:
                     await self._close(connection, 1009, "Message too big")
@@ -371,11 +375,6 @@ class Gateway:
                 elif now - connection.last_active > self.limits.idle_timeout:
                     self.close_soon(connection, 1001, "Idle timeout")
 
-    def _frame_too_big(self, connection: Connection) -> None:
-        """Called by the frame guard as the header of a frame over 32 KB arrives, before its payload."""
-        connection.frame_too_big = True
-        self.close_soon(connection, 1009, "Frame too big")
-
     def close_soon(self, connection: Connection, code: int, reason: str) -> None:
         """Close from code that cannot wait (a full queue, a DELETE): the close runs as its own task."""
         self._spawn(self._close(connection, code, reason))
@@ -387,6 +386,10 @@ class Gateway:
 
     async def _not_found(self, request: web.Request) -> web.Response:
         return web.json_response({"message": f"No stage at {request.path}: use /{self.spec.stage}"}, status=404)
+
+
+def _refuse_after(connection: Connection, messages_before: int) -> None:
+    connection.refuse_after = messages_before
 
 
 def _status_code(response: Any) -> int:
