@@ -1,4 +1,5 @@
-"""The local DynamoDB's process (moto behind aiohttp), reached with boto3 as handlers reach it.
+"""The local DynamoDB's process (moto behind aiohttp), reached with boto3 as handlers reach it, and
+the transport that carries handlers' DynamoDB calls to it.
 
 Handlers get AWS_ENDPOINT_URL pointing there too, so other services moto serves must come through
 whole: S3 keys with spaces and non-ASCII letters, query strings, bodies past aiohttp's 1 MB default.
@@ -7,6 +8,7 @@ whole: S3 keys with spaces and non-ASCII letters, query strings, bodies past aio
 from __future__ import annotations
 
 import http.client
+import socket
 import urllib.parse
 from collections.abc import Iterator
 from typing import Any
@@ -14,8 +16,10 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from botocore.exceptions import EndpointConnectionError
 
 from wstui.core.local.dynamodb import LOCAL_CREDENTIALS, LocalDynamoDB
+from wstui.core.local.dynamodb_transport import LocalDynamoDBTransport
 from wstui.core.local.spec import TableSpec
 
 
@@ -31,9 +35,17 @@ def server() -> Iterator[LocalDynamoDB]:
     dynamodb.stop()
 
 
-def client(server: LocalDynamoDB, service: str) -> Any:
+@pytest.fixture
+def transport(server: LocalDynamoDB) -> Iterator[LocalDynamoDBTransport]:
+    installed = LocalDynamoDBTransport(server.url)
+    installed.install()
+    yield installed
+    installed.uninstall()
+
+
+def client(server: LocalDynamoDB, service: str, url: str = "") -> Any:
     return boto3.session.Session().client(
-        service, endpoint_url=server.url, region_name="us-east-1",
+        service, endpoint_url=url or server.url, region_name="us-east-1",
         aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         config=Config(s3={"addressing_style": "path"}),
@@ -84,3 +96,47 @@ def test_other_services_come_through_whole(server: LocalDynamoDB) -> None:
     assert stored["Metadata"] == {"room_name": "general", "room-id": "7"}
     listed = s3.list_objects_v2(Bucket="uploads", Prefix="chat logs/")
     assert [item["Key"] for item in listed["Contents"]] == [key]
+
+
+def test_the_transport_carries_calls_and_typed_errors_over_one_connection(server, transport) -> None:
+    dynamodb = client(server, "dynamodb")
+    dynamodb.put_item(TableName="Connections", Item={"connectionId": {"S": "via-transport="}})
+    assert dynamodb.get_item(TableName="Connections", Key={"connectionId": {"S": "via-transport="}})["Item"]
+    with pytest.raises(dynamodb.exceptions.ResourceNotFoundException):
+        dynamodb.get_item(TableName="Missing", Key={"connectionId": {"S": "x"}})
+    assert len(transport._opened) == 1, "one kept-alive connection for this thread"
+
+
+def test_a_connection_the_server_dropped_is_replaced_once(server, transport) -> None:
+    dynamodb = client(server, "dynamodb")
+    dynamodb.put_item(TableName="Connections", Item={"connectionId": {"S": "before="}})
+    dropped = transport._opened[0]
+    dropped.sock.shutdown(socket.SHUT_RDWR)  # as a server closing an idle kept-alive connection
+    dynamodb.put_item(TableName="Connections", Item={"connectionId": {"S": "after="}})
+    assert transport._opened and transport._opened[0] is not dropped
+    assert dynamodb.get_item(TableName="Connections", Key={"connectionId": {"S": "after="}})["Item"]
+
+
+def test_a_stopped_local_dynamodb_is_an_endpoint_error_botocore_retries(transport, server) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    gone = LocalDynamoDBTransport(f"http://127.0.0.1:{port}")
+    gone.install()
+    try:
+        dynamodb = client(server, "dynamodb", f"http://127.0.0.1:{port}")
+        with pytest.raises(EndpointConnectionError):
+            dynamodb.list_tables()
+    finally:
+        gone.uninstall()
+
+
+def test_requests_for_other_addresses_are_left_to_botocore(server, transport) -> None:
+    other = LocalDynamoDB()
+    other.start()
+    try:
+        dynamodb = client(server, "dynamodb", other.url)
+        assert dynamodb.list_tables()["TableNames"] == []
+        assert transport._opened == [], "the transport did not carry it"
+    finally:
+        other.stop()

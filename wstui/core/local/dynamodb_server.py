@@ -117,7 +117,8 @@ async def serve(host: str) -> None:
     # No body limit: a put_object or a batch write may pass aiohttp's default of 1 MB.
     app = web.Application(client_max_size=0)
     app.router.add_route("*", "/{tail:.*}", wsgi_handler(moto_application()))
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    # Handlers' connections stay open between calls however long the service idles (aiohttp: 75 s).
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, keepalive_timeout=24 * 3600)
     await runner.setup()
     site = web.TCPSite(runner, host, 0)
     await site.start()

@@ -30,7 +30,25 @@ Manage = Callable[[str, str, bytes], Awaitable[ManagementAnswer]]
 Post = Callable[[str, bytes], ManagementAnswer]
 
 
-class _Body:
+def register_everywhere(event: str, handler: Callable[..., Any]) -> None:
+    """New sessions get the hook from botocore's built-ins; boto3's default session, if made already, directly."""
+    handlers.BUILTIN_HANDLERS.append((event, handler))
+    default = boto3.DEFAULT_SESSION
+    if default is not None:
+        default._session.register(event, handler)
+
+
+def unregister_everywhere(event: str, handler: Callable[..., Any]) -> None:
+    if (event, handler) in handlers.BUILTIN_HANDLERS:
+        handlers.BUILTIN_HANDLERS.remove((event, handler))
+    default = boto3.DEFAULT_SESSION
+    if default is not None:
+        default._session.unregister(event, handler)
+
+
+class Body:
+    """An answer's body as botocore reads it from a response's raw stream."""
+
     def __init__(self, data: bytes) -> None:
         self._data = data
 
@@ -50,18 +68,10 @@ class ManagementIntercept:
         self.parser = create_parser("rest-json")
 
     def install(self) -> None:
-        """New sessions get the hook from the built-ins; boto3's default session, if made already, directly."""
-        handlers.BUILTIN_HANDLERS.append((EVENT, self.answer))
-        default = boto3.DEFAULT_SESSION
-        if default is not None:
-            default._session.register(EVENT, self.answer)
+        register_everywhere(EVENT, self.answer)
 
     def uninstall(self) -> None:
-        if (EVENT, self.answer) in handlers.BUILTIN_HANDLERS:
-            handlers.BUILTIN_HANDLERS.remove((EVENT, self.answer))
-        default = boto3.DEFAULT_SESSION
-        if default is not None:
-            default._session.unregister(EVENT, self.answer)
+        unregister_everywhere(EVENT, self.answer)
 
     def answer(self, model: OperationModel, params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
         url = urlsplit(params["url"])
@@ -80,6 +90,6 @@ class ManagementIntercept:
                 future = asyncio.run_coroutine_threadsafe(self.manage(params["method"], connection_id, body), self.loop)
                 answer = future.result(timeout=30)
         headers = {"x-amzn-ErrorType": answer.error_type} if answer.error_type else {}
-        http = AWSResponse(params["url"], answer.status, headers, _Body(answer.body))
+        http = AWSResponse(params["url"], answer.status, headers, Body(answer.body))
         response = {"status_code": answer.status, "headers": http.headers, "body": answer.body, "context": {"operation_name": model.name}}
         return http, self.parser.parse(response, model.output_shape)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from wstui.core.local.activity import GatewayEvent, HandlersReloaded, Notice, ServiceStarted
 from wstui.core.local.dynamodb import LOCAL_CREDENTIALS, LocalDynamoDB
+from wstui.core.local.dynamodb_transport import LocalDynamoDBTransport
 from wstui.core.local.gateway import Gateway, Limits
 from wstui.core.local.intercept import ManagementIntercept
 from wstui.core.local.isolation import Isolation
@@ -44,6 +45,7 @@ class LocalService:
         self.url = ""
         self._isolation: Isolation | None = None
         self._intercept: ManagementIntercept | None = None
+        self._transport: LocalDynamoDBTransport | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._stop_watching = asyncio.Event()
         self._gc_thresholds: tuple[int, int, int] | None = None
@@ -66,6 +68,8 @@ class LocalService:
             self.gateway.domain_name, self.spec.stage, self.gateway.management.manage, self.gateway.management.post_from_thread, loop
         )
         self._intercept.install()
+        self._transport = LocalDynamoDBTransport(dynamodb_url)
+        self._transport.install()
         await loop.run_in_executor(None, _warm_boto3, management_url)
         self.runtime.start([function.module for function in self.spec.functions.values()])
         if self.options.reload:
@@ -96,6 +100,8 @@ class LocalService:
         self.runtime.close()
         if self._intercept is not None:
             self._intercept.uninstall()
+        if self._transport is not None:
+            self._transport.uninstall()
         if self._isolation is not None:
             self._isolation.uninstall()
         await asyncio.get_running_loop().run_in_executor(None, self.dynamodb.stop)
