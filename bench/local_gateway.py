@@ -134,6 +134,7 @@ def handler_alone(project: Path, sizes: list[int], broadcasts: int) -> None:
     from botocore.awsrequest import AWSResponse
 
     from wstui.core.local.dynamodb import LOCAL_CREDENTIALS, LocalDynamoDB
+    from wstui.core.local.dynamodb_transport import LocalDynamoDBTransport
     from wstui.core.local.spec import local_spec
     from wstui.core.project.load import load_project
     from wstui.core.template import synthesize
@@ -153,6 +154,7 @@ def handler_alone(project: Path, sizes: list[int], broadcasts: int) -> None:
         return AWSResponse(params["url"], 200, {}, Empty()), {"ResponseMetadata": {"HTTPStatusCode": 200}}
 
     handlers.BUILTIN_HANDLERS.append(("before-call.apigatewaymanagementapi", answer))
+    LocalDynamoDBTransport(url).install()  # DynamoDB calls travel as they do under `wstui dev`
     os.environ.update({**LOCAL_CREDENTIALS, "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL_DYNAMODB": url})
     os.environ["CONNECTION_TABLE"] = spec.tables[0].name
     sys.path.insert(0, str(project))
