@@ -69,12 +69,15 @@ class Connection:
     close_code: int = 0
     close_reason: str = ""
     messages: int = 0
-    # Set by the frame guard: how many messages came before the first frame over 32 KB.
     refuse_after: int | None = None
 
     @property
     def is_open(self) -> bool:
         return self.ws is not None and not self.ws.closed
+
+    def refuse_after_messages(self, messages_before: int) -> None:
+        """The frame guard's report: the message after these (counted from the first) had a frame over 32 KB."""
+        self.refuse_after = messages_before
 
 
 class Gateway:
@@ -171,7 +174,7 @@ class Gateway:
         except (ConnectionError, web.HTTPException):  # the client left during $connect
             await self._closed(connection, 1006)
             raise
-        guard_frames(request.protocol, self.limits.max_frame_bytes, lambda before: _refuse_after(connection, before))
+        guard_frames(request.protocol, self.limits.max_frame_bytes, connection.refuse_after_messages)
         connection.ws = ws
         connection.transport = request.transport
         connection.queue = asyncio.Queue(maxsize=self.limits.send_queue_frames)
@@ -386,10 +389,6 @@ class Gateway:
 
     async def _not_found(self, request: web.Request) -> web.Response:
         return web.json_response({"message": f"No stage at {request.path}: use /{self.spec.stage}"}, status=404)
-
-
-def _refuse_after(connection: Connection, messages_before: int) -> None:
-    connection.refuse_after = messages_before
 
 
 def _status_code(response: Any) -> int:
