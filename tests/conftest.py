@@ -93,14 +93,14 @@ class Running(EventLog):
 def start_service() -> Iterator[Callable[..., Running]]:
     started: list[tuple[Running, threading.Thread]] = []
 
-    def start(project_dir: Path, limits: Limits | None = None, reload: bool = False) -> Running:
+    def start(project_dir: Path, limits: Limits | None = None, reload: bool = False, workers: int = 64) -> Running:
         project = load_project(project_dir)
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, daemon=True)
         thread.start()
         holder: list[Running] = []
         service = LocalService(
-            project, synthesize(project).to_dict(), DevOptions(port=0, limits=limits or Limits(), reload=reload),
+            project, synthesize(project).to_dict(), DevOptions(port=0, limits=limits or Limits(), reload=reload, workers=workers),
             lambda event: holder[0].record(event),
         )
         running = Running(service=service, loop=loop)

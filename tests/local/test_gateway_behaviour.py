@@ -75,7 +75,9 @@ def test_a_stalled_client_is_closed_and_never_delays_the_others(chat: Path, star
     assert "reads too slowly" in closed.reason
 
 
-def test_load_every_frame_arrives_once_and_in_order_per_sender(chat: Path, start_service) -> None:
+def test_load_every_frame_arrives_once_at_every_client(chat: Path, start_service) -> None:
+    """Order is not promised: API Gateway invokes the handler for each message independently, so two
+    messages of one sender may be broadcast in either order, in AWS as here."""
     running = start_service(chat)
     clients = [websocket.create_connection(running.url, timeout=30) for _ in range(200)]
     senders = clients[:5]
@@ -94,11 +96,9 @@ def test_load_every_frame_arrives_once_and_in_order_per_sender(chat: Path, start
             sender.send(json.dumps({"message": "sendmessage", "data": f"{s}:{number}"}))
     for thread in readers:
         thread.join(timeout=120)
+    sent = {f"{s}:{n}" for s in range(len(senders)) for n in range(per_sender)}
     for frames in received:
-        assert len(frames) == len(senders) * per_sender
-        assert len(set(frames)) == len(frames)
-        for s in range(len(senders)):
-            assert [f for f in frames if f.startswith(f"{s}:")] == [f"{s}:{n}" for n in range(per_sender)]
+        assert len(frames) == len(sent) and set(frames) == sent
     assert all(e.result.ok for e in running.events if isinstance(e, Invoked))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import socket
@@ -129,14 +128,18 @@ def test_message_events_have_the_cloud_shape(probe: Path, start_service) -> None
     assert context["connectedAt"] <= context["requestTimeEpoch"]
 
 
-def test_binary_frames_arrive_base64_encoded(probe: Path, start_service) -> None:
+def test_a_binary_frame_closes_the_connection_with_1003_and_no_handler_runs(probe: Path, start_service) -> None:
+    """API Gateway refuses binary frames ("Binary media types for WebSocket APIs"); clients that need
+    binary send base64 in text frames."""
     add_route(ProjectFile.open(probe), "$default", "handlers.probe:echo", two_way=True)
     running = start_service(probe)
     client = connect(running)
+    assert send(client, "echo")["requestContext"]["routeKey"] == "echo"
     client.send_binary(b"\x00\x01binary\xff")
-    event = json.loads(client.recv())
-    assert event["isBase64Encoded"] is True
-    assert base64.b64decode(event["body"]) == b"\x00\x01binary\xff"
+    assert close_frame(client) == (1003, "Binary frames are not supported")
+    closed = running.wait_for(lambda e: isinstance(e, ConnectionClosed))
+    assert closed.code == 1003
+    assert [e.route_key for e in running.events if isinstance(e, Invoked) and e.route_key != "$disconnect"] == ["$connect", "echo"]
 
 
 def test_connection_ids_are_opaque_and_unguessable(probe: Path, start_service) -> None:
@@ -203,10 +206,11 @@ def test_a_frame_over_32_kb_closes_the_connection_with_1009_and_is_not_routed(pr
     before = json.dumps({"message": "echo", "n": 1})
     client.send(before)
     client.send(json.dumps({"message": "echo", "pad": "x" * FRAME_LIMIT}))
-    assert json.loads(client.recv())["body"] == before, "a message sent before the frame is still routed"
     assert close_frame(client) == (1009, "Frame too big")
     closed = running.wait_for(lambda e: isinstance(e, ConnectionClosed))
     assert (closed.code, closed.reason) == (1009, "Frame too big")
+    routed = running.wait_for(lambda e: isinstance(e, Invoked) and e.route_key == "echo")
+    assert json.loads(routed.result.response["body"])["body"] == before, "a message sent before the frame is still routed"
     assert sum(isinstance(e, Invoked) and e.route_key == "echo" for e in running.events) == 1
 
 

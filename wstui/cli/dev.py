@@ -18,9 +18,11 @@ from wstui.cli.options import project_dir, project_option
               help="Seconds a connection may last at most (1001).")
 @click.option("--connection-rate", type=click.IntRange(min=1), default=500, show_default=True,
               help="New connections accepted per second; beyond, 429 as API Gateway's quota. Raise it for load tests.")
+@click.option("--workers", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Handlers that run at once. Work that waits past its timeout for a free one never runs.")
 @click.option("--no-reload", is_flag=True, help="Do not reload handlers when project files change.")
 @project_option
-def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connection_rate: int, no_reload: bool) -> None:
+def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connection_rate: int, workers: int, no_reload: bool) -> None:
     """Run the WebSocket API locally: gateway, handlers and DynamoDB, no AWS account."""
     import asyncio
     import signal
@@ -34,7 +36,7 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
     project = load_project(project_dir())
     template = synthesize(project).to_dict()
     limits = Limits(idle_timeout=idle_timeout, hard_timeout=hard_timeout, new_connections_per_second=connection_rate)
-    options = DevOptions(host, port, limits, not no_reload)
+    options = DevOptions(host, port, limits, not no_reload, workers)
     stream = click.get_text_stream("stdout")
 
     def echo(text: str) -> None:

@@ -2,7 +2,7 @@
 
 Field by field after the reference (api-gateway-websocket.md §3) and the captures in aws-lambda-go:
 every event has the full requestContext; CONNECT adds headers and query strings; MESSAGE adds the
-body (base64 for binary frames); DISCONNECT adds stub headers and the close status.
+body (text frames only: API Gateway refuses binary ones); DISCONNECT adds stub headers and the close status.
 """
 
 from __future__ import annotations
@@ -83,13 +83,11 @@ class EventFactory:
 
     def message(
         self, route_key: str, connection_id: str, connected_at: int, client: ClientInfo,
-        authorizer: dict[str, Any] | None, frame: str | bytes,
+        authorizer: dict[str, Any] | None, frame: str,
     ) -> dict[str, Any]:
         context = self._context(route_key, "MESSAGE", connection_id, connected_at, client, authorizer)
         context["messageId"] = new_id()
-        binary = isinstance(frame, bytes)
-        body = base64.b64encode(frame).decode() if binary else frame
-        return {"requestContext": context, "body": body, "isBase64Encoded": binary}
+        return {"requestContext": context, "body": frame, "isBase64Encoded": False}
 
     def disconnect(
         self, connection_id: str, connected_at: int, client: ClientInfo, authorizer: dict[str, Any] | None,

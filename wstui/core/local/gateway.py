@@ -9,11 +9,9 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import fnmatch
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -23,8 +21,11 @@ from wstui.core.local.activity import (
     ConnectionOpened,
     GatewayEvent,
     Invoked,
+    Notice,
     Rejected,
 )
+from wstui.core.local.authorizer import allows, has_identity
+from wstui.core.local.connection import Connection, Limits
 from wstui.core.local.events import ClientInfo, EventFactory, new_id
 from wstui.core.local.frame_guard import guard_frames
 from wstui.core.local.management import ManagementApi
@@ -34,50 +35,6 @@ from wstui.core.routes.expression import select_route
 
 CONNECT, DISCONNECT = "$connect", "$disconnect"
 AUTHORIZER = "(authorizer)"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """API Gateway's quotas (reference §5); each can be changed for local experiments."""
-
-    max_message_bytes: int = 128 * 1024
-    max_frame_bytes: int = 32 * 1024
-    max_post_bytes: int = 128 * 1024
-    # aiohttp's own cap; bigger messages are cut off mid-read, which a client may see as a reset.
-    max_read_bytes: int = 16 * 1024 * 1024
-    idle_timeout: float = 600.0
-    hard_timeout: float = 7200.0
-    send_queue_frames: int = 1000
-    integration_timeout: float = 29.0
-    new_connections_per_second: int = 500
-
-
-@dataclass
-class Connection:
-    """One client, from the handshake until $disconnect has been sent."""
-
-    id: str
-    client: ClientInfo
-    connected_at: int
-    authorizer: dict[str, Any] | None = None
-    ws: web.WebSocketResponse | None = None
-    last_active: float = field(default_factory=time.monotonic)
-    opened: float = field(default_factory=time.monotonic)
-    queue: asyncio.Queue[str | bytes] | None = None
-    writer: asyncio.Task[None] | None = None
-    transport: asyncio.BaseTransport | None = None
-    close_code: int = 0
-    close_reason: str = ""
-    messages: int = 0
-    refuse_after: int | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self.ws is not None and not self.ws.closed
-
-    def refuse_after_messages(self, messages_before: int) -> None:
-        """The frame guard's report: the message after these (counted from the first) had a frame over 32 KB."""
-        self.refuse_after = messages_before
 
 
 class Gateway:
@@ -135,6 +92,9 @@ class Gateway:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    def find(self, connection_id: str) -> Connection | None:
+        return self.connections.get(connection_id)
+
     def emit(self, event: GatewayEvent) -> None:
         """Report an event; an observer that fails (a closed terminal, say) never breaks the gateway."""
         with contextlib.suppress(Exception):
@@ -169,15 +129,15 @@ class Gateway:
             self.connections.pop(connection.id, None)
             self.emit(Rejected(connection.id, rejection.status, rejection.text or ""))
             return rejection
+        if request.transport is None or request.transport.is_closing():
+            return await self._left_during_connect(connection)
         try:
             await ws.prepare(request)
-        except (ConnectionError, web.HTTPException):  # the client left during $connect
-            await self._closed(connection, 1006)
-            raise
+        except ConnectionError:
+            return await self._left_during_connect(connection)
         guard_frames(request.protocol, self.limits.max_frame_bytes, connection.refuse_after_messages)
         connection.ws = ws
         connection.transport = request.transport
-        connection.queue = asyncio.Queue(maxsize=self.limits.send_queue_frames)
         connection.writer = asyncio.create_task(self._write(connection))
         self.emit(ConnectionOpened(connection.id, client.source_ip, client.user_agent))
         if self._stopping:  # $connect finished while the gateway was stopping
@@ -186,24 +146,40 @@ class Gateway:
             await self._read(connection, ws)
         finally:
             connection.writer.cancel()
+            connection.drop_queue()
             await self._closed(connection, connection.close_code or ws.close_code or 1006)
         return ws
 
+    async def _left_during_connect(self, connection: Connection) -> web.Response:
+        """The client hung up while its $connect ran: one line in the log, and its $disconnect, as in
+        AWS. The answer returned is never sent (there is no one to send it to); aiohttp needs one."""
+        connection.close_reason = "Client left during $connect"
+        await self._closed(connection, 1006)
+        return web.Response(status=499, text=connection.close_reason)
+
     async def _read(self, connection: Connection, ws: web.WebSocketResponse) -> None:
-        """Messages are read whole before the 128 KB check, so the client sees the 1009 close frame
-        (aiohttp's own limit would close mid-message, and the client would see a reset)."""
+        """Each message's handler runs in a task of its own, as API Gateway invokes the integration for
+        every message independently: the loop goes on reading, so pings are answered and the next
+        message is routed while a slow handler runs. At most `messages_in_flight` run at once for one
+        connection; past that, reading waits for one to end. Messages are read whole before the 128 KB
+        check, so the client sees the 1009 close frame (aiohttp's own limit would close mid-message,
+        and the client would see a reset)."""
+        in_flight = asyncio.Semaphore(self.limits.messages_in_flight)
         async for message in ws:
             if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
                 connection.messages += 1
                 if connection.refuse_after is not None and connection.messages > connection.refuse_after:
                     await self._close(connection, 1009, "Frame too big")
                     break
-                size = len(message.data.encode() if isinstance(message.data, str) else message.data)
-                if size > self.limits.max_message_bytes:
+                if message.type == WSMsgType.BINARY:  # API Gateway refuses binary frames (reference §3)
+                    await self._close(connection, 1003, "Binary frames are not supported")
+                    break
+                if len(message.data.encode()) > self.limits.max_message_bytes:
                     await self._close(connection, 1009, "Message too big")
                     break
                 connection.last_active = time.monotonic()
-                await self._message(connection, message.data)
+                await in_flight.acquire()
+                self._spawn(self._message(connection, message.data), in_flight.release)
             elif message.type == WSMsgType.ERROR:
                 error = ws.exception()
                 connection.close_code = getattr(error, "code", 1011)
@@ -211,18 +187,22 @@ class Gateway:
                 break
 
     async def _write(self, connection: Connection) -> None:
-        assert connection.queue is not None and connection.ws is not None
+        """Send queued frames in order; a client that vanished mid-send ends the writer, not the gateway."""
+        assert connection.ws is not None
         while True:
-            frame = await connection.queue.get()
+            frame = await connection.take()
             try:
                 if isinstance(frame, bytes):
                     await connection.ws.send_bytes(frame)
                 else:
                     await connection.ws.send_str(frame)
+            except ConnectionError:
+                connection.drop_queue()
+                return
             finally:
                 connection.queue.task_done()
 
-    async def _message(self, connection: Connection, frame: str | bytes) -> None:
+    async def _message(self, connection: Connection, frame: str) -> None:
         key = self.spec.expression.select(frame)
         route_key = select_route(key, self.spec.routes.keys())
         request_id = new_id()
@@ -260,15 +240,14 @@ class Gateway:
             self.enqueue(connection, frame)
 
     def enqueue(self, connection: Connection, frame: str | bytes) -> bool:
-        """Queue a frame; a client too slow to drain its queue is closed instead of growing memory."""
-        if connection.queue is None or not connection.is_open:
+        """Queue a frame; a client too slow to drain its queue (in frames or in bytes) is closed with
+        1008 and its backlog freed, instead of growing the process's memory."""
+        if not connection.is_open or connection.close_code:
             return False
-        try:
-            connection.queue.put_nowait(frame)
-        except asyncio.QueueFull:
-            self.close_soon(connection, 1008, "Send queue full: the client reads too slowly")
-            return False
-        return True
+        if connection.offer(frame, self.limits):
+            return True
+        self.close_soon(connection, 1008, "Send queue full: the client reads too slowly")
+        return False
 
     # --- $connect, the authorizer and $disconnect -------------------------------------------------
 
@@ -276,13 +255,13 @@ class Gateway:
         authorizer = self.spec.authorizer
         if authorizer is None:
             return None
-        if not all(self._has_identity(connection.client, source) for source in authorizer.identity_source):
+        if not all(has_identity(connection.client, source) for source in authorizer.identity_source):
             return web.Response(status=401, text="Unauthorized: no identity source")
         event = self.events.authorizer(connection.client, connection.id, connection.connected_at)
         result = await self._invoke(authorizer.function, AUTHORIZER, connection.id, event)
         if not result.ok or not isinstance(result.response, dict):
             return web.Response(status=500, text="Internal Server Error: the authorizer failed")
-        if not _allows(result.response, event["methodArn"]):
+        if not allows(result.response, event["methodArn"]):
             return web.Response(status=403, text="Forbidden: the authorizer denied")
         context = result.response.get("context")
         context = context if isinstance(context, dict) else {}
@@ -299,16 +278,6 @@ class Gateway:
             return True
         recent.append(now)
         return False
-
-    @staticmethod
-    def _has_identity(client: ClientInfo, source: str) -> bool:
-        parts = source.split(".")
-        if parts[:3] == ["route", "request", "querystring"]:
-            return any(client.query.get(".".join(parts[3:]), []))
-        if parts[:3] == ["route", "request", "header"]:
-            wanted = ".".join(parts[3:]).lower()
-            return any(any(values) for name, values in client.headers.items() if name.lower() == wanted)
-        return True
 
     async def _run_connect(self, connection: Connection) -> web.Response | None:
         route = self.spec.routes.get(CONNECT)
@@ -329,12 +298,13 @@ class Gateway:
         if connection.close_code or connection.ws is None:
             return
         connection.close_code, connection.close_reason = code, reason
-        if code != 1008 and connection.queue is not None:
+        if code != 1008:
             # Frames posted before the close (say, just before a DELETE) still go out first.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(connection.queue.join(), timeout=1.0)
         if connection.writer is not None:
             connection.writer.cancel()
+        connection.drop_queue()
         if connection.ws.closed:
             return
         closing = asyncio.create_task(connection.ws.close(code=code, message=reason.encode()))
@@ -382,10 +352,19 @@ class Gateway:
         """Close from code that cannot wait (a full queue, a DELETE): the close runs as its own task."""
         self._spawn(self._close(connection, code, reason))
 
-    def _spawn(self, coroutine: Any) -> None:
+    def _spawn(self, coroutine: Any, then: Callable[[], object] | None = None) -> None:
+        """Run a coroutine as a task the gateway waits for when it stops; `then` runs when it ends."""
         task = asyncio.create_task(coroutine)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+
+        def done(task: asyncio.Task[Any]) -> None:
+            self._tasks.discard(task)
+            if then is not None:
+                then()
+            if not task.cancelled() and task.exception() is not None:
+                self.emit(Notice(f"The local gateway failed: {task.exception()!r}"))
+
+        task.add_done_callback(done)
 
     async def _not_found(self, request: web.Request) -> web.Response:
         return web.json_response({"message": f"No stage at {request.path}: use /{self.spec.stage}"}, status=404)
@@ -399,23 +378,3 @@ def _status_code(response: Any) -> int:
         return int(response["statusCode"])
     except (TypeError, ValueError):
         return 500
-
-
-def _allows(policy: dict[str, Any], method_arn: str) -> bool:
-    """An authorizer's policy allows when a statement for this method allows and none denies. A
-    statement's Resource may use IAM's `*` and `?` wildcards; one for another API or stage does not
-    apply, as in AWS."""
-    document = policy.get("policyDocument")
-    statements = (document.get("Statement") if isinstance(document, dict) else None) or []
-    statements = statements if isinstance(statements, list) else [statements]
-    effects = {
-        str(statement.get("Effect", "")).lower()
-        for statement in statements
-        if isinstance(statement, dict) and _covers(statement.get("Resource"), method_arn)
-    }
-    return "allow" in effects and "deny" not in effects
-
-
-def _covers(resource: Any, method_arn: str) -> bool:
-    patterns = resource if isinstance(resource, list) else [resource]
-    return any(isinstance(p, str) and fnmatch.fnmatchcase(method_arn, p.replace("[", "[[]")) for p in patterns)

@@ -12,12 +12,25 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from aiohttp import web
 
-if TYPE_CHECKING:
-    from wstui.core.local.gateway import Connection, Gateway
+from wstui.core.local.connection import Connection, Limits
+
+
+class Connections(Protocol):
+    """What the management API needs of the gateway: its connections, and a way to send and close."""
+
+    limits: Limits
+
+    def find(self, connection_id: str) -> Connection | None: ...
+
+    def enqueue(self, connection: Connection, frame: str | bytes) -> bool: ...
+
+    def enqueue_from_thread(self, connection: Connection, frame: str | bytes) -> None: ...
+
+    def close_soon(self, connection: Connection, code: int, reason: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -46,8 +59,8 @@ def _frame(data: bytes) -> str | bytes:
 class ManagementApi:
     """The API over the gateway's connections; it holds no state of its own."""
 
-    def __init__(self, gateway: Gateway) -> None:
-        self.gateway = gateway
+    def __init__(self, connections: Connections) -> None:
+        self.connections = connections
 
     async def http(self, request: web.Request) -> web.Response:
         try:
@@ -69,12 +82,12 @@ class ManagementApi:
         if gone is not None:
             return gone
         assert connection is not None
-        self.gateway.enqueue_from_thread(connection, _frame(body))
+        self.connections.enqueue_from_thread(connection, _frame(body))
         return ManagementAnswer(200)
 
     def _open(self, connection_id: str) -> Connection | None:
         """The connection if a client can still receive on it: not in $connect, not closing."""
-        connection = self.gateway.connections.get(connection_id)
+        connection = self.connections.find(connection_id)
         if connection is None or not connection.is_open or connection.close_code:
             return None
         return connection
@@ -83,7 +96,7 @@ class ManagementApi:
         connection = self._open(connection_id)
         if connection is None:
             return None, ManagementAnswer.error(410, "GoneException", f"Connection {connection_id} is gone.")
-        if len(body) > self.gateway.limits.max_post_bytes:
+        if len(body) > self.connections.limits.max_post_bytes:
             return None, ManagementAnswer.error(413, "PayloadTooLargeException", "Payload too large.")
         connection.last_active = time.monotonic()
         return connection, None
@@ -98,7 +111,7 @@ class ManagementApi:
             if gone is not None:
                 return gone
             assert target is not None
-            return ManagementAnswer(200) if self.gateway.enqueue(target, _frame(body)) else ManagementAnswer.error(
+            return ManagementAnswer(200) if self.connections.enqueue(target, _frame(body)) else ManagementAnswer.error(
                 410, "GoneException", f"Connection {connection_id} is gone."
             )
         if method == "GET":
@@ -109,6 +122,6 @@ class ManagementApi:
             }
             return ManagementAnswer(200, json.dumps(info).encode())
         if method == "DELETE":
-            self.gateway.close_soon(connection, 1000, "Deleted through @connections")
+            self.connections.close_soon(connection, 1000, "Deleted through @connections")
             return ManagementAnswer(204)
         return ManagementAnswer.error(403, "ForbiddenException", f"Method {method} is not allowed.")

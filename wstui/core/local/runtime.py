@@ -4,6 +4,12 @@ A handler is a plain `def handle(event, context)` written for Lambda. It runs in
 so a slow one never blocks the gateway, with its function's environment and its own log (see
 `isolation.py`), and under its function's timeout: past it the caller gets a timeout result at once
 (Lambda would stop the function; a thread cannot be stopped, so it finishes in the background).
+
+Whatever a handler raises, `KeyboardInterrupt` and `SystemExit` included, is that invocation's error:
+in Lambda an invocation cannot stop the service, and here all handlers share one process with the
+gateway. A call still waiting for a free thread when its deadline passes never runs: the caller has
+given up on it, and a `$connect` that ran after its client had been refused would leave a row no
+`$disconnect` removes.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ INSTALLED_PARTS = frozenset({"site-packages", "dist-packages"})
 
 @dataclass(frozen=True)
 class InvocationResult:
-    """How one call of a handler went: status is "ok", "error" or "timeout"."""
+    """How one call of a handler went: status is "ok", "error", "timeout", or "waited" when no
+    handler thread was free before the deadline and the handler never ran."""
 
     function: str
     status: str
@@ -125,35 +132,43 @@ class HandlerRuntime:
         loop = asyncio.get_running_loop()
         output = io.StringIO()
         started = time.monotonic()
-        future = loop.run_in_executor(self._pool, self._call, spec, event, output.write, started)
+        ticket = Ticket()
+        future = loop.run_in_executor(self._pool, self._call, spec, event, output.write, ticket)
         try:
             response = await asyncio.wait_for(asyncio.shield(future), timeout=limit)
         except TimeoutError:
+            if ticket.abandon():
+                waited = (
+                    f"Waited {limit:.2f} seconds for a free handler thread (all {self.max_workers} were busy): "
+                    "the handler did not run. `wstui dev --workers N` sets how many handlers run at once."
+                )
+                return self._result(spec, "waited", None, waited, output, started)
             return self._result(spec, "timeout", None, f"Task timed out after {limit:.2f} seconds", output, started)
-        except Exception as error:
-            return self._result(spec, "error", None, _handler_traceback(error), output, started)
+        except HandlerFailed as failure:
+            return self._result(spec, "error", None, failure.traceback, output, started)
         return self._result(spec, "ok", response, "", output, started)
 
     def _result(self, spec: FunctionSpec, status: str, response: Any, error: str, output: io.StringIO, started: float) -> InvocationResult:
         duration = (time.monotonic() - started) * 1000
         return InvocationResult(spec.logical_id, status, response, error, output.getvalue(), duration)
 
-    def _call(self, spec: FunctionSpec, event: dict[str, Any], sink: Callable[[str], Any], started: float) -> Any:
+    def _call(self, spec: FunctionSpec, event: dict[str, Any], sink: Callable[[str], Any], ticket: Ticket) -> Any:
+        if not ticket.start():
+            return None
         context = LambdaContext(
             function_name=spec.logical_id,
             memory_limit_in_mb=spec.memory,
             timeout=spec.timeout,
             aws_request_id=str(uuid.uuid4()),
             invoked_function_arn=f"arn:aws:lambda:{self.region}:000000000000:function:{spec.logical_id}",
-            started=started,
+            started=time.monotonic(),
         )
 
         def call() -> Any:
-            handler = self._handler(spec)
             try:
-                return handler(event, context)
-            except SystemExit as error:  # a handler must not stop the whole gateway
-                raise RuntimeError(f"the handler called exit({error.code})") from None
+                return self._handler(spec)(event, context)
+            except BaseException as error:  # noqa: BLE001 (an invocation must never stop the gateway)
+                raise HandlerFailed(_handler_traceback(error)) from None
 
         return run_isolated(spec.environment, sink, call)
 
@@ -165,6 +180,39 @@ class HandlerRuntime:
             found = getattr(module, spec.function)
             self._handlers[key] = found
         return found
+
+
+class HandlerFailed(Exception):
+    """What a handler raised, as a plain error carrying its traceback: a `BaseException` that left the
+    handler thread as itself would end the event loop awaiting it."""
+
+    def __init__(self, traceback_text: str) -> None:
+        super().__init__(traceback_text)
+        self.traceback = traceback_text
+
+
+class Ticket:
+    """Whether a call submitted to the pool may still start. The waiting side abandons it at its
+    deadline; a call that finds itself abandoned never runs. The lock makes the two exclusive."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state = "waiting"
+
+    def start(self) -> bool:
+        with self._lock:
+            if self._state == "abandoned":
+                return False
+            self._state = "started"
+            return True
+
+    def abandon(self) -> bool:
+        """True when the call had not started (and now never will)."""
+        with self._lock:
+            if self._state != "waiting":
+                return False
+            self._state = "abandoned"
+            return True
 
 
 def _set_botocore_pool_size(size: int) -> int:

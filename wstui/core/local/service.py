@@ -29,6 +29,7 @@ class DevOptions:
     port: int = 3001
     limits: Limits = Limits()
     reload: bool = True
+    workers: int = 64
 
 
 class LocalService:
@@ -40,7 +41,7 @@ class LocalService:
         self.emit = emit
         self.spec: LocalSpec = local_spec(template, table_prefix=project.project.name)
         self.dynamodb = LocalDynamoDB(region=project.project.region)
-        self.runtime = HandlerRuntime(project.directory, project.project.region)
+        self.runtime = HandlerRuntime(project.directory, project.project.region, options.workers)
         self.gateway = Gateway(self.spec, self.runtime, emit, options.limits)
         self.url = ""
         self._isolation: Isolation | None = None
