@@ -129,9 +129,11 @@ def test_duplicate_route_key_points_at_the_second(tmp_path: Path) -> None:
         ("$defualt", 'did you mean "$default"?'),
         ("$chat", "the reserved keys are $connect, $disconnect, $default"),
         ("", "must not be empty"),
+        ("*", 'holds "*": a route key is part of the ARN'),
+        ("a\\tb", "holds whitespace (\\t)"),
     ],
 )
-def test_custom_keys_must_not_start_with_dollar(tmp_path: Path, key: str, expected: str) -> None:
+def test_refused_route_keys_name_their_line(tmp_path: Path, key: str, expected: str) -> None:
     make_project(tmp_path, BASE + f'\n[[routes]]\nkey = "{key}"\nhandler = "handlers.chat:send"\n')
     (problem,) = problems_of(tmp_path)
     assert "wstui.toml:13:" in problem

@@ -191,3 +191,26 @@ def test_api_settings_are_set_and_dropped_keeping_comments(project_dir: Path) ->
     assert '# as in the seed\nname = "chat-api"\ndescription = "The chat service"\n' in text(project_dir)
     set_api_settings(ProjectFile.open(project_dir), "", "")
     assert text(project_dir) == ORIGINAL
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("*", 'holds "*"'),
+    ("chat/?", 'holds "?"'),
+    ("two words", "holds a space"),
+    ("line\nbreak", "holds whitespace (\\n)"),
+    ("tab\there", "holds whitespace (\\t)"),
+    ("bell\x07", "holds a control character (\\u0007)"),
+])
+def test_keys_that_would_widen_or_break_an_arn_are_refused(project_dir: Path, key: str, expected: str) -> None:
+    with pytest.raises(ProjectError) as refused:
+        add_route(ProjectFile.open(project_dir), key, "handlers.chat:echo")
+    assert expected in str(refused.value) and "ARN" in str(refused.value)
+    with pytest.raises(ProjectError):
+        set_route(ProjectFile.open(project_dir), "sendmessage", RouteChange(new_key=key))
+    assert (project_dir / "wstui.toml").read_text() == ORIGINAL
+
+
+def test_keys_with_slashes_and_dots_are_fine(project_dir: Path) -> None:
+    """`${request.body.service}/${request.body.action}` gives keys such as chat/join (reference §1)."""
+    project = add_route(ProjectFile.open(project_dir), "chat/join.v2", "handlers.chat:echo")
+    assert project.route("chat/join.v2") is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Button, DataTable, Input, Static
 
 from tests.tui.conftest import USER_COMMENT, make_app, running, wait_until
@@ -82,12 +83,16 @@ async def test_a_missing_handler_is_refused_inline_and_offered_as_a_stub(chat: P
         assert "join" in routes_on_disk(chat)
 
 
-async def test_a_duplicate_key_gets_the_clis_message_and_writes_nothing(chat: Path) -> None:
+@pytest.mark.parametrize(("key", "message"), [
+    ("sendmessage", 'Route "sendmessage" already exists'),
+    ("*", 'Route key "*" holds "*"'),  # it would widen the Lambda permission's ARN to every route
+])
+async def test_a_refused_key_gets_the_clis_message_and_writes_nothing(chat: Path, key: str, message: str) -> None:
     before = (chat / "wstui.toml").read_text()
     app = make_app(chat, chat)
     async with running(app) as pilot:
-        await add_form(pilot, app, "sendmessage", "handlers.send_message:handle")
-        assert 'Route "sendmessage" already exists' in text_of(app, "#form-error")
+        await add_form(pilot, app, key, "handlers.send_message:handle")
+        assert message in text_of(app, "#form-error")
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, EditForm)
     assert (chat / "wstui.toml").read_text() == before
@@ -145,3 +150,4 @@ async def test_an_invalid_project_opens_with_its_problems_shown(chat: Path) -> N
         assert 'module "handlers.gone" not found' in summary
         await pilot.press("a")
         assert isinstance(app.screen, RoutesScreen), "no form on a project that does not validate"
+

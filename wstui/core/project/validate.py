@@ -6,6 +6,7 @@ Every rule returns problems located by key path; `load.py` turns paths into file
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 RUNTIME = re.compile(r"^python3\.\d+$")
 ENV_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# What must never reach an ARN from a route key: IAM wildcards, whitespace, control characters.
+_ARN_UNSAFE = re.compile(r"[*?\s\x00-\x1f\x7f]")
 IDENTITY_SOURCE = re.compile(r"^route\.request\.(header|querystring)\.[A-Za-z0-9_.~-]+$|^(stageVariables|context)\.\w+$")
 ARCHITECTURES = ("x86_64", "arm64")
 BILLING_MODES = ("on_demand", "provisioned")
@@ -185,7 +188,26 @@ def _route_key_checks(key: str, seen_keys: dict[str, int], path: KeyPath) -> Ite
         hint = f'did you mean "{close[0]}"?' if close else f"the reserved keys are {', '.join(RESERVED_ROUTE_KEYS)}."
         yield _Check(False, f'Route key "{key}" starts with "$", which only reserved keys may: {hint}', path)
         return
+    unsafe = _ARN_UNSAFE.search(key)
+    if unsafe is not None:
+        yield _Check(
+            False,
+            f"Route key {json.dumps(key, ensure_ascii=False)} holds {_describe(unsafe.group())}: a route key is part "
+            "of the ARN that lets API Gateway call its function, where whitespace and control characters are "
+            'not allowed and "*" or "?" would let every matching route call it.',
+            path,
+        )
+        return
     yield _Check(len(key) <= 128, f'Route key "{key[:20]}..." is longer than 128 characters.', path)
+
+
+def _describe(character: str) -> str:
+    if character in "*?":
+        return f'"{character}"'
+    if character == " ":
+        return "a space"
+    shown = json.dumps(character)[1:-1]
+    return f"whitespace ({shown})" if character.isspace() else f"a control character ({shown})"
 
 
 def _handler_checks(p: Project, handler: str, path: KeyPath) -> Iterator[_Check]:
