@@ -202,9 +202,19 @@ def test_deploy_calls_the_plugin_hooks_for_archive_files_and_before_and_after(ch
 def test_ctrl_c_while_watching_leaves_the_stack_operation_running(
     chat_project: Path, aws: AwsTarget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """moto finishes a stack at once, so what is checked is what wstui asks of CloudFormation after
+    the Ctrl-C: nothing that would stop, roll back or delete the operation."""
+    from botocore import handlers
+
     from wstui.core.deploy.stack_events import StackEventStream
 
+    calls: list[str] = []
+    monkeypatch.setattr(handlers, "BUILTIN_HANDLERS", [
+        *handlers.BUILTIN_HANDLERS, ("before-call.cloudformation", lambda model, **_: calls.append(model.name)),
+    ])
+
     def interrupted(self: StackEventStream) -> Iterator[object]:
+        calls.append("(Ctrl-C)")
         raise KeyboardInterrupt
         yield
 
@@ -213,6 +223,9 @@ def test_ctrl_c_while_watching_leaves_the_stack_operation_running(
     assert result.exit_code == 130
     assert "Stopped watching. The stack operation goes on in CloudFormation" in result.output
     assert "wstui status --follow" in result.output
+    after = calls[calls.index("(Ctrl-C)") + 1:]
+    assert "ExecuteChangeSet" in calls[:calls.index("(Ctrl-C)")]
+    assert not {"CancelUpdateStack", "RollbackStack", "DeleteStack", "DeleteChangeSet"} & set(after), after
     (stack,) = client(aws, "cloudformation").describe_stacks(StackName="chat-v1")["Stacks"]
     assert stack["StackStatus"] == "CREATE_COMPLETE"
 

@@ -6,6 +6,7 @@ import gc
 import json
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -68,11 +69,16 @@ def test_a_stalled_client_is_closed_and_never_delays_the_others(chat: Path, star
     stalled.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     reader = websocket.create_connection(running.url, timeout=10)
     big = "y" * 60_000
+    slowest = 0.0
     for index in range(300):
+        sent = time.monotonic()
         send_in_frames(reader, json.dumps({"message": "sendmessage", "data": f"{index}:{big}"}), FRAME_LIMIT)
         assert json.loads(reader.recv()).startswith(f"{index}:")
+        slowest = max(slowest, time.monotonic() - sent)
     closed = running.wait_for(lambda e: isinstance(e, ConnectionClosed) and e.code == 1008)
     assert "reads too slowly" in closed.reason
+    # A broadcast that waited for the stalled client would take until it was closed (seconds).
+    assert slowest < 1.0, f"a broadcast took {slowest * 1000:.0f} ms to reach the client that reads"
 
 
 def test_load_every_frame_arrives_once_at_every_client(chat: Path, start_service) -> None:
@@ -122,10 +128,17 @@ def test_a_wildcard_policy_lets_the_client_in_and_method_arn_names_the_region(ch
     authorizer = chat_with_token / "handlers" / "authorizer.py"
     source = authorizer.read_text()
     assert '"Resource": event["methodArn"]' in source
-    authorizer.write_text(source.replace('"Resource": event["methodArn"]', '"Resource": "arn:aws:execute-api:us-east-1:*:*/v1/*"'))
-    running = start_service(chat_with_token)
+    allowed = source.replace('"Resource": event["methodArn"]', '"Resource": "arn:aws:execute-api:us-east-1:*:*/v1/*"')
+    authorizer.write_text(allowed)
+    running = start_service(chat_with_token, reload=True)
     client = websocket.create_connection(f"{running.url}?token={token_of(chat_with_token)}", timeout=10)
-    client.close()
+    client.send(json.dumps({"message": "sendmessage", "data": "in"}))
+    assert client.recv() == '"in"'
+    authorizer.write_text(allowed.replace("us-east-1", "eu-west-1"))
+    running.wait_for(lambda e: isinstance(e, HandlersReloaded))
+    with pytest.raises(websocket.WebSocketBadStatusException) as caught:
+        websocket.create_connection(f"{running.url}?token={token_of(chat_with_token)}", timeout=10)
+    assert caught.value.status_code == 403, "the same policy for another region lets no one in"
 
 
 def test_the_collector_settings_are_the_callers_again_after_stop(chat: Path, start_service) -> None:

@@ -107,14 +107,16 @@ async def test_rename_then_delete_a_route(chat: Path) -> None:
         assert form(app).query_one("#key", Input).value == "sendmessage"
         await fill(pilot, app, "key", "talk")
         await settle(pilot, app)
-        assert "~ " in text_of(app, "#preview") or "+ " in text_of(app, "#preview")
+        preview = text_of(app, "#preview").splitlines()
+        assert "- RouteSendmessage  ApiGatewayV2::Route" in preview and "+ RouteTalk  ApiGatewayV2::Route" in preview
+        assert "~ Stage  ApiGatewayV2::Stage" in preview, "a new deployment moves the stage"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
         assert routes_on_disk(chat) == ["$connect", "$disconnect", "talk"]
         app.screen.query_one("#routes", DataTable).move_cursor(row=2)
         await pilot.press("d")
         await settle(pilot, app)
-        assert "- " in text_of(app, "#preview")
+        assert "- RouteTalk  ApiGatewayV2::Route" in text_of(app, "#preview").splitlines()
         await pilot.click("#save")
         await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
         assert routes_on_disk(chat) == ["$connect", "$disconnect"]

@@ -48,7 +48,7 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
         except (BrokenPipeError, ValueError):
             pass
 
-    async def run() -> None:
+    async def run() -> int:
         service = LocalService(project, template, options, lambda event: render(event, echo))
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -61,10 +61,15 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
             raise click.ClickException(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
         await stopping.wait()
         echo("Stopping: closing connections...\n")
-        await service.stop()
+        try:
+            await service.stop()
+        except Exception as error:  # noqa: BLE001 (the exit code reports it; there is nothing left to protect)
+            echo(f"Stopping failed: {error!r}\n")
+            return 1
         echo("Stopped.\n")
+        return 0
 
-    asyncio.run(run())
+    status = asyncio.run(run())
     # A handler thread still running past its timeout cannot be stopped, and would keep the process
     # alive (seeing the real environment again): end the process now that everything is closed.
-    os._exit(0)
+    os._exit(status)
