@@ -13,6 +13,7 @@ import keyword
 import re
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -65,8 +66,8 @@ class Question:
         rule = VALUE_RULES.get(self.key)
         if rule and not rule[0].match(value):
             raise UsageError(f'Option {self.key} must be {rule[1]}, not "{value}".')
-        if "\n" in value or "\r" in value:
-            raise UsageError(f"Option {self.key} must be one line.")
+        if any(unicodedata.category(c) in ("Cc", "Cs") and c != "\t" for c in value):
+            raise UsageError(f"Option {self.key} must be one line of text, without control characters.")
         return value
 
 
@@ -76,6 +77,7 @@ class Template:
 
     directory: Path
     questions: list[Question] = field(default_factory=list)
+    expression_delimiters: tuple[str, str] = ("{{", "}}")
 
     @classmethod
     def load(cls, location: str | None) -> Template:
@@ -90,7 +92,28 @@ class Template:
             for key, value in context.items()
             if not key.startswith("_") and key not in DERIVED_KEYS and isinstance(value, (str, list))
         ]
-        return cls(directory, questions)
+        env_vars = context.get("_jinja2_env_vars")
+        env_vars = env_vars if isinstance(env_vars, dict) else {}
+        delimiters = (str(env_vars.get("variable_start_string", "{{")), str(env_vars.get("variable_end_string", "}}")))
+        return cls(directory, questions, delimiters)
+
+    def extra_context(self, context: dict[str, str]) -> dict[str, str]:
+        """`context` as cookiecutter must receive it so that every free-text value arrives literally.
+
+        cookiecutter renders each value of its context as a Jinja template, so an answer such as
+        `{{ 7*7 }}` became "49", `curly {{ braces` a syntax error, and a crafted one reached Python
+        through Jinja's globals. A free-text value goes as a Jinja expression holding it as a string
+        literal, which renders back to exactly the value; a choice must be passed as the choice itself.
+        """
+        choices = {q.key for q in self.questions if q.choices}
+        return {key: value if key in choices else self._literal(value) for key, value in context.items()}
+
+    def _literal(self, value: str) -> str:
+        # Only ASCII letters, digits and spaces stay as they are: no delimiter, quote or backslash of
+        # the value can reach Jinja's lexer, and the escapes decode to the same characters.
+        escaped = "".join(c if c == " " or (c.isascii() and c.isalnum()) else f"\\U{ord(c):08x}" for c in value)
+        start, end = self.expression_delimiters
+        return f"{start} '{escaped}' {end}"
 
     def question(self, key: str) -> Question:
         for question in self.questions:
@@ -194,18 +217,23 @@ def scaffold(
 def _render(template: Template, context: dict[str, str], staging: Path) -> Path:
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.main import cookiecutter
+    from jinja2 import TemplateError, TemplateSyntaxError
 
     try:
         rendered = Path(
             cookiecutter(
                 str(template.directory),
                 no_input=True,
-                extra_context=context,
+                extra_context=template.extra_context(context),
                 output_dir=str(staging),
                 default_config=True,
             )
         )
-    except CookiecutterException as error:
+    except TemplateSyntaxError as error:
+        where = f" ({error.name}, line {error.lineno})" if error.name else ""
+        reason = (error.message or "syntax error").rstrip(".")
+        raise WstuiError(f"The template {template.directory} failed to render: {reason}{where}.") from None
+    except (CookiecutterException, TemplateError) as error:
         raise WstuiError(f"The template {template.directory} failed to render: {error}") from None
     if not (rendered / PROJECT_FILE).is_file():
         raise UsageError(f"The template {template.directory} made no {PROJECT_FILE}: wstui needs a template of a wstui project.")
