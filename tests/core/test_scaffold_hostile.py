@@ -1,4 +1,5 @@
-"""`wstui new` given hostile answers and broken templates: text stays text, errors are messages."""
+"""`wstui new` given hostile answers, broken templates and planted links: text stays text, and nothing
+is written outside the project directory."""
 
 from __future__ import annotations
 
@@ -86,3 +87,74 @@ def test_a_jinja_error_in_a_templates_defaults_is_a_clear_error(tmp_path: Path) 
     with pytest.raises(WstuiError, match="failed to render"):
         scaffold("chat", out, {}, Template.load(str(template)))
     assert leftovers(out) == []
+
+
+@pytest.fixture
+def existing(tmp_path: Path) -> Path:
+    """A scaffolded project at tmp_path/out/chat, to scaffold over with --force."""
+    return scaffold("chat", tmp_path / "out", {}, Template.load(None)).directory
+
+
+def test_force_refuses_a_file_link_and_leaves_its_target_alone(tmp_path: Path, existing: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text("not yours\n")
+    (existing / "README.md").unlink()
+    (existing / "README.md").symlink_to(outside)
+    (existing / "handlers" / "connect.py").write_text("# mine\n")
+    with pytest.raises(UsageError) as raised:
+        scaffold("chat", tmp_path / "out", {}, Template.load(None), force=True)
+    assert "README.md" in raised.value.message and "symbolic link" in raised.value.message
+    assert outside.read_text() == "not yours\n"
+    assert (existing / "README.md").is_symlink()
+    assert (existing / "handlers" / "connect.py").read_text() == "# mine\n"
+    assert leftovers(tmp_path / "out") == ["chat"]
+
+
+def test_force_refuses_a_folder_link_and_writes_nothing_into_it(tmp_path: Path, existing: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.rmtree(existing / "tests")
+    (existing / "tests").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(UsageError, match=r"tests .*symbolic link"):
+        scaffold("chat", tmp_path / "out", {}, Template.load(None), force=True)
+    assert leftovers(outside) == []
+
+
+def test_every_planted_link_is_named_at_once(tmp_path: Path, existing: Path) -> None:
+    (tmp_path / "a").write_text("a\n")
+    (existing / "wstui.toml").unlink()
+    (existing / "wstui.toml").symlink_to(tmp_path / "a")
+    (existing / "handlers" / "connect.py").unlink()
+    (existing / "handlers" / "connect.py").symlink_to(tmp_path / "missing.py")
+    with pytest.raises(UsageError) as raised:
+        scaffold("chat", tmp_path / "out", {}, Template.load(None), force=True)
+    assert "wstui.toml" in raised.value.message and "handlers/connect.py" in raised.value.message
+    assert not (tmp_path / "missing.py").exists() and (tmp_path / "a").read_text() == "a\n"
+
+
+def test_a_file_where_the_template_has_a_folder_is_a_clear_error(tmp_path: Path, existing: Path) -> None:
+    shutil.rmtree(existing / "payloads")
+    (existing / "payloads").write_text("mine\n")
+    with pytest.raises(UsageError, match="payloads is a file where the project has a folder"):
+        scaffold("chat", tmp_path / "out", {}, Template.load(None), force=True)
+    assert (existing / "payloads").read_text() == "mine\n"
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_project_directory_that_is_a_link_is_refused(tmp_path: Path, force: bool) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "chat").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(UsageError, match="is a symbolic link"):
+        scaffold("chat", tmp_path / "out", {}, Template.load(None), force=force)
+    assert leftovers(outside) == []
+    assert leftovers(tmp_path / "out") == ["chat"]
+
+
+def test_a_dangling_link_in_place_of_the_project_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "chat").symlink_to(tmp_path / "nowhere", target_is_directory=True)
+    with pytest.raises(UsageError, match="is a symbolic link"):
+        scaffold("chat", tmp_path / "out", {}, Template.load(None))
+    assert not (tmp_path / "nowhere").exists()

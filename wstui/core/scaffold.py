@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import keyword
+import os
 import re
 import shutil
 import tempfile
@@ -191,6 +192,8 @@ def scaffold(
     context = {key: template.question(key).check(value) for key, value in answers.items()}
     context.update({"project_name": name.strip(), "project_slug": slug})
     target = output_dir / slug
+    if target.is_symlink():
+        raise UsageError(f"{target} is a symbolic link, and wstui new does not write through links: remove it, or choose another name or -o DIR.")
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} exists and is not a directory.")
     if target.is_dir() and any(target.iterdir()) and not force:
@@ -247,4 +250,52 @@ def _move_into_place(rendered: Path, target: Path) -> None:
     if not target.exists():
         rendered.rename(target)
         return
-    shutil.copytree(rendered, target, dirs_exist_ok=True)
+    folders, files = _laid_over(rendered, target)
+    try:
+        for folder in folders:
+            folder.mkdir(exist_ok=True)
+        for source, destination in files:
+            shutil.copy2(source, destination)
+    except OSError as error:
+        raise UsageError(f"Cannot write {error.filename}: {error.strerror}.") from None
+
+
+def _laid_over(rendered: Path, target: Path) -> tuple[list[Path], list[tuple[Path, Path]]]:
+    """The folders and (source, destination) files of laying `rendered` over `target`, or UsageError.
+
+    A link planted in an existing project would take the write somewhere else (a `README.md` link
+    overwrote its target; a `tests` link received the tests), so any link, or a file where a folder
+    goes, is refused before anything is written.
+    """
+    folders: list[Path] = []
+    files: list[tuple[Path, Path]] = []
+    problems: list[str] = []
+    for source_folder, folder_names, file_names in os.walk(rendered):
+        relative = Path(source_folder).relative_to(rendered)
+        for name in list(folder_names):
+            destination = target / relative / name
+            if destination.is_symlink() or (destination.exists() and not destination.is_dir()):
+                folder_names.remove(name)
+                problems.append(_in_the_way(destination, target, "a folder"))
+            else:
+                folders.append(destination)
+        for name in file_names:
+            destination = target / relative / name
+            if destination.is_symlink() or destination.is_dir():
+                problems.append(_in_the_way(destination, target, "a file"))
+            else:
+                files.append((Path(source_folder, name), destination))
+    if problems:
+        raise UsageError(
+            f"Not written: in {target}, " + "; ".join(problems) + ". wstui new --force writes only real files and "
+            "folders, never through links: move these away, or choose another directory."
+        )
+    return folders, files
+
+
+def _in_the_way(path: Path, target: Path, needed: str) -> str:
+    shown = path.relative_to(target).as_posix()
+    if path.is_symlink():
+        return f"{shown} is a symbolic link to {os.readlink(path)}"
+    kind = "a folder" if path.is_dir() else "a file"
+    return f"{shown} is {kind} where the project has {needed}"
