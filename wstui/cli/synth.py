@@ -15,8 +15,8 @@ from wstui.cli.options import project_dir, project_option
 @project_option
 def synth(fmt: str, output: Path | None) -> None:
     """Print the CloudFormation template of the project."""
-    from wstui.core.errors import UsageError
-    from wstui.core.project.load import load_project, write_atomically
+    from wstui.core.files import write_atomic
+    from wstui.core.project.load import load_project
     from wstui.core.template import synthesize
 
     synthesized = synthesize(load_project(project_dir()))
@@ -24,9 +24,6 @@ def synth(fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        write_atomically(output, text)
-    except OSError as error:
-        raise UsageError(f"Cannot write {output}: {error.strerror}.") from None
+    write_atomic(output, text)
     count = len(synthesized.template.resources)
     click.echo(f"Wrote {output} ({count} resources).", err=True)

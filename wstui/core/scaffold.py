@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import keyword
+import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -65,8 +67,8 @@ class Question:
         rule = VALUE_RULES.get(self.key)
         if rule and not rule[0].match(value):
             raise UsageError(f'Option {self.key} must be {rule[1]}, not "{value}".')
-        if "\n" in value or "\r" in value:
-            raise UsageError(f"Option {self.key} must be one line.")
+        if any(unicodedata.category(c) in ("Cc", "Cs") and c != "\t" for c in value):
+            raise UsageError(f"Option {self.key} must be one line of text, without control characters.")
         return value
 
 
@@ -76,6 +78,7 @@ class Template:
 
     directory: Path
     questions: list[Question] = field(default_factory=list)
+    expression_delimiters: tuple[str, str] = ("{{", "}}")
 
     @classmethod
     def load(cls, location: str | None) -> Template:
@@ -90,7 +93,28 @@ class Template:
             for key, value in context.items()
             if not key.startswith("_") and key not in DERIVED_KEYS and isinstance(value, (str, list))
         ]
-        return cls(directory, questions)
+        env_vars = context.get("_jinja2_env_vars")
+        env_vars = env_vars if isinstance(env_vars, dict) else {}
+        delimiters = (str(env_vars.get("variable_start_string", "{{")), str(env_vars.get("variable_end_string", "}}")))
+        return cls(directory, questions, delimiters)
+
+    def extra_context(self, context: dict[str, str]) -> dict[str, str]:
+        """`context` as cookiecutter must receive it so that every free-text value arrives literally.
+
+        cookiecutter renders each value of its context as a Jinja template, so an answer such as
+        `{{ 7*7 }}` became "49", `curly {{ braces` a syntax error, and a crafted one reached Python
+        through Jinja's globals. A free-text value goes as a Jinja expression holding it as a string
+        literal, which renders back to exactly the value; a choice must be passed as the choice itself.
+        """
+        choices = {q.key for q in self.questions if q.choices}
+        return {key: value if key in choices else self._literal(value) for key, value in context.items()}
+
+    def _literal(self, value: str) -> str:
+        # Only ASCII letters, digits and spaces stay as they are: no delimiter, quote or backslash of
+        # the value can reach Jinja's lexer, and the escapes decode to the same characters.
+        escaped = "".join(c if c == " " or (c.isascii() and c.isalnum()) else f"\\U{ord(c):08x}" for c in value)
+        start, end = self.expression_delimiters
+        return f"{start} '{escaped}' {end}"
 
     def question(self, key: str) -> Question:
         for question in self.questions:
@@ -168,6 +192,8 @@ def scaffold(
     context = {key: template.question(key).check(value) for key, value in answers.items()}
     context.update({"project_name": name.strip(), "project_slug": slug})
     target = output_dir / slug
+    if target.is_symlink():
+        raise UsageError(f"{target} is a symbolic link, and wstui new does not write through links: remove it, or choose another name or -o DIR.")
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} exists and is not a directory.")
     if target.is_dir() and any(target.iterdir()) and not force:
@@ -194,18 +220,23 @@ def scaffold(
 def _render(template: Template, context: dict[str, str], staging: Path) -> Path:
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.main import cookiecutter
+    from jinja2 import TemplateError, TemplateSyntaxError
 
     try:
         rendered = Path(
             cookiecutter(
                 str(template.directory),
                 no_input=True,
-                extra_context=context,
+                extra_context=template.extra_context(context),
                 output_dir=str(staging),
                 default_config=True,
             )
         )
-    except CookiecutterException as error:
+    except TemplateSyntaxError as error:
+        where = f" ({error.name}, line {error.lineno})" if error.name else ""
+        reason = (error.message or "syntax error").rstrip(".")
+        raise WstuiError(f"The template {template.directory} failed to render: {reason}{where}.") from None
+    except (CookiecutterException, TemplateError) as error:
         raise WstuiError(f"The template {template.directory} failed to render: {error}") from None
     if not (rendered / PROJECT_FILE).is_file():
         raise UsageError(f"The template {template.directory} made no {PROJECT_FILE}: wstui needs a template of a wstui project.")
@@ -219,4 +250,52 @@ def _move_into_place(rendered: Path, target: Path) -> None:
     if not target.exists():
         rendered.rename(target)
         return
-    shutil.copytree(rendered, target, dirs_exist_ok=True)
+    folders, files = _laid_over(rendered, target)
+    try:
+        for folder in folders:
+            folder.mkdir(exist_ok=True)
+        for source, destination in files:
+            shutil.copy2(source, destination)
+    except OSError as error:
+        raise UsageError(f"Cannot write {error.filename}: {error.strerror}.") from None
+
+
+def _laid_over(rendered: Path, target: Path) -> tuple[list[Path], list[tuple[Path, Path]]]:
+    """The folders and (source, destination) files of laying `rendered` over `target`, or UsageError.
+
+    A link planted in an existing project would take the write somewhere else (a `README.md` link
+    overwrote its target; a `tests` link received the tests), so any link, or a file where a folder
+    goes, is refused before anything is written.
+    """
+    folders: list[Path] = []
+    files: list[tuple[Path, Path]] = []
+    problems: list[str] = []
+    for source_folder, folder_names, file_names in os.walk(rendered):
+        relative = Path(source_folder).relative_to(rendered)
+        for name in list(folder_names):
+            destination = target / relative / name
+            if destination.is_symlink() or (destination.exists() and not destination.is_dir()):
+                folder_names.remove(name)
+                problems.append(_in_the_way(destination, target, "a folder"))
+            else:
+                folders.append(destination)
+        for name in file_names:
+            destination = target / relative / name
+            if destination.is_symlink() or destination.is_dir():
+                problems.append(_in_the_way(destination, target, "a file"))
+            else:
+                files.append((Path(source_folder, name), destination))
+    if problems:
+        raise UsageError(
+            f"Not written: in {target}, " + "; ".join(problems) + ". wstui new --force writes only real files and "
+            "folders, never through links: move these away, or choose another directory."
+        )
+    return folders, files
+
+
+def _in_the_way(path: Path, target: Path, needed: str) -> str:
+    shown = path.relative_to(target).as_posix()
+    if path.is_symlink():
+        return f"{shown} is a symbolic link to {os.readlink(path)}"
+    kind = "a folder" if path.is_dir() else "a file"
+    return f"{shown} is {kind} where the project has {needed}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wstui.core.errors import WstuiError
-from wstui.core.project.load import write_atomically
+from wstui.core.files import write_atomic
 
 OUTPUTS_FILE = Path(".wstui") / "outputs.json"
 
@@ -27,7 +27,7 @@ def save_outputs(directory: Path, deployed: DeployedOutputs) -> Path:
     path = outputs_path(directory)
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {"stack_name": deployed.stack_name, "region": deployed.region, "outputs": dict(sorted(deployed.outputs.items()))}
-    write_atomically(path, json.dumps(document, indent=2) + "\n")
+    write_atomic(path, json.dumps(document, indent=2) + "\n")
     return path
 
 

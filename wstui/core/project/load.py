@@ -2,13 +2,12 @@
 
 The file is kept as a tomlkit document so that an edit made by wstui changes only what it must and
 keeps the user's comments, blank lines and key order. Every write validates the edited document
-first and replaces the file atomically, so a refused or interrupted edit never loses data.
+first and replaces the file atomically (`wstui.core.files`), so a refused or interrupted edit never
+loses data.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from tomlkit.exceptions import ParseError
 from tomlkit.toml_document import TOMLDocument
 
 from wstui.core.errors import Problem, ProjectError, UsageError
+from wstui.core.files import write_atomic
 from wstui.core.project.locate import LineIndex
 from wstui.core.project.model import Project
 from wstui.core.project.schema import SchemaProblem, read_dataclass
@@ -39,15 +39,19 @@ def find_project_file(start: Path) -> Path:
 
 
 def project_file_in(directory: Path | None) -> Path:
-    """The project file for `--project DIR`, or the nearest one from the current directory."""
+    """The project file for `--project DIR`, or the nearest one from the current directory.
+
+    The folder is resolved but not the file: a `wstui.toml` that is a link to a file kept elsewhere
+    still belongs to the project beside the link, whose handlers it names.
+    """
     if directory is None:
         return find_project_file(Path.cwd())
     if directory.is_file() and directory.name == PROJECT_FILE:
-        return directory.resolve()
+        return directory.parent.resolve() / PROJECT_FILE
     candidate = directory / PROJECT_FILE
     if not candidate.is_file():
         raise UsageError(f"No {PROJECT_FILE} in {directory}.")
-    return candidate.resolve()
+    return directory.resolve() / PROJECT_FILE
 
 
 @dataclass
@@ -81,7 +85,7 @@ class ProjectFile:
     def save(self, document: TOMLDocument) -> Project:
         """Validate `document` as the new content of this file, then write it; the file is untouched on error."""
         project = self.validate_edit(document)
-        write_atomically(self.path, tomlkit.dumps(document))
+        write_atomic(self.path, tomlkit.dumps(document))
         self.document = document
         return project
 
@@ -136,17 +140,3 @@ def project_from_document(document: TOMLDocument, path: Path) -> Project:
 def load_project(directory: Path | None = None) -> Project:
     """The validated project at `directory` (or the nearest one from the current directory)."""
     return ProjectFile.open(directory).project
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` so readers see the old file or the new one, never half of either."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from wstui.core.errors import UsageError
+from wstui.core.files import write_atomic
 from wstui.core.project.handlers import defined_names, parse_handler
 
 STUB = '''
@@ -49,8 +50,5 @@ def write_stub_handler(directory: Path, handler: str) -> Path:
     existing = source_file.read_text(encoding="utf-8") if source_file.exists() else ""
     stub = STUB.format(function=ref.function, handler=handler)
     text = existing.rstrip("\n") + "\n" + stub if existing.strip() else stub.lstrip("\n")
-    try:
-        source_file.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"Cannot write {source_file}: {error.strerror}.") from None
+    write_atomic(source_file, text)
     return source_file
