@@ -214,3 +214,15 @@ def test_keys_with_slashes_and_dots_are_fine(project_dir: Path) -> None:
     """`${request.body.service}/${request.body.action}` gives keys such as chat/join (reference §1)."""
     project = add_route(ProjectFile.open(project_dir), "chat/join.v2", "handlers.chat:echo")
     assert project.route("chat/join.v2") is not None
+
+
+def test_a_save_refuses_to_undo_a_change_made_on_disk_after_the_file_was_read(project_dir: Path) -> None:
+    project_file = ProjectFile.open(project_dir)
+    edited = ORIGINAL.replace('tags = { team = "realtime" }', 'tags = { team = "edited by hand" }')
+    (project_dir / "wstui.toml").write_text(edited)
+    with pytest.raises(UsageError) as refused:
+        add_route(project_file, "echo", "handlers.chat:echo")
+    assert "changed on disk after wstui read it" in str(refused.value)
+    assert (project_dir / "wstui.toml").read_text() == edited
+    add_route(project_file.reread(), "echo", "handlers.chat:echo")
+    assert 'team = "edited by hand"' in (project_dir / "wstui.toml").read_text()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, DataTable, Input, Static
 
+from tests.core.test_limits import FULL, with_routes
 from tests.tui.conftest import USER_COMMENT, make_app, running, wait_until
 from wstui.core.project.load import load_project
 from wstui.tui.app import WstuiApp
@@ -83,11 +84,13 @@ async def test_a_missing_handler_is_refused_inline_and_offered_as_a_stub(chat: P
         assert "join" in routes_on_disk(chat)
 
 
-@pytest.mark.parametrize(("key", "message"), [
-    ("sendmessage", 'Route "sendmessage" already exists'),
-    ("*", 'Route key "*" holds "*"'),  # it would widen the Lambda permission's ARN to every route
+@pytest.mark.parametrize(("routes_first", "key", "message"), [
+    (0, "sendmessage", 'Route "sendmessage" already exists'),
+    (0, "*", 'Route key "*" holds "*"'),  # it would widen the Lambda permission's ARN to every route
+    (FULL, "one-more", "The stack would have 502 resources; CloudFormation allows 500"),
 ])
-async def test_a_refused_key_gets_the_clis_message_and_writes_nothing(chat: Path, key: str, message: str) -> None:
+async def test_a_refused_key_gets_the_clis_message_and_writes_nothing(chat: Path, routes_first: int, key: str, message: str) -> None:
+    with_routes(chat, routes_first)
     before = (chat / "wstui.toml").read_text()
     app = make_app(chat, chat)
     async with running(app) as pilot:
@@ -153,3 +156,15 @@ async def test_an_invalid_project_opens_with_its_problems_shown(chat: Path) -> N
         await pilot.press("a")
         assert isinstance(app.screen, RoutesScreen), "no form on a project that does not validate"
 
+
+
+async def test_a_hand_edit_made_while_a_form_is_open_is_kept_when_it_saves(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await add_form(pilot, app, "rooms", "handlers.send_message:handle")
+        toml = chat / "wstui.toml"
+        toml.write_text(toml.read_text().replace("memory = 256", "memory = 512  # by hand"))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
+    text = (chat / "wstui.toml").read_text()
+    assert "memory = 512  # by hand" in text and 'key = "rooms"' in text

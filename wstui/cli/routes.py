@@ -71,8 +71,9 @@ def list_routes(as_json: bool) -> None:
 def add(key: str, handler: str, operation_name: str, two_way: bool) -> None:
     """Add route KEY served by HANDLER."""
     from wstui.core.project.routes import add_route
+    from wstui.core.template.diff import save_edit
 
-    add_route(_open(), key, handler, operation_name, two_way)
+    save_edit(_open(), lambda project_file: add_route(project_file, key, handler, operation_name, two_way))
     click.echo(f"Added route {key} -> {handler}.")
 
 
@@ -97,11 +98,12 @@ def remove(key: str) -> None:
 def set_(key: str, handler: str | None, operation_name: str | None, two_way: bool | None, new_key: str | None) -> None:
     """Change route KEY."""
     from wstui.core.project.routes import RouteChange, set_route
+    from wstui.core.template.diff import save_edit
 
     change = RouteChange(handler=handler, operation_name=operation_name, two_way=two_way, new_key=new_key)
     if change == RouteChange():
         raise click.UsageError("Nothing to change: give --handler, --operation-name, --two-way/--one-way or --rename.")
-    set_route(_open(), key, change)
+    save_edit(_open(), lambda project_file: set_route(project_file, key, change))
     click.echo(f"Updated route {new_key or key}.")
 
 

@@ -136,8 +136,9 @@ class EditForm(ModalScreen[Saved | None]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         try:
-            preview = preview_edit(self.project_file, self.edit())
-            self.project_file.save(preview.draft.document)
+            current = self.project_file.reread()  # a hand edit made while the form was open is kept
+            preview = preview_edit(current, self.edit())
+            current.save(preview.draft.document)
         except WstuiError as error:
             self.show_preview(None, refusal(error), False)
             return

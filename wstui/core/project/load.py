@@ -64,6 +64,7 @@ class ProjectFile:
 
     path: Path
     document: TOMLDocument
+    read_text: str | None = None  # the file as it was read: a save checks nobody changed it since
 
     @property
     def directory(self) -> Path:
@@ -80,14 +81,31 @@ class ProjectFile:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise UsageError(f"Cannot read {path}: {error}.") from None
-        return cls(path, parse_document(text, path))
+        return cls(path, parse_document(text, path), text)
+
+    def reread(self) -> ProjectFile:
+        """The same file as it is on disk now (a hand edit may have changed it since it was read)."""
+        return ProjectFile.open(self.directory)
 
     def save(self, document: TOMLDocument) -> Project:
         """Validate `document` as the new content of this file, then write it; the file is untouched on error."""
         project = self.validate_edit(document)
-        write_atomic(self.path, tomlkit.dumps(document))
+        if self.read_text is not None and self._text_on_disk() != self.read_text:
+            raise UsageError(
+                f"Not saved: {self.path} changed on disk after wstui read it (a hand edit?), and saving would "
+                "undo that change. Make the edit again: it will apply to the file as it is now."
+            )
+        text = tomlkit.dumps(document)
+        write_atomic(self.path, text)
         self.document = document
+        self.read_text = text
         return project
+
+    def _text_on_disk(self) -> str | None:
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def validate_edit(self, document: TOMLDocument) -> Project:
         """The project an edited `document` describes, or ProjectError saying the edit would not be saved."""

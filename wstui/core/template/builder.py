@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pluggy
-from troposphere import GetAtt, Output, Parameter, Ref, Sub, Template, apigatewayv2, awslambda, iam
+from troposphere import MAX_RESOURCES, GetAtt, Output, Parameter, Ref, Sub, Template, apigatewayv2, awslambda, iam
 
 from wstui.core.errors import UsageError
 from wstui.core.project.handlers import HandlerRef, parse_handler
@@ -70,7 +70,7 @@ def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesiz
         project = copy.deepcopy(project)
         plugins.hook.wstui_configure_project(project=project)
         require_valid(project, headline="A plugin's wstui_configure_project left the project invalid:")
-    template = Template(Description=f"{project.project.name}: WebSocket API on API Gateway, built by wstui")
+    template = UncappedTemplate(Description=f"{project.project.name}: WebSocket API on API Gateway, built by wstui")
     template.set_version("2010-09-09")
     bucket = template.add_parameter(Parameter(CODE_BUCKET, Type="String", Description="S3 bucket of the code archive"))
     key = template.add_parameter(Parameter(CODE_KEY, Type="String", Description="S3 key of the code archive"))
@@ -95,8 +95,26 @@ def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesiz
         if "duplicate key" not in str(error):
             raise
         raise UsageError(f"A plugin added a resource whose logical id wstui also uses: {error}.") from None
+    _check_resource_count(template)
     _check(project, template, plugins)
     return Synthesized(project, template)
+
+
+class UncappedTemplate(Template):
+    """A template that counts past CloudFormation's limit instead of raising troposphere's bare
+    ValueError at the 501st resource, so that wstui can say how far over the project is."""
+
+    def add_resource(self, resource: Any) -> Any:
+        return self._update(self.resources, resource)
+
+
+def _check_resource_count(template: Template) -> None:
+    count = len(template.resources)
+    if count > MAX_RESOURCES:
+        raise UsageError(
+            f"The stack would have {count} resources; CloudFormation allows {MAX_RESOURCES}. Each route adds 3 "
+            "(4 when two-way) and each handler of its own 2 more: remove routes or let routes share a handler."
+        )
 
 
 def _api(project: Project) -> apigatewayv2.Api:

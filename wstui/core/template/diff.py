@@ -65,3 +65,14 @@ def preview_edit(project_file: ProjectFile, edit: Callable[[ProjectFile], Projec
     draft = DraftProjectFile.of(project_file)
     after = edit(draft)
     return EditPreview(draft, diff_templates(synthesize(project_file.project).to_dict(), synthesize(after).to_dict()))
+
+
+def save_edit(project_file: ProjectFile, edit: Callable[[ProjectFile], Project]) -> Project:
+    """Run `edit` and save it only if the project it leaves still builds a template: an edit that
+    would pass one of CloudFormation's limits, or fail a plugin's check, is refused before it is
+    written, not found later by `wstui synth`."""
+    from wstui.core.template import synthesize
+
+    draft = DraftProjectFile.of(project_file)
+    synthesize(edit(draft))
+    return project_file.save(draft.document)
