@@ -48,7 +48,7 @@ def default(event, context):
 '''
 INVOKED = re.compile(r"^  (\S+)\s+(\S+)\s+(ok|error|timeout|waited)\s")
 ACTIONS = ("send", "garbage", "oversize", "binary", "ping", "stall", "vanish", "close")
-WEIGHTS = (6, 30, 3, 3, 30, 3, 5, 5)
+WEIGHTS = (3, 30, 3, 3, 30, 3, 5, 5)
 
 
 @dataclass
@@ -242,7 +242,7 @@ def scaffold(into: Path) -> Path:
     return project
 
 
-def run_chaos(clients: int, seconds: float, seed: int) -> ChaosReport:
+def run_chaos(clients: int, seconds: float, seed: int, log: Path | None = None) -> ChaosReport:
     with tempfile.TemporaryDirectory() as scratch:
         dev = DevProcess.start(scaffold(Path(scratch)))
         try:
@@ -258,6 +258,8 @@ def run_chaos(clients: int, seconds: float, seed: int) -> ChaosReport:
             peak = dev.peak_kb()
         finally:
             code = dev.stop()
+        if log is not None:
+            log.write_text("\n".join(dev.lines + ["--- stderr ---"] + dev.errors) + "\n")
         ledger = Ledger.read(dev.lines)
         return ChaosReport(
             actions=actions,
@@ -284,9 +286,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--log", type=Path, help="write wstui dev's whole output to this file")
     args = parser.parse_args()
     started = time.monotonic()
-    report = run_chaos(args.clients, args.seconds, args.seed)
+    report = run_chaos(args.clients, args.seconds, args.seed, args.log)
     print(f"{args.clients} clients for {args.seconds:.0f} s (seed {args.seed}), {time.monotonic() - started:.0f} s in all")
     report.print()
     sys.exit(1 if report.problems() else 0)

@@ -198,3 +198,16 @@ def test_a_client_that_leaves_during_connect_is_one_line_and_gets_its_disconnect
 def _resident_bytes() -> int:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * 4096
+
+
+def test_a_client_that_pings_and_vanishes_at_once_is_one_closed_line(chat: Path, start_service, caplog: pytest.LogCaptureFixture) -> None:
+    """aiohttp answers the ping on a socket already closing; that is the client leaving, not an error."""
+    running = start_service(chat)
+    with caplog.at_level(logging.ERROR):
+        for _ in range(20):
+            client = connect(running)
+            pings = b"".join(websocket.ABNF.create_frame("bye", websocket.ABNF.OPCODE_PING).format() for _ in range(50))
+            client.sock.sendall(pings)  # queued at the gateway when the socket closes under them
+            client.sock.close()
+        running.wait_for(lambda e: sum(isinstance(x, Invoked) and x.route_key == "$disconnect" for x in running.events) == 20)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

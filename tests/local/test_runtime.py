@@ -134,3 +134,17 @@ def test_reload_forgets_the_projects_modules_so_the_next_call_reads_the_file(run
     (tmp_path / "handlers_rt.py").write_text(HANDLERS.replace('print("got"', 'print("now"'))
     assert runtime.reload() == ["handlers_rt"]
     assert invoke(runtime, spec("ok"), {"n": 4}).output == "now 4\n"
+
+
+def test_a_patient_call_waits_for_a_thread_as_long_as_it_takes_and_then_runs(runtime: HandlerRuntime) -> None:
+    """$disconnect is patient: nobody waits on it, and dropping it would leave its row behind."""
+    async def both() -> tuple[InvocationResult, InvocationResult]:
+        holding = asyncio.ensure_future(runtime.invoke(spec("blocks"), {}, 0.5))
+        patient = asyncio.ensure_future(runtime.invoke(spec("ok"), {"n": 5}, 0.2, patient=True))
+        timed_out = await holding  # by now the patient call has waited past its own 0.2 s
+        sys.modules["handlers_rt"].gate.set()
+        return timed_out, await patient
+
+    timed_out, patient = isolated(both())
+    assert timed_out.status == "timeout"
+    assert patient.ok and patient.output == "got 5\n"

@@ -165,6 +165,12 @@ class Gateway:
         check, so the client sees the 1009 close frame (aiohttp's own limit would close mid-message,
         and the client would see a reset)."""
         in_flight = asyncio.Semaphore(self.limits.messages_in_flight)
+        try:
+            await self._route_messages(connection, ws, in_flight)
+        except ConnectionError:  # the client vanished while aiohttp answered its ping: it closed the socket
+            connection.close_reason = connection.close_reason or "Connection lost"
+
+    async def _route_messages(self, connection: Connection, ws: web.WebSocketResponse, in_flight: asyncio.Semaphore) -> None:
         async for message in ws:
             if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
                 connection.messages += 1
@@ -325,10 +331,12 @@ class Gateway:
             event = self.events.disconnect(
                 connection.id, connection.connected_at, connection.client, connection.authorizer, code, reason
             )
-            await self._invoke(route.function, DISCONNECT, connection.id, event)
+            await self._invoke(route.function, DISCONNECT, connection.id, event, patient=True)
 
-    async def _invoke(self, function: str, route_key: str, connection_id: str, event: dict[str, Any]) -> InvocationResult:
-        result = await self.runtime.invoke(self.spec.functions[function], event, self._timeout(function))
+    async def _invoke(
+        self, function: str, route_key: str, connection_id: str, event: dict[str, Any], patient: bool = False
+    ) -> InvocationResult:
+        result = await self.runtime.invoke(self.spec.functions[function], event, self._timeout(function), patient)
         self.emit(Invoked(route_key, connection_id, result))
         return result
 

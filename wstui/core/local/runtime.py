@@ -126,16 +126,31 @@ class HandlerRuntime:
             return False
         return not INSTALLED_PARTS.intersection(resolved.relative_to(self.project_dir).parts)
 
-    async def invoke(self, spec: FunctionSpec, event: dict[str, Any], timeout: float | None = None) -> InvocationResult:
-        """Call the handler; past `timeout` (default: the function's own) the result is a timeout."""
+    async def invoke(
+        self, spec: FunctionSpec, event: dict[str, Any], timeout: float | None = None, patient: bool = False
+    ) -> InvocationResult:
+        """Call the handler; past `timeout` (default: the function's own) the result is a timeout.
+
+        The timeout counts from the call's submission, and a call still waiting for a free thread
+        when it passes never runs: its caller has given up. A `patient` call is one nobody waits on
+        ($disconnect, whose client has gone): it waits for a thread as long as it takes, since
+        dropping it would leave what it cleans up behind, and its timeout counts from its start.
+        """
         limit = spec.timeout if timeout is None else timeout
         loop = asyncio.get_running_loop()
         output = io.StringIO()
         started = time.monotonic()
-        ticket = Ticket()
+        began = asyncio.Event()
+        ticket = Ticket(lambda: loop.call_soon_threadsafe(began.set)) if patient else Ticket()
         future = loop.run_in_executor(self._pool, self._call, spec, event, output.write, ticket)
+        counted_from = started
+        if patient:
+            waiting = asyncio.ensure_future(began.wait())
+            await asyncio.wait([future, waiting], return_when=asyncio.FIRST_COMPLETED)
+            waiting.cancel()
+            counted_from = ticket.started_at or time.monotonic()
         try:
-            response = await asyncio.wait_for(asyncio.shield(future), timeout=limit)
+            response = await asyncio.wait_for(asyncio.shield(future), timeout=max(0.0, counted_from + limit - time.monotonic()))
         except TimeoutError:
             if ticket.abandon():
                 waited = (
@@ -193,18 +208,24 @@ class HandlerFailed(Exception):
 
 class Ticket:
     """Whether a call submitted to the pool may still start. The waiting side abandons it at its
-    deadline; a call that finds itself abandoned never runs. The lock makes the two exclusive."""
+    deadline; a call that finds itself abandoned never runs. The lock makes the two exclusive.
+    `on_start` is called, in the handler thread, when the call starts."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_start: Callable[[], object] | None = None) -> None:
         self._lock = threading.Lock()
         self._state = "waiting"
+        self._on_start = on_start
+        self.started_at: float | None = None
 
     def start(self) -> bool:
         with self._lock:
             if self._state == "abandoned":
                 return False
             self._state = "started"
-            return True
+            self.started_at = time.monotonic()
+        if self._on_start is not None:
+            self._on_start()
+        return True
 
     def abandon(self) -> bool:
         """True when the call had not started (and now never will)."""
