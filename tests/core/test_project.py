@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from wstui.core.errors import ProjectError, UsageError
+from wstui.core.lambda_runtimes import PYTHON_RUNTIMES
 from wstui.core.project.load import find_project_file, load_project
 from wstui.core.project.model import ConnectionTableSettings
 
@@ -100,7 +101,10 @@ def test_toml_syntax_error_names_its_line(tmp_path: Path) -> None:
         ('\n[stage]\nname = "v1"\ncolour = "blue"\n', 14, 'Unknown key "colour" in [stage]'),
         ("\n[functions]\nmemory = \"big\"\n", 13, '"functions.memory" must be an integer, not a string'),
         ("\n[functions]\ntimeout = 1000\n", 13, "Timeout 1000 s is outside Lambda's 1-900 s"),
-        ("\n[functions]\nruntime = \"nodejs20.x\"\n", 13, 'not a Python Lambda runtime'),
+        ("\n[functions]\nruntime = \"nodejs20.x\"\n", 13, 'not a Python runtime AWS Lambda supports'),
+        ("\n[functions]\nruntime = \"python3.99\"\n", 13, "supports: python3.11, python3.12, python3.13, python3.14"),
+        ("\n[functions]\nruntime = \"python3.1\"\n", 13, 'Runtime "python3.1" is not'),
+        ("\n[functions]\nruntime = \"python3.7\"\n", 13, 'Runtime "python3.7" is not'),
         ("\n[functions.environment]\nAWS_REGION = \"x\"\n", 13, '"AWS_REGION" is reserved by Lambda'),
         ("\n[api]\nroute_selection_expression = \"$request.header.x\"\n", 13, '"$request.header.x"'),
         ("\n[connection_table]\nbilling = \"cheap\"\n", 13, 'Billing "cheap" must be one of on_demand, provisioned'),
@@ -238,3 +242,9 @@ def test_routes_sharing_a_handler_may_differ_on_posting(tmp_path: Path) -> None:
     extra = '\n[[routes]]\nkey = "leave"\nhandler = "handlers.chat:send"\nposts = false\n'
     project = load_project(make_project(tmp_path, BASE + extra))
     assert [r.posts_to_connections for r in project.routes] == [False, True, False]
+
+
+def test_every_runtime_lambda_supports_is_accepted(tmp_path: Path) -> None:
+    for runtime in PYTHON_RUNTIMES:
+        make_project(tmp_path, BASE + f'\n[functions]\nruntime = "{runtime}"\n')
+        assert load_project(tmp_path).functions.runtime == runtime

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from wstui.core.errors import ExpressionError, Problem, ProjectError
+from wstui.core.lambda_runtimes import CHECKED_ON, PYTHON_RUNTIMES
 from wstui.core.plugins.discovery import plugin_exists
 from wstui.core.project.handlers import find_handler_problem
 from wstui.core.project.model import (
@@ -30,7 +31,6 @@ REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-RUNTIME = re.compile(r"^python3\.\d+$")
 ENV_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # What must never reach an ARN from a route key: IAM wildcards, whitespace, control characters.
 _ARN_UNSAFE = re.compile(r"[*?\s\x00-\x1f\x7f]")
@@ -123,8 +123,9 @@ def _expression_checks(p: Project) -> Iterator[_Check]:
 def _function_checks(p: Project) -> Iterator[_Check]:
     f = p.functions
     yield _Check(
-        bool(RUNTIME.match(f.runtime)),
-        f'Runtime "{f.runtime}" is not a Python Lambda runtime such as "python3.12".',
+        f.runtime in PYTHON_RUNTIMES,
+        f'Runtime "{f.runtime}" is not a Python runtime AWS Lambda supports: {", ".join(PYTHON_RUNTIMES)} '
+        f"(as of {CHECKED_ON}).",
         ("functions", "runtime"),
     )
     yield _Check(
