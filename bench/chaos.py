@@ -48,7 +48,7 @@ def default(event, context):
 '''
 INVOKED = re.compile(r"^  (\S+)\s+(\S+)\s+(ok|error|timeout|waited)\s")
 ACTIONS = ("send", "garbage", "oversize", "binary", "ping", "stall", "vanish", "close")
-WEIGHTS = (3, 30, 3, 3, 30, 3, 5, 5)
+WEIGHTS = (1, 30, 3, 3, 30, 3, 5, 5)
 
 
 @dataclass
@@ -206,7 +206,7 @@ async def _act(ws: aiohttp.ClientWebSocketResponse, reader: asyncio.Task[None], 
             return
         else:
             return
-        await asyncio.sleep(rng.uniform(0.2, 1.5))
+        await asyncio.sleep(rng.uniform(0.5, 2.5))
 
 
 async def _drain(ws: aiohttp.ClientWebSocketResponse) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 from collections.abc import Awaitable, Iterator
 from pathlib import Path
@@ -56,6 +57,17 @@ def exits(event, context):
 def blocks(event, context):
     gate.wait(10)
     return "done"
+
+
+failed = threading.Event()
+
+
+def raises_late(event, context):
+    gate.wait(10)
+    try:
+        raise ValueError("after the timeout")
+    finally:
+        failed.set()
 '''
 
 
@@ -148,3 +160,15 @@ def test_a_patient_call_waits_for_a_thread_as_long_as_it_takes_and_then_runs(run
     timed_out, patient = isolated(both())
     assert timed_out.status == "timeout"
     assert patient.ok and patient.output == "got 5\n"
+
+
+def test_a_call_that_fails_after_its_timeout_leaves_no_unretrieved_error(runtime: HandlerRuntime, caplog: pytest.LogCaptureFixture) -> None:
+    async def late_failure() -> InvocationResult:
+        result = await runtime.invoke(spec("raises_late"), {}, 0.2)
+        sys.modules["handlers_rt"].gate.set()
+        await asyncio.get_running_loop().run_in_executor(None, sys.modules["handlers_rt"].failed.wait, 10)
+        return result
+
+    assert isolated(late_failure()).status == "timeout"
+    gc.collect()  # asyncio reports an error nobody retrieved when the future is collected
+    assert "never retrieved" not in caplog.text

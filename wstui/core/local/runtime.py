@@ -143,6 +143,9 @@ class HandlerRuntime:
         began = asyncio.Event()
         ticket = Ticket(lambda: loop.call_soon_threadsafe(began.set)) if patient else Ticket()
         future = loop.run_in_executor(self._pool, self._call, spec, event, output.write, ticket)
+        # A call given up on (timed out) may still fail later: its error is taken here, not reported
+        # by asyncio as "Future exception was never retrieved".
+        future.add_done_callback(lambda done: done.cancelled() or done.exception())
         counted_from = started
         if patient:
             waiting = asyncio.ensure_future(began.wait())
