@@ -11,6 +11,7 @@ import websocket
 from textual.widgets import Button, DataTable, Input, Label, Log
 
 from tests.tui.conftest import make_app, running, wait_until
+from wstui.tui.app import WstuiApp
 from wstui.tui.local_screen import LocalScreen
 
 
@@ -29,12 +30,16 @@ def port_is_free(port: int) -> bool:
     return True
 
 
+async def local_area(pilot, app: WstuiApp) -> LocalScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("f3")
+    assert isinstance(app.screen, LocalScreen)
+    return app.screen
+
+
 async def test_start_connect_send_see_it_then_stop_frees_the_port(chat: Path) -> None:
     app = make_app(chat, chat)
     async with running(app) as pilot:
-        await pilot.press("f3")
-        screen = app.screen
-        assert isinstance(screen, LocalScreen)
+        screen = await local_area(pilot, app)
         assert screen.query_one("#port", Input).value == "0"
         await pilot.press("s")
         await wait_until(pilot, lambda: str(screen.query_one("#status", Label).render()).startswith("ws://"), 90)
@@ -92,3 +97,18 @@ async def test_a_busy_port_is_reported_in_the_area(chat: Path) -> None:
             await wait_until(pilot, lambda: "Cannot listen" in str(status.render()), 90)
             assert status.has_class("error")
             assert not app.gateway.running
+
+
+async def test_a_broken_wstui_toml_runs_the_last_good_configuration_and_says_so(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await local_area(pilot, app)
+        toml = chat / "wstui.toml"
+        toml.write_text(toml.read_text().replace('runtime = "python3.12"', 'runtime = "python3.99"'))
+        await pilot.press("s")
+        status = screen.query_one("#status", Label)
+        await wait_until(pilot, lambda: str(status.render()).startswith("ws://"), 90)
+        assert "wstui.toml has problems, so this runs the last configuration that loaded" in str(status.render())
+        assert status.has_class("error")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: not app.gateway.running, 30)

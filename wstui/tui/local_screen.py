@@ -27,6 +27,7 @@ from wstui.core.local.activity import (
     Rejected,
     ServiceStarted,
 )
+from wstui.core.project.model import Project
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.local_gateway import LocalGateway
 from wstui.tui.running_app import running_app
@@ -56,6 +57,7 @@ class LocalScreen(AreaScreen):
     ]
 
     busy = False
+    last_good: Project | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="local-bar"):
@@ -78,6 +80,10 @@ class LocalScreen(AreaScreen):
         table.add_column("last active", key="active")
         self.query_one(Log).border_title = "Invocations"
         self.set_interval(DRAIN_SECONDS, self.render_events)
+        try:
+            self.last_good = running_app(self).project().project
+        except WstuiError:
+            self.last_good = None
         self.query_one("#toggle", Button).focus()
 
     @property
@@ -121,12 +127,32 @@ class LocalScreen(AreaScreen):
             return
         self.set_status("starting...")
         try:
-            url = await self.gateway.start(running_app(self).project().project, int(port_text))
+            project, problems = self.project_to_run()
+            url = await self.gateway.start(project, int(port_text))
         except WstuiError as error:
             self.set_status(str(error), error=True)
             self.notify(str(error), title="Local gateway", severity="error")
             return
-        self.set_status(url)
+        if problems:
+            stale = "wstui.toml has problems, so this runs the last configuration that loaded"
+            self.set_status(f"{url}  ({stale}: fix them, then stop and start)", error=True)
+            self.notify(f"{stale}:\n{problems}", title="Local gateway", severity="warning", timeout=15)
+        else:
+            self.set_status(url)
+
+    def project_to_run(self) -> tuple[Project, str]:
+        """wstui.toml as it is now; if it no longer loads (a hand edit in progress), the last project
+        that did, with the problems, so that the user is told what is running. Raises WstuiError when
+        there is no such project."""
+        app = running_app(self)
+        try:
+            project = app.reopen_project().project
+        except WstuiError as error:
+            if self.last_good is None:
+                raise
+            return self.last_good, str(error)
+        self.last_good = project
+        return project, ""
 
     def set_status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Label)
