@@ -135,6 +135,8 @@ class ChaosReport:
     still_serves: bool
     exit_code: int
     peak_kb: int
+    invocations: collections.Counter[tuple[str, str]] = field(default_factory=collections.Counter)
+    closes: collections.Counter[str] = field(default_factory=collections.Counter)
 
     def problems(self) -> list[str]:
         found = []
@@ -155,6 +157,11 @@ class ChaosReport:
     def print(self) -> None:
         print("actions: " + ", ".join(f"{name} {count}" for name, count in sorted(self.actions.items())))
         print(f"connections that passed $connect: {self.connects}")
+        routes = sorted({route for route, _ in self.invocations})
+        for route in routes:
+            counts = {status: n for (name, status), n in self.invocations.items() if name == route}
+            print(f"  {route:<12} " + ", ".join(f"{status} {n}" for status, n in sorted(counts.items())))
+        print("closes by code: " + ", ".join(f"{code} {n}" for code, n in sorted(self.closes.items())))
         print(f"peak memory of wstui dev: {self.peak_kb / 1024:.0f} MB")
         for line in self.problems() or ["every check held"]:
             print(line)
@@ -271,6 +278,10 @@ def run_chaos(clients: int, seconds: float, seed: int, log: Path | None = None) 
             still_serves=serves,
             exit_code=code,
             peak_kb=peak,
+            invocations=collections.Counter(
+                (found.group(1), found.group(3)) for found in map(INVOKED.match, dev.lines) if found
+            ),
+            closes=collections.Counter(line.split()[3] for line in dev.lines if line.startswith("- ") and " closed " in line),
         )
 
 
