@@ -73,6 +73,7 @@ def test_dev_on_a_busy_port_says_so(tmp_path: Path) -> None:
         )
     assert result.returncode == 1
     assert f"Cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert re.search(r"Run `wstui dev --port (\d+)` \(\1 is free now\), or `wstui dev --port 0` for any free port\.", result.stderr)
     assert "Traceback" not in result.stderr
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 from pathlib import Path
 
@@ -96,6 +97,7 @@ async def test_a_busy_port_is_reported_in_the_area(chat: Path) -> None:
             status = screen.query_one("#status", Label)
             await wait_until(pilot, lambda: "Cannot listen" in str(status.render()), 90)
             assert status.has_class("error")
+            assert re.search(r"Set Port to \d+ \(free now\) or 0 \(any free port\), then start\.", str(status.render()))
             assert not app.gateway.running
 
 

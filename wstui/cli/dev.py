@@ -29,6 +29,7 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
 
     from wstui.cli.dev_render import render
     from wstui.core.local.gateway import Limits
+    from wstui.core.local.ports import free_port_after
     from wstui.core.local.service import DevOptions, LocalService
     from wstui.core.project.load import load_project
     from wstui.core.template import synthesize
@@ -58,7 +59,11 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
             await service.start()
         except OSError as error:
             await service.stop()
-            raise click.ClickException(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+            free = free_port_after(host, port) if port else None
+            other = f"`wstui dev --port {free}` ({free} is free now), or " if free else ""
+            raise click.ClickException(
+                f"Cannot listen on {host}:{port}: {error.strerror}. Run {other}`wstui dev --port 0` for any free port."
+            ) from None
         await stopping.wait()
         echo("Stopping: closing connections...\n")
         try:

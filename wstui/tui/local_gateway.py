@@ -14,6 +14,7 @@ from typing import Any
 
 from wstui.core.errors import WstuiError
 from wstui.core.local.activity import GatewayEvent
+from wstui.core.local.ports import free_port_after
 from wstui.core.local.service import DevOptions, LocalService
 from wstui.core.project.model import Project
 
@@ -52,7 +53,9 @@ class LocalGateway:
             return str(await self._on_loop(service.start()))
         except OSError as error:
             await self.stop()
-            raise WstuiError(f"Cannot listen on {HOST}:{port}: {error.strerror}.") from None
+            free = free_port_after(HOST, port) if port else None
+            choice = f"{free} (free now) or 0 (any free port)" if free else "0 (any free port)"
+            raise WstuiError(f"Cannot listen on {HOST}:{port}: {error.strerror}. Set Port to {choice}, then start.") from None
         except BaseException:
             await self.stop()
             raise
