@@ -96,7 +96,7 @@ def deploy(stack_name: str, region: str, profile: str, endpoint_url: str, s3_buc
     project, clients = _connect(region, profile, endpoint_url)
     settings = DeploySettings(stack_name or project.stack_name, s3_bucket, create_bucket, params, tags)
     deployer = Deployer.for_project(project, clients, settings)
-    view = DeployView(_console())
+    view = DeployView(_console(), list_archive=plan_only)
     failed = None if plan_only else deployer.failed_creation()
     if failed is not None:
         if not _confirm(recreation_question(failed), yes):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
+from rich.text import Text
 
 from wstui.core.deploy.events import (
     ArtifactStored,
@@ -40,16 +41,20 @@ def status_style(status: str) -> str:
 
 
 def size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
     return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 class DeployView:
     """Prints each event as it arrives; a progress bar follows a stack operation on a terminal."""
 
-    def __init__(self, console: Console, following: bool = False) -> None:
-        """`following`: the events are those of an operation already under way (`status --follow`)."""
+    def __init__(self, console: Console, following: bool = False, list_archive: bool = False) -> None:
+        """`following`: the events are those of an operation already under way (`status --follow`).
+        `list_archive`: show the code archive's files (`deploy --plan`)."""
         self.console = console
         self.following = following
+        self.list_archive = list_archive
         self.progress: Progress | None = None
         self.task = 0
 
@@ -60,6 +65,8 @@ class DeployView:
                 self.stop()
             self.console.print(line)
         match event:
+            case Packaged() if self.list_archive:
+                self.console.print(archive_table(event))
             case PlanReady():
                 self.console.print(plan_table(event.plan))
             case NoChanges():
@@ -159,6 +166,19 @@ def failure_lines(event: OperationFailed) -> list[str]:
     if not event.failures:
         return ["CloudFormation gave no resource-level reason: see `wstui status`."]
     return [f"  [red]{f.logical_id}[/] ({f.resource_type}) {f.status}: {f.reason}" for f in event.failures]
+
+
+def archive_table(event: Packaged) -> Table:
+    """The project's and the plugins' files in the code archive, with sizes before compression; the
+    vendored requirements' files as one line, being many and not the user's."""
+    table = Table(Column("file", overflow="fold"), Column("size", justify="right"),
+                  title=f"Code archive: {event.files} files, {size_text(event.size)}", title_justify="left")
+    for item in event.listing:
+        table.add_row(Text(item.name), size_text(item.size))
+    vendored = event.files - len(event.listing)
+    if vendored:
+        table.add_row(Text(f"{vendored} files of the vendored requirements ({', '.join(event.vendored)})"), "")
+    return table
 
 
 def plan_table(plan: Plan) -> Table:

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from wstui.cli.deploy_render import (
     NO_OUTPUTS,
+    archive_table,
     durations_table,
     event_line,
     failure_lines,
@@ -37,6 +38,7 @@ from wstui.core.deploy.events import (
     NoChanges,
     OperationFailed,
     OperationStarted,
+    Packaged,
     Plan,
     PlanDiscarded,
     PlanReady,
@@ -63,8 +65,9 @@ HELP = """\
 
 Deploys the project to AWS as `wstui deploy` does, one step at a time.
 
-- **Plan** (`p`) packages the code and creates a CloudFormation change set; the table shows what it
-  would add, modify or remove, and whether a resource is replaced. Nothing is uploaded or changed yet.
+- **Plan** (`p`) packages the code and creates a CloudFormation change set; the log lists the code
+  archive's files and size, and the table shows what the change set would add, modify or remove, and
+  whether a resource is replaced. Nothing is uploaded or changed yet.
 - **Apply** (`a`) uploads the code and executes the change set; stack events appear as they arrive,
   the bar counts finished resources, and a failure names each failed resource with its reason.
   **Discard** (`d`) deletes the change set instead.
@@ -355,6 +358,8 @@ class DeployScreen(AreaScreen):
         if line:
             log.write(Text.from_markup(line))
         match event:
+            case Packaged():
+                log.write(archive_table(event))
             case PlanReady(plan=plan):
                 self.plan = plan
                 self.query_one(ChangeSetTable).show(plan)

@@ -122,7 +122,7 @@ class Deployer:
             raise AwsError(state.blocked)
         extra = [pair for pairs in self.plugins.hook.wstui_archive_files(project=self.project) for pair in pairs or []]
         archive = build_archive(self.project, extra)
-        yield Packaged(archive.files, archive.size, archive.sha256, archive.vendored)
+        yield Packaged(archive.files, archive.size, archive.sha256, archive.vendored, archive.listing)
         stack = self.settings.stack_name
         bucket, exists = self._bucket(dry_run)
         code_key = artifacts.artifact_key(stack, archive.sha256, "zip")

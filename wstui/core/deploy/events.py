@@ -7,13 +7,23 @@ from datetime import datetime
 
 
 @dataclass(frozen=True)
+class ArchivedFile:
+    """One file of the code archive, by its name there, and its size before compression."""
+
+    name: str
+    size: int
+
+
+@dataclass(frozen=True)
 class Packaged:
-    """The code archive is built; `vendored` names the requirements installed into it."""
+    """The code archive is built; `vendored` names the requirements installed into it, and `listing`
+    its files other than theirs (the project's and the plugins')."""
 
     files: int
     size: int
     sha256: str
     vendored: tuple[str, ...] = ()
+    listing: tuple[ArchivedFile, ...] = ()
 
 
 @dataclass(frozen=True)
