@@ -7,12 +7,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 from rich.text import Text
 
+from wstui.core.deploy.change_set import MAX_INLINE_TEMPLATE
 from wstui.core.deploy.events import (
+    ArtifactDeleted,
     ArtifactStored,
     BucketCreated,
     ChangeSetCreating,
     Deployed,
     DeployEvent,
+    FollowingStopped,
     NoChanges,
     OperationFailed,
     OperationStarted,
@@ -24,6 +27,7 @@ from wstui.core.deploy.events import (
     StackEvent,
     StackGone,
 )
+from wstui.core.deploy.stack_events import OPERATION_GOES_ON
 from wstui.core.deploy.status import StackStatus
 from wstui.core.template.ids import URL_OUTPUT
 
@@ -46,6 +50,10 @@ def size_text(size: int) -> str:
     return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
+def duration_text(seconds: float) -> str:
+    return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
+
+
 class DeployView:
     """Prints each event as it arrives; a progress bar follows a stack operation on a terminal."""
 
@@ -61,7 +69,7 @@ class DeployView:
     def show(self, event: DeployEvent) -> None:
         line = event_line(event)
         if line:
-            if isinstance(event, OperationFailed | Deployed | Removed):
+            if isinstance(event, OperationFailed | Deployed | Removed | FollowingStopped):
                 self.stop()
             self.console.print(line)
         match event:
@@ -140,7 +148,10 @@ def event_line(event: DeployEvent) -> str:
             return f"{'Would create' if event.dry_run else 'Created'} bucket {event.bucket} in {event.region}"
         case ArtifactStored():
             verb = "Would upload" if event.dry_run else "Uploaded" if event.uploaded else "Unchanged, not uploaded:"
-            return f"{verb} s3://{event.bucket}/{event.key} ({size_text(event.size)})"
+            why = f": CloudFormation reads a template over {MAX_INLINE_TEMPLATE:,} bytes from S3 only" if event.template else ""
+            return f"{verb} s3://{event.bucket}/{event.key} ({size_text(event.size)}){why}"
+        case ArtifactDeleted():
+            return f"Deleted s3://{event.bucket}/{event.key}: it was uploaded for this plan only."
         case ChangeSetCreating():
             return f"Creating a change set ({event.change_set_type}) for stack {event.stack_name}..."
         case NoChanges():
@@ -149,6 +160,10 @@ def event_line(event: DeployEvent) -> str:
             return f"Nothing applied: the change set for {event.stack_name} was deleted."
         case OperationStarted():
             return f"{operation_verb(event)} stack {event.stack_name} ({event.total} resources)"
+        case FollowingStopped():
+            status = f"it is {event.status}" if event.status else "its status is unknown"
+            return (f"[yellow]Stopped following stack {event.stack_name} after {duration_text(event.deadline)}[/]: "
+                    f"{status}. {OPERATION_GOES_ON}")
         case OperationFailed():
             return f"[red]Stack {event.stack_name} ended in {event.status}.[/]"
         case Deployed():
