@@ -32,6 +32,10 @@ class Stubbed:
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
 
+    def clock(self) -> float:
+        """The time the engine sees: it passes only as the engine sleeps, so deadlines pass with no real wait."""
+        return sum(self.slept)
+
     def verify(self) -> None:
         for stubber in (self.cloudformation, self.s3, self.sts):
             stubber.assert_no_pending_responses()

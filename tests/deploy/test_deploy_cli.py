@@ -101,6 +101,31 @@ def test_plan_shows_the_change_set_and_leaves_nothing_behind(chat_project: Path,
     assert [s["StackStatus"] for s in stacks if s["StackName"] == "chat-v1"] in ([], ["DELETE_COMPLETE"])
 
 
+def test_a_plan_lists_the_archive_and_uploads_creates_and_changes_nothing(chat_project: Path, aws: AwsTarget) -> None:
+    created = run(chat_project, aws, "deploy", "--create-bucket", "--yes")
+    assert created.exit_code == 0, created.output
+    handler = chat_project / "handlers" / "connect.py"
+    handler.write_text(handler.read_text() + "\n# changed\n")
+    cloudformation = client(aws, "cloudformation")
+
+    def stack_and_bucket() -> tuple[object, ...]:
+        (stack,) = cloudformation.describe_stacks(StackName="chat-v1")["Stacks"]
+        change_sets = [summary["ChangeSetId"] for summary in cloudformation.list_change_sets(StackName="chat-v1")["Summaries"]]
+        return objects(aws), stack["StackStatus"], event_count(aws), change_sets
+
+    before = stack_and_bucket()
+    planned = run(chat_project, aws, "deploy", "--plan")
+    assert planned.exit_code == 0, planned.output
+    assert "Code archive: 5 files" in planned.output
+    for name in ("handlers/__init__.py", "handlers/connect.py", "handlers/connections.py", "handlers/disconnect.py",
+                 "handlers/send_message.py"):
+        assert name in planned.output
+    assert "README.md" not in planned.output and "tests/" not in planned.output
+    assert f"Would upload s3://{BUCKET}/wstui/chat-v1/" in planned.output
+    assert stack_and_bucket() == before, "moto lists executed change sets too: the plan's must not join them"
+    assert [bucket["Name"] for bucket in client(aws, "s3").list_buckets()["Buckets"]] == [BUCKET]
+
+
 def test_without_yes_and_nobody_to_ask_nothing_is_applied(chat_project: Path, aws: AwsTarget) -> None:
     result = run(chat_project, aws, "deploy", "--create-bucket")
     assert result.exit_code == 2
@@ -169,6 +194,32 @@ def test_a_template_too_large_to_send_inline_goes_through_s3(chat_project: Path,
     assert sorted(key.rsplit(".", 2)[-2:][-1] for key in objects(aws)) == ["json", "zip"]
     again = run(chat_project, aws, "deploy", "--yes")
     assert "No changes" in again.output and "Uploaded" not in again.output
+
+
+def test_a_plan_with_a_template_too_large_to_send_inline_says_why_it_uploads_it_and_deletes_it_after(
+    chat_project: Path, aws: AwsTarget
+) -> None:
+    toml = chat_project / "wstui.toml"
+    toml.write_text(toml.read_text() + "".join(
+        f'\n[[routes]]\nkey = "topic{n}"\nhandler = "handlers.send_message:handle"\n' for n in range(40)
+    ))
+    help_text = " ".join(run(chat_project, aws, "deploy", "--help").output.split())
+    assert "a template over 51,200 bytes, which CloudFormation reads from S3 only, is uploaded" in help_text
+    no_bucket = run(chat_project, aws, "deploy", "--plan", "--create-bucket")
+    assert no_bucket.exit_code == 1
+    assert "over 51,200 bytes, so CloudFormation reads it from S3" in no_bucket.output
+    assert "--plan creates no bucket" in no_bucket.output
+    assert client(aws, "s3").list_buckets()["Buckets"] == []
+
+    client(aws, "s3").create_bucket(Bucket=BUCKET)
+    planned = run(chat_project, aws, "deploy", "--plan")
+    assert planned.exit_code == 0, planned.output
+    assert "template.json" in planned.output
+    assert "CloudFormation reads a template over 51,200 bytes from S3 only" in planned.output
+    assert "it was uploaded for this plan only" in planned.output
+    assert objects(aws) == []
+    stacks = client(aws, "cloudformation").list_stacks()["StackSummaries"]
+    assert [s["StackStatus"] for s in stacks if s["StackName"] == "chat-v1"] == ["DELETE_COMPLETE"]
 
 
 def test_deploy_calls_the_plugin_hooks_for_archive_files_and_before_and_after(chat_project: Path, aws: AwsTarget) -> None:

@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from stubbed import STACK, STACK_ID, Stubbed, event, newest_first, stack, stack_event, stubbed_clients
 
+from wstui.cli.deploy_render import event_line
 from wstui.core.deploy.aws import AwsError
 from wstui.core.deploy.change_set import StackState
 from wstui.core.deploy.deployer import Deployer, DeploySettings
@@ -16,6 +18,7 @@ from wstui.core.deploy.events import (
     Artifact,
     ArtifactStored,
     Deployed,
+    FollowingStopped,
     OperationFailed,
     OperationStarted,
     Plan,
@@ -23,10 +26,11 @@ from wstui.core.deploy.events import (
     ResourceFailure,
     StackEvent,
 )
-from wstui.core.deploy.removal import delete_stack
+from wstui.core.deploy.removal import delete_stack, remove
 from wstui.core.plugins.manager import project_plugins
 from wstui.core.project.load import load_project
 from wstui.core.template import synthesize
+from wstui.core.template.ids import CODE_BUCKET
 
 CHANGE_SET = f"arn:aws:cloudformation:us-east-1:123456789012:changeSet/wstui-abc/{STACK_ID[-36:]}"
 TABLE, ROLE, FUNCTION = "ConnectionTable", "HandlersConnectHandleRole", "HandlersConnectHandleFunction"
@@ -39,10 +43,11 @@ def aws() -> Stubbed:
     return stubbed_clients()
 
 
-def deployer(project_dir: Path, aws: Stubbed) -> Deployer:
+def deployer(project_dir: Path, aws: Stubbed, follow_deadline: float = 1800.0) -> Deployer:
     project = load_project(project_dir)
-    settings = DeploySettings(STACK, poll_interval=5.0)
-    return Deployer(project, synthesize(project).to_dict(), project_plugins([], project.directory), aws.clients, settings, aws.sleep)
+    settings = DeploySettings(STACK, poll_interval=5.0, follow_deadline=follow_deadline)
+    plugins = project_plugins([], project.directory)
+    return Deployer(project, synthesize(project).to_dict(), plugins, aws.clients, settings, aws.sleep, aws.clock)
 
 
 def plan(change_set_type: str = "CREATE") -> Plan:
@@ -305,3 +310,37 @@ def test_failures_before_any_answer_are_one_sentence(aws: Stubbed, error: str, m
     aws.clients.cloudformation.meta.config.retries = {"max_attempts": 1}
     with pytest.raises(AwsError, match=message.replace("(", r"\(").replace("`", "`")):
         stack_state(aws.clients, STACK)
+
+
+def test_following_a_deploy_stops_at_its_deadline_and_says_the_operation_goes_on(chat_project: Path, aws: Stubbed) -> None:
+    started = stack_event(0, "UPDATE_IN_PROGRESS", "User Initiated")
+    function = event(3, FUNCTION, "AWS::Lambda::Function", "UPDATE_IN_PROGRESS")
+    expect_execution(aws, "UPDATE_COMPLETE", newest_first(REVIEW, started), newest_first(REVIEW, started, function),
+                     newest_first(REVIEW, started, function))
+    aws.cloudformation.add_response("describe_stacks", stack("UPDATE_IN_PROGRESS"))
+    events = list(deployer(chat_project, aws, follow_deadline=10.0).apply(plan("UPDATE")))
+    aws.verify()
+    assert aws.slept == [5.0, 5.0]
+    assert [(e.logical_id, e.status) for e in events if isinstance(e, StackEvent)] == [
+        (STACK, "UPDATE_IN_PROGRESS"), (FUNCTION, "UPDATE_IN_PROGRESS")]
+    assert events[-1] == FollowingStopped(STACK, 10.0, "UPDATE_IN_PROGRESS")
+    assert not (chat_project / ".wstui" / "outputs.json").exists()
+    said = Text.from_markup(event_line(FollowingStopped(STACK, 1800.0, "UPDATE_IN_PROGRESS"))).plain
+    assert said == (f"Stopped following stack {STACK} after 30 min: it is UPDATE_IN_PROGRESS. "
+                    "The stack operation goes on in CloudFormation: follow it with `wstui status --follow`.")
+
+
+def test_a_removal_that_outlasts_its_deadline_stops_following_and_keeps_the_artifacts(chat_project: Path, aws: Stubbed) -> None:
+    cfn = aws.cloudformation
+    cfn.add_response("describe_stacks", stack("UPDATE_COMPLETE", parameters={CODE_BUCKET: "bucket"}))
+    cfn.add_response("describe_stack_resources", {"StackResources": []})
+    old = stack_event(-60, "UPDATE_COMPLETE")
+    cfn.add_response("describe_stack_events", newest_first(old))
+    cfn.add_response("delete_stack", {})
+    deleting = stack_event(0, "DELETE_IN_PROGRESS", "User Initiated")
+    cfn.add_response("describe_stack_events", newest_first(old, deleting))
+    cfn.add_response("describe_stack_events", newest_first(old, deleting))
+    cfn.add_response("describe_stacks", stack("DELETE_IN_PROGRESS"))
+    events = list(remove(aws.clients, STACK, chat_project, aws.sleep, 2.0, deadline=2.0, clock=aws.clock))
+    aws.verify()
+    assert events[-1] == FollowingStopped(STACK, 2.0, "DELETE_IN_PROGRESS")

@@ -85,6 +85,8 @@ async def test_plan_shows_the_change_set_and_discard_leaves_no_stack(chat: Path,
         assert set(column(changes, 0)) == {"Add"}
         assert state(screen) == "19 changes to chat-v1: Apply (a) or Discard (d)?"
         assert app.screen.focused is screen.query_one("#apply", Button)
+        assert in_log(screen, "Code archive: 5 files")
+        assert in_log(screen, "handlers/connections.py") and not in_log(screen, "README.md")
         assert live_stacks(shell) == ["REVIEW_IN_PROGRESS"]
 
         await pilot.press("d")

@@ -1,4 +1,4 @@
-"""The connection options `deploy`, `status` and `remove` share."""
+"""The options `deploy`, `status` and `remove` share: where AWS is, and how long to follow a stack."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+
+from wstui.core.deploy.stack_events import FOLLOW_DEADLINE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,3 +24,12 @@ def cloud_options(command: F) -> F:
     ]):
         command = option(command)
     return command
+
+
+def follow_timeout_option(command: F) -> F:
+    """--follow-timeout: how long the command follows stack events before it leaves the operation to CloudFormation."""
+    return click.option(
+        "--follow-timeout", type=click.IntRange(min=1), default=int(FOLLOW_DEADLINE), show_default=True, metavar="SECONDS",
+        help="Stop following the stack events after this long; the stack operation goes on in CloudFormation "
+             "(`wstui status --follow` picks it up). Exit code 1.",
+    )(command)

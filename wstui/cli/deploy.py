@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wstui.cli.cloud_options import cloud_options
+from wstui.cli.cloud_options import cloud_options, follow_timeout_option
 from wstui.cli.options import key_values, project_dir, project_option
+from wstui.core.deploy.stack_events import OPERATION_GOES_ON
 from wstui.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -21,9 +22,11 @@ if TYPE_CHECKING:
     from wstui.core.deploy.events import DeployEvent
     from wstui.core.project.model import Project
 
-INTERRUPTED = (
-    "\nStopped watching. The stack operation goes on in CloudFormation: "
-    "follow it with `wstui status --follow`."
+INTERRUPTED = f"\nStopped watching. {OPERATION_GOES_ON}"
+PLAN_HELP = (
+    "Show the code archive's files and the change set, then stop: upload and create nothing. The one exception: "
+    "a template over 51,200 bytes, which CloudFormation reads from S3 only, is uploaded to the existing bucket "
+    "for the plan and deleted after it."
 )
 STOPPED_BEFORE = "\nStopped. Nothing was applied to the stack."
 
@@ -62,9 +65,10 @@ def _render(view: DeployView, events: Iterable[DeployEvent]) -> list[DeployEvent
 
 
 def _failed(events: list[DeployEvent]) -> bool:
-    from wstui.core.deploy.events import OperationFailed
+    """The operation failed, or outlasted the time given to follow it: either way, not a success."""
+    from wstui.core.deploy.events import FollowingStopped, OperationFailed
 
-    return any(isinstance(event, OperationFailed) for event in events)
+    return any(isinstance(event, OperationFailed | FollowingStopped) for event in events)
 
 
 def _confirm(question: str, yes: bool) -> bool:
@@ -83,20 +87,22 @@ def _confirm(question: str, yes: bool) -> bool:
               help="A template parameter (repeatable).")
 @click.option("--tag", "tags", multiple=True, metavar="KEY=VALUE", callback=key_values,
               help="A stack tag, added to [deploy.tags] (repeatable).")
-@click.option("--plan", "plan_only", is_flag=True, help="Show the change set and stop: upload and change nothing.")
+@click.option("--plan", "plan_only", is_flag=True, help=PLAN_HELP)
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
+@follow_timeout_option
 @project_option
 def deploy(stack_name: str, region: str, profile: str, endpoint_url: str, s3_bucket: str, create_bucket: bool,
-           params: dict[str, str], tags: dict[str, str], plan_only: bool, yes: bool) -> None:
+           params: dict[str, str], tags: dict[str, str], plan_only: bool, yes: bool, follow_timeout: int) -> None:
     """Package the code, preview the change set, apply it and follow the stack events."""
     from wstui.cli.deploy_render import DeployView
     from wstui.core.deploy.deployer import Deployer, DeploySettings, recreation_question
     from wstui.core.deploy.events import PlanReady
 
     project, clients = _connect(region, profile, endpoint_url)
-    settings = DeploySettings(stack_name or project.stack_name, s3_bucket, create_bucket, params, tags)
+    settings = DeploySettings(stack_name or project.stack_name, s3_bucket, create_bucket, params, tags,
+                              follow_deadline=float(follow_timeout))
     deployer = Deployer.for_project(project, clients, settings)
-    view = DeployView(_console())
+    view = DeployView(_console(), list_archive=plan_only)
     failed = None if plan_only else deployer.failed_creation()
     if failed is not None:
         if not _confirm(recreation_question(failed), yes):
@@ -127,8 +133,9 @@ def deploy(stack_name: str, region: str, profile: str, endpoint_url: str, s3_buc
 @cloud_options
 @click.option("--follow", is_flag=True, help="If an operation is under way, show its events until it ends.")
 @click.option("--json", "as_json", is_flag=True, help="Print status, outputs and recent events as JSON.")
+@follow_timeout_option
 @project_option
-def status(stack_name: str, region: str, profile: str, endpoint_url: str, follow: bool, as_json: bool) -> None:
+def status(stack_name: str, region: str, profile: str, endpoint_url: str, follow: bool, as_json: bool, follow_timeout: int) -> None:
     """Show the stack's status, outputs and recent events."""
     import time
 
@@ -139,7 +146,7 @@ def status(stack_name: str, region: str, profile: str, endpoint_url: str, follow
     project, clients = _connect(region, profile, endpoint_url)
     name = stack_name or project.stack_name
     if follow:
-        current, events = follow_stack(clients, name, time.sleep, POLL_INTERVAL)
+        current, events = follow_stack(clients, name, time.sleep, POLL_INTERVAL, float(follow_timeout))
     else:
         current, events = stack_status(clients, name), iter(())
     if as_json:
@@ -148,7 +155,8 @@ def status(stack_name: str, region: str, profile: str, endpoint_url: str, follow
         show_status(_console(), current)
     if not current.status:
         raise SystemExit(1)
-    _render(DeployView(_console(), following=True), events)
+    if _failed(_render(DeployView(_console(), following=True), events)):
+        raise SystemExit(1)
 
 
 def _status_document(current: object) -> dict[str, object]:
@@ -163,8 +171,9 @@ def _status_document(current: object) -> dict[str, object]:
 @click.command()
 @cloud_options
 @click.option("--yes", "-y", is_flag=True, help="Remove without asking.")
+@follow_timeout_option
 @project_option
-def remove(stack_name: str, region: str, profile: str, endpoint_url: str, yes: bool) -> None:
+def remove(stack_name: str, region: str, profile: str, endpoint_url: str, yes: bool, follow_timeout: int) -> None:
     """Delete the stack and the code archives its deploys uploaded."""
     import time
 
@@ -176,5 +185,6 @@ def remove(stack_name: str, region: str, profile: str, endpoint_url: str, yes: b
     name = stack_name or project.stack_name
     if not _confirm(f"Delete stack {name} and its uploaded artifacts?", yes):
         raise SystemExit(1)
-    if _failed(_render(DeployView(_console()), remove_stack(clients, name, project.directory, time.sleep, POLL_INTERVAL))):
+    removal = remove_stack(clients, name, project.directory, time.sleep, POLL_INTERVAL, float(follow_timeout))
+    if _failed(_render(DeployView(_console()), removal)):
         raise SystemExit(1)

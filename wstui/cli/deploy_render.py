@@ -5,13 +5,17 @@ from __future__ import annotations
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
+from rich.text import Text
 
+from wstui.core.deploy.change_set import MAX_INLINE_TEMPLATE
 from wstui.core.deploy.events import (
+    ArtifactDeleted,
     ArtifactStored,
     BucketCreated,
     ChangeSetCreating,
     Deployed,
     DeployEvent,
+    FollowingStopped,
     NoChanges,
     OperationFailed,
     OperationStarted,
@@ -23,6 +27,7 @@ from wstui.core.deploy.events import (
     StackEvent,
     StackGone,
 )
+from wstui.core.deploy.stack_events import OPERATION_GOES_ON
 from wstui.core.deploy.status import StackStatus
 from wstui.core.template.ids import URL_OUTPUT
 
@@ -40,26 +45,36 @@ def status_style(status: str) -> str:
 
 
 def size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
     return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+def duration_text(seconds: float) -> str:
+    return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
 
 
 class DeployView:
     """Prints each event as it arrives; a progress bar follows a stack operation on a terminal."""
 
-    def __init__(self, console: Console, following: bool = False) -> None:
-        """`following`: the events are those of an operation already under way (`status --follow`)."""
+    def __init__(self, console: Console, following: bool = False, list_archive: bool = False) -> None:
+        """`following`: the events are those of an operation already under way (`status --follow`).
+        `list_archive`: show the code archive's files (`deploy --plan`)."""
         self.console = console
         self.following = following
+        self.list_archive = list_archive
         self.progress: Progress | None = None
         self.task = 0
 
     def show(self, event: DeployEvent) -> None:
         line = event_line(event)
         if line:
-            if isinstance(event, OperationFailed | Deployed | Removed):
+            if isinstance(event, OperationFailed | Deployed | Removed | FollowingStopped):
                 self.stop()
             self.console.print(line)
         match event:
+            case Packaged() if self.list_archive:
+                self.console.print(archive_table(event))
             case PlanReady():
                 self.console.print(plan_table(event.plan))
             case NoChanges():
@@ -133,7 +148,10 @@ def event_line(event: DeployEvent) -> str:
             return f"{'Would create' if event.dry_run else 'Created'} bucket {event.bucket} in {event.region}"
         case ArtifactStored():
             verb = "Would upload" if event.dry_run else "Uploaded" if event.uploaded else "Unchanged, not uploaded:"
-            return f"{verb} s3://{event.bucket}/{event.key} ({size_text(event.size)})"
+            why = f": CloudFormation reads a template over {MAX_INLINE_TEMPLATE:,} bytes from S3 only" if event.template else ""
+            return f"{verb} s3://{event.bucket}/{event.key} ({size_text(event.size)}){why}"
+        case ArtifactDeleted():
+            return f"Deleted s3://{event.bucket}/{event.key}: it was uploaded for this plan only."
         case ChangeSetCreating():
             return f"Creating a change set ({event.change_set_type}) for stack {event.stack_name}..."
         case NoChanges():
@@ -142,6 +160,10 @@ def event_line(event: DeployEvent) -> str:
             return f"Nothing applied: the change set for {event.stack_name} was deleted."
         case OperationStarted():
             return f"{operation_verb(event)} stack {event.stack_name} ({event.total} resources)"
+        case FollowingStopped():
+            status = f"it is {event.status}" if event.status else "its status is unknown"
+            return (f"[yellow]Stopped following stack {event.stack_name} after {duration_text(event.deadline)}[/]: "
+                    f"{status}. {OPERATION_GOES_ON}")
         case OperationFailed():
             return f"[red]Stack {event.stack_name} ended in {event.status}.[/]"
         case Deployed():
@@ -159,6 +181,19 @@ def failure_lines(event: OperationFailed) -> list[str]:
     if not event.failures:
         return ["CloudFormation gave no resource-level reason: see `wstui status`."]
     return [f"  [red]{f.logical_id}[/] ({f.resource_type}) {f.status}: {f.reason}" for f in event.failures]
+
+
+def archive_table(event: Packaged) -> Table:
+    """The project's and the plugins' files in the code archive, with sizes before compression; the
+    vendored requirements' files as one line, being many and not the user's."""
+    table = Table(Column("file", overflow="fold"), Column("size", justify="right"),
+                  title=f"Code archive: {event.files} files, {size_text(event.size)}", title_justify="left")
+    for item in event.listing:
+        table.add_row(Text(item.name), size_text(item.size))
+    vendored = event.files - len(event.listing)
+    if vendored:
+        table.add_row(Text(f"{vendored} files of the vendored requirements ({', '.join(event.vendored)})"), "")
+    return table
 
 
 def plan_table(plan: Plan) -> Table:

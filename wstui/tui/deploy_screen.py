@@ -23,6 +23,8 @@ from textual.worker import get_current_worker
 
 from wstui.cli.deploy_render import (
     NO_OUTPUTS,
+    archive_table,
+    duration_text,
     durations_table,
     event_line,
     failure_lines,
@@ -34,9 +36,11 @@ from wstui.core.deploy.deployer import Deployer, DeploySettings, recreation_ques
 from wstui.core.deploy.events import (
     Deployed,
     DeployEvent,
+    FollowingStopped,
     NoChanges,
     OperationFailed,
     OperationStarted,
+    Packaged,
     Plan,
     PlanDiscarded,
     PlanReady,
@@ -45,7 +49,7 @@ from wstui.core.deploy.events import (
     StackGone,
 )
 from wstui.core.deploy.removal import remove
-from wstui.core.deploy.stack_events import POLL_INTERVAL
+from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL
 from wstui.core.deploy.status import StackStatus, stack_status
 from wstui.core.errors import WstuiError
 from wstui.core.local.isolation import real_environment
@@ -58,15 +62,18 @@ from wstui.tui.deploy_tables import ChangeSetTable, OutputsTable, StackEventsTab
 from wstui.tui.running_app import running_app
 
 CONSOLE_MODE = "console"
-HELP = """\
+HELP = f"""\
 # Deploy
 
 Deploys the project to AWS as `wstui deploy` does, one step at a time.
 
-- **Plan** (`p`) packages the code and creates a CloudFormation change set; the table shows what it
-  would add, modify or remove, and whether a resource is replaced. Nothing is uploaded or changed yet.
+- **Plan** (`p`) packages the code and creates a CloudFormation change set; the log lists the code
+  archive's files and size, and the table shows what the change set would add, modify or remove, and
+  whether a resource is replaced. Nothing is uploaded or changed yet, but for a template over 51,200
+  bytes, which CloudFormation reads from S3 only (Discard deletes it again).
 - **Apply** (`a`) uploads the code and executes the change set; stack events appear as they arrive,
-  the bar counts finished resources, and a failure names each failed resource with its reason.
+  the bar counts finished resources, and a failure names each failed resource with its reason. After
+  {duration_text(FOLLOW_DEADLINE)} the area stops following; the operation goes on, and Status (`t`) shows where it stands.
   **Discard** (`d`) deletes the change set instead.
 - **Status** (`t`) shows the stack's status, outputs and recent events; **Remove** (`r`) deletes the
   stack and the artifacts its deploys uploaded, after asking.
@@ -355,6 +362,8 @@ class DeployScreen(AreaScreen):
         if line:
             log.write(Text.from_markup(line))
         match event:
+            case Packaged():
+                log.write(archive_table(event))
             case PlanReady(plan=plan):
                 self.plan = plan
                 self.query_one(ChangeSetTable).show(plan)
@@ -381,6 +390,8 @@ class DeployScreen(AreaScreen):
                 self.query_one(StackEventsTable).add_event(event)
                 if event.total:
                     self.query_one(ProgressBar).update(total=event.total, progress=event.done)
+            case FollowingStopped():
+                self.set_state(f"Stopped following {event.stack_name}: it goes on in CloudFormation; Status (t) shows where it stands.", error=True)
             case OperationFailed():
                 self.set_state(f"Stack {event.stack_name} ended in {event.status}: the reasons are in the log.", error=True)
                 for failure in failure_lines(event):

@@ -18,30 +18,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from wstui.core.errors import UsageError, WstuiError
+from wstui.core.deploy.archive_contents import PackagingError, project_files
+from wstui.core.deploy.events import ArchivedFile
+from wstui.core.errors import UsageError
 from wstui.core.project.model import Project
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-SKIPPED_DIRECTORIES = frozenset({
-    ".git", ".hg", ".svn", ".wstui", ".venv", "venv", "env", ".env", "node_modules", "__pycache__",
-    ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis", ".tox", ".nox", "tests", "test",
-})
-SKIPPED_FILES = frozenset({".env", ".DS_Store", "wstui.toml", "pytest.ini", "conftest.py"})
 # What the Lambda Python runtime already has: listing these in requirements.txt vendors nothing.
 RUNTIME_PACKAGES = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3", "six"})
 LAMBDA_PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
 
 
-class PackagingError(WstuiError):
-    """The archive could not be built: a file unreadable, a requirement pip could not install."""
-
-
 @dataclass(frozen=True)
 class CodeArchive:
+    """`listing`: the project's and the plugins' files with their sizes; the vendored packages' files
+    are only counted in `files`, being many and not the user's."""
+
     body: bytes
     sha256: str
     files: int
     vendored: tuple[str, ...]
+    listing: tuple[ArchivedFile, ...] = ()
 
     @property
     def size(self) -> int:
@@ -49,16 +46,20 @@ class CodeArchive:
 
 
 def build_archive(project: Project, extra: Iterable[tuple[str, Path]] = (), cache: Path | None = None) -> CodeArchive:
-    """Zip the project's code, what plugins add (`extra`), and the requirements the runtime lacks."""
+    """Zip what the functions need of the project (`archive_contents`), what plugins add (`extra`),
+    and the requirements the runtime lacks."""
     directory = project.directory.resolve()
-    entries: dict[str, Path] = {name: path for name, path in source_files(directory)}
+    own: dict[str, Path] = dict(project_files(project))
+    for name, path in extra:
+        own[_archive_name(name)] = path
+    entries: dict[str, Path] = {}
     requirements = needed_requirements(directory / "requirements.txt")
     if requirements:
         vendor = vendor_requirements(project, requirements, cache or directory / ".wstui" / "build")
-        entries.update(source_files(vendor, vendored=True))
-    for name, path in extra:
-        entries[_archive_name(name)] = path
+        entries.update(vendored_files(vendor))
+    entries.update(own)
     buffer = io.BytesIO()
+    sizes: dict[str, int] = {}
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name in sorted(entries):
             path = entries[name]
@@ -72,35 +73,23 @@ def build_archive(project: Project, extra: Iterable[tuple[str, Path]] = (), cach
             info.create_system = 3
             info.external_attr = (0o100755 if executable else 0o100644) << 16
             archive.writestr(info, data)
+            sizes[name] = len(data)
     body = buffer.getvalue()
-    return CodeArchive(body, hashlib.sha256(body).hexdigest(), len(entries), tuple(requirements))
+    listing = tuple(ArchivedFile(name, sizes[name]) for name in sorted(own))
+    return CodeArchive(body, hashlib.sha256(body).hexdigest(), len(entries), tuple(requirements), listing)
 
 
-def source_files(root: Path, vendored: bool = False) -> list[tuple[str, Path]]:
-    """(name in the archive, file) for what Lambda needs of `root`. A project's tests, caches, VCS data,
-    secrets and virtual environments stay out; of vendored packages only byte code does."""
+def vendored_files(root: Path) -> list[tuple[str, Path]]:
+    """(name in the archive, file) for the installed requirements: all of them but byte code."""
     found: list[tuple[str, Path]] = []
     for current, directories, files in os.walk(root):
         here = Path(current)
-        directories[:] = sorted(name for name in directories if _kept_directory(here / name, vendored))
-        for name in sorted(files):
-            path = here / name
-            if name.endswith((".pyc", ".pyo")) or not vendored and _skipped_file(name):
-                continue
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                continue
-            found.append((path.relative_to(root).as_posix(), path))
+        directories[:] = sorted(name for name in directories if name != "__pycache__")
+        found.extend(
+            ((here / name).relative_to(root).as_posix(), here / name)
+            for name in sorted(files) if not name.endswith((".pyc", ".pyo"))
+        )
     return found
-
-
-def _kept_directory(path: Path, vendored: bool) -> bool:
-    if path.name == "__pycache__":
-        return False
-    return vendored or path.name not in SKIPPED_DIRECTORIES and not (path / "pyvenv.cfg").is_file()
-
-
-def _skipped_file(name: str) -> bool:
-    return name in SKIPPED_FILES or name.endswith(".zip") or re.fullmatch(r"test_.*\.py|.*_test\.py", name) is not None
 
 
 def _archive_name(name: str) -> str:

@@ -90,6 +90,11 @@ def upload(clients: AwsClients, bucket: str, artifact: Artifact) -> None:
         clients.s3.put_object(Bucket=bucket, Key=artifact.key, Body=artifact.body)
 
 
+def delete_object(clients: AwsClients, bucket: str, key: str) -> None:
+    with explained(f"deleting s3://{bucket}/{key}"):
+        clients.s3.delete_object(Bucket=bucket, Key=key)
+
+
 def delete_artifacts(clients: AwsClients, bucket: str, stack_name: str) -> int:
     """Delete what deploys of `stack_name` uploaded, and nothing else in the bucket."""
     deleted = 0

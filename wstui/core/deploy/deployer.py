@@ -3,6 +3,11 @@
 Nothing here prints or asks: every step yields events, and the caller decides between `plan()` and
 `apply()` whether to go on (`--yes`, a confirmation prompt, a button in the app). `apply(plan,
 dry_run=True)` walks the same steps and reports what it would do, which is what `--plan` shows.
+
+A plan creates and uploads nothing that outlives it: the change set (and the empty stack a first one
+makes) is deleted when the plan is discarded. The one upload CloudFormation forces is a template over
+51,200 bytes, which it reads from S3 only; that object is deleted with the plan, and a dry run never
+creates a bucket for it.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +35,7 @@ from wstui.core.deploy.change_set import (
 )
 from wstui.core.deploy.events import (
     Artifact,
+    ArtifactDeleted,
     ArtifactStored,
     BucketCreated,
     ChangeSetCreating,
@@ -45,7 +51,7 @@ from wstui.core.deploy.events import (
 )
 from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
 from wstui.core.deploy.removal import delete_stack
-from wstui.core.deploy.stack_events import POLL_INTERVAL, StackEventStream
+from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL, StackEventStream
 from wstui.core.errors import UsageError
 from wstui.core.plugins.manager import project_plugins
 from wstui.core.project.model import Project
@@ -63,6 +69,7 @@ class DeploySettings:
     parameters: dict[str, str] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
     poll_interval: float = POLL_INTERVAL
+    follow_deadline: float = FOLLOW_DEADLINE
 
 
 class Deployer:
@@ -74,6 +81,7 @@ class Deployer:
         clients: AwsClients,
         settings: DeploySettings,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.project = project
         self.template = template
@@ -81,6 +89,7 @@ class Deployer:
         self.clients = clients
         self.settings = settings
         self.sleep = sleep
+        self.clock = clock
         self.template_body = json.dumps(template, indent=1, sort_keys=True)
         _check_parameters(template, settings.parameters)
 
@@ -104,12 +113,13 @@ class Deployer:
     def recreate(self, state: StackState) -> Iterator[DeployEvent]:
         """Delete the stack whose creation failed, so `plan()` creates it anew; ends with `OperationFailed`
         if CloudFormation could not delete it."""
-        return delete_stack(self.clients, state, self.sleep, self.settings.poll_interval)
+        return delete_stack(self.clients, state, self.sleep, self.settings.poll_interval, self.settings.follow_deadline, self.clock)
 
     def plan(self, dry_run: bool = False) -> Iterator[DeployEvent]:
         """Ends with `PlanReady` or `NoChanges`. Creates and uploads nothing yet: the code and a new
         bucket wait for `apply`. A template too large to send inline is the exception, since
-        CloudFormation reads it from S3 to work out the change set. A dry run needs no bucket."""
+        CloudFormation reads it from S3 to work out the change set; it is deleted again if no plan
+        comes of it. A dry run needs no bucket, and creates none even for that template."""
         state = self.state()
         if state.busy:
             raise AwsError(
@@ -122,27 +132,33 @@ class Deployer:
             raise AwsError(state.blocked)
         extra = [pair for pairs in self.plugins.hook.wstui_archive_files(project=self.project) for pair in pairs or []]
         archive = build_archive(self.project, extra)
-        yield Packaged(archive.files, archive.size, archive.sha256, archive.vendored)
+        yield Packaged(archive.files, archive.size, archive.sha256, archive.vendored, archive.listing)
         stack = self.settings.stack_name
         bucket, exists = self._bucket(dry_run)
         code_key = artifacts.artifact_key(stack, archive.sha256, "zip")
         stored = [Artifact(code_key, archive.body, exists and artifacts.is_present(self.clients, bucket, code_key))]
         template_url = ""
+        staged: tuple[str, ...] = ()
         if len(self.template_body.encode()) > MAX_INLINE_TEMPLATE:
-            template_url = yield from self._template_in_s3(bucket, exists)
+            template_url, staged = yield from self._template_in_s3(bucket, exists, dry_run)
             exists = True
         parameters = {**self.settings.parameters, CODE_BUCKET: bucket, CODE_KEY: code_key}
         tags = {**self.project.deploy.tags, **self.settings.tags}
         request = ChangeSetRequest(stack, "" if template_url else self.template_body, template_url, parameters, tags)
         yield ChangeSetCreating(stack, "UPDATE" if state.exists else "CREATE")
-        result = create_change_set(self.clients, state, request, self.sleep, self.settings.poll_interval)
+        try:
+            result = create_change_set(self.clients, state, request, self.sleep, self.settings.poll_interval)
+        except Exception:
+            yield from self._unstage(bucket, staged)
+            raise
         if not result.change_set_id:
+            yield from self._unstage(bucket, staged)
             if state.outputs:
                 self._save_outputs(state.outputs)
             yield NoChanges(stack, state.outputs or {})
             return
         yield PlanReady(Plan(
-            stack, result.change_set_id, result.change_set_type, result.changes, bucket, tuple(stored), not exists
+            stack, result.change_set_id, result.change_set_type, result.changes, bucket, tuple(stored), not exists, staged
         ))
 
     def _bucket(self, dry_run: bool) -> tuple[str, bool]:
@@ -157,22 +173,31 @@ class Deployer:
             )
         return bucket, False
 
-    def _template_in_s3(self, bucket: str, exists: bool) -> Iterator[DeployEvent]:
+    def _template_in_s3(self, bucket: str, exists: bool, dry_run: bool) -> Generator[DeployEvent, None, tuple[str, tuple[str, ...]]]:
+        """Put the template where CloudFormation can read it; returns its URL and the keys uploaded now."""
         body = self.template_body.encode()
         template = Artifact(artifacts.artifact_key(self.settings.stack_name, hashlib.sha256(body).hexdigest(), "template.json"), body, False)
         if not exists:
-            if not self.settings.create_bucket:
+            why = f"The template is over {MAX_INLINE_TEMPLATE:,} bytes, so CloudFormation reads it from S3, and bucket {bucket} does not exist yet"
+            if dry_run:
                 raise AwsError(
-                    f"The template is over {MAX_INLINE_TEMPLATE:,} bytes, so CloudFormation reads it from S3, and bucket "
-                    f"{bucket} does not exist yet: deploy once with --create-bucket, or name a bucket with --s3-bucket."
+                    f"{why}: --plan creates no bucket. Name an existing one with --s3-bucket, or deploy with "
+                    "--create-bucket (it creates the bucket, then shows the change set and asks before applying it)."
                 )
+            if not self.settings.create_bucket:
+                raise AwsError(f"{why}: deploy once with --create-bucket, or name a bucket with --s3-bucket.")
             artifacts.create_bucket(self.clients, bucket)
             yield BucketCreated(bucket, self.clients.region)
         present = exists and artifacts.is_present(self.clients, bucket, template.key)
         if not present:
             artifacts.upload(self.clients, bucket, template)
-        yield ArtifactStored(bucket, template.key, len(body), not present)
-        return _s3_url(bucket, template.key, self.clients.region)
+        yield ArtifactStored(bucket, template.key, len(body), not present, template=True)
+        return _s3_url(bucket, template.key, self.clients.region), () if present else (template.key,)
+
+    def _unstage(self, bucket: str, keys: tuple[str, ...]) -> Iterator[DeployEvent]:
+        for key in keys:
+            artifacts.delete_object(self.clients, bucket, key)
+            yield ArtifactDeleted(bucket, key)
 
     def apply(self, plan: Plan, dry_run: bool = False) -> Iterator[DeployEvent]:
         """Create the bucket if needed, upload what is missing and execute the change set, streaming
@@ -191,12 +216,17 @@ class Deployer:
             return
         self.plugins.hook.wstui_before_deploy(project=self.project, template=self.template)
         state = self.state()
-        stream = StackEventStream(self.clients, state.stack_id, len(plan.changes), self.sleep, self.settings.poll_interval)
+        stream = StackEventStream(
+            self.clients, state.stack_id, len(plan.changes), self.sleep, self.settings.poll_interval,
+            deadline=self.settings.follow_deadline, clock=self.clock,
+        )
         stream.mark()
         with explained(f"executing the change set of {plan.stack_name}"):
             self.clients.cloudformation.execute_change_set(ChangeSetName=plan.change_set_id)
         yield OperationStarted(plan.stack_name, plan.change_set_type.lower(), len(plan.changes))
         yield from stream.follow()
+        if stream.stopped_following:
+            return
         if not stream.succeeded:
             yield OperationFailed(plan.stack_name, stream.final_status, stream.failures)
             return
@@ -210,11 +240,13 @@ class Deployer:
         return save_outputs(self.project.directory, deployed)
 
     def discard(self, plan: Plan) -> Iterator[DeployEvent]:
-        """Drop a plan the user declined. A stack that exists only to hold that change set goes too."""
+        """Drop a plan the user declined. A stack that exists only to hold that change set goes too, and
+        so does what was uploaded only for the plan."""
         delete_change_set(self.clients, plan.change_set_id)
         if plan.change_set_type == "CREATE" and self.state().status == "REVIEW_IN_PROGRESS":
             with explained(f"deleting the empty stack {plan.stack_name}"):
                 self.clients.cloudformation.delete_stack(StackName=plan.stack_name)
+        yield from self._unstage(plan.bucket, plan.staged)
         yield PlanDiscarded(plan.stack_name)
 
 

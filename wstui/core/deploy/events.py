@@ -7,13 +7,23 @@ from datetime import datetime
 
 
 @dataclass(frozen=True)
+class ArchivedFile:
+    """One file of the code archive, by its name there, and its size before compression."""
+
+    name: str
+    size: int
+
+
+@dataclass(frozen=True)
 class Packaged:
-    """The code archive is built; `vendored` names the requirements installed into it."""
+    """The code archive is built; `vendored` names the requirements installed into it, and `listing`
+    its files other than theirs (the project's and the plugins')."""
 
     files: int
     size: int
     sha256: str
     vendored: tuple[str, ...] = ()
+    listing: tuple[ArchivedFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -28,13 +38,23 @@ class BucketCreated:
 @dataclass(frozen=True)
 class ArtifactStored:
     """An object the stack needs is in S3; `uploaded` is False when an identical one was there already,
-    or (`dry_run`) when nothing was sent."""
+    or (`dry_run`) when nothing was sent. `template`: it is the template, which CloudFormation reads from
+    S3 only when it is over 51,200 bytes, so it is sent while planning, before anything is applied."""
 
     bucket: str
     key: str
     size: int
     uploaded: bool
     dry_run: bool = False
+    template: bool = False
+
+
+@dataclass(frozen=True)
+class ArtifactDeleted:
+    """An object uploaded only for a plan that was discarded (or found nothing to change) is gone again."""
+
+    bucket: str
+    key: str
 
 
 @dataclass(frozen=True)
@@ -65,7 +85,9 @@ class ResourceChange:
 
 @dataclass(frozen=True)
 class Plan:
-    """A change set ready to execute: plain data, so `--plan` can print it and tests can compare it."""
+    """A change set ready to execute: plain data, so `--plan` can print it and tests can compare it.
+    `staged`: keys uploaded while planning (a large template); discarding the plan deletes them, so a
+    declined deploy or `--plan` leaves the bucket as it found it."""
 
     stack_name: str
     change_set_id: str
@@ -74,6 +96,7 @@ class Plan:
     bucket: str
     artifacts: tuple[Artifact, ...] = ()
     create_bucket: bool = False
+    staged: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +149,16 @@ class StackEvent:
 
 
 @dataclass(frozen=True)
+class FollowingStopped:
+    """The stack operation outlasted the deadline for following it (`deadline` seconds); it goes on in
+    CloudFormation, where it was `status` when wstui stopped watching."""
+
+    stack_name: str
+    deadline: float
+    status: str
+
+
+@dataclass(frozen=True)
 class ResourceFailure:
     logical_id: str
     resource_type: str
@@ -168,6 +201,6 @@ class StackGone:
 
 
 DeployEvent = (
-    Packaged | BucketCreated | ArtifactStored | ChangeSetCreating | PlanReady | NoChanges | PlanDiscarded
-    | OperationStarted | StackEvent | OperationFailed | Deployed | Removed | StackGone
+    Packaged | BucketCreated | ArtifactStored | ArtifactDeleted | ChangeSetCreating | PlanReady | NoChanges | PlanDiscarded
+    | OperationStarted | StackEvent | FollowingStopped | OperationFailed | Deployed | Removed | StackGone
 )

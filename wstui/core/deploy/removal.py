@@ -2,38 +2,44 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from wstui.core.deploy import artifacts
 from wstui.core.deploy.aws import AwsClients, AwsError, explained
 from wstui.core.deploy.change_set import StackState, stack_state
-from wstui.core.deploy.events import DeployEvent, OperationFailed, OperationStarted, Removed, StackGone
+from wstui.core.deploy.events import DeployEvent, FollowingStopped, OperationFailed, OperationStarted, Removed, StackGone
 from wstui.core.deploy.outputs import forget_outputs
-from wstui.core.deploy.stack_events import StackEventStream
+from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, StackEventStream
 from wstui.core.template.ids import CODE_BUCKET
 
 
 def delete_stack(
-    clients: AwsClients, state: StackState, sleep: Callable[[float], None], interval: float
+    clients: AwsClients, state: StackState, sleep: Callable[[float], None], interval: float,
+    deadline: float = FOLLOW_DEADLINE, clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[DeployEvent]:
-    """Delete the stack, streaming its events; ends with `OperationFailed` if CloudFormation could not."""
+    """Delete the stack, streaming its events; ends with `OperationFailed` if CloudFormation could not,
+    or `FollowingStopped` if it is still at it after `deadline` seconds."""
     with explained(f"listing the resources of {state.name}"):
         resources = clients.cloudformation.describe_stack_resources(StackName=state.stack_id)["StackResources"]
-    stream = StackEventStream(clients, state.stack_id, len(resources), sleep, interval)
+    stream = StackEventStream(clients, state.stack_id, len(resources), sleep, interval, deadline=deadline, clock=clock)
     stream.mark()
     with explained(f"deleting stack {state.name}"):
         clients.cloudformation.delete_stack(StackName=state.stack_id)
     yield OperationStarted(state.name, "delete", len(resources))
     yield from stream.follow()
-    if not stream.succeeded:
+    if not stream.succeeded and not stream.stopped_following:
         yield OperationFailed(state.name, stream.final_status, stream.failures)
 
 
 def remove(
-    clients: AwsClients, stack_name: str, directory: Path, sleep: Callable[[float], None], interval: float
+    clients: AwsClients, stack_name: str, directory: Path, sleep: Callable[[float], None], interval: float,
+    deadline: float = FOLLOW_DEADLINE, clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[DeployEvent]:
-    """Ends with `Removed`, `StackGone` (nothing to remove) or `OperationFailed`."""
+    """Ends with `Removed`, `StackGone` (nothing to remove), `OperationFailed`, or `FollowingStopped` (the
+    deletion outlasted `deadline`; its artifacts stay, as after a failed deletion: they go only once the
+    stack is seen gone)."""
     state = stack_state(clients, stack_name)
     if not state.status:
         yield StackGone(stack_name)
@@ -41,11 +47,11 @@ def remove(
     if state.busy:
         raise AwsError(f"Stack {stack_name} is {state.status}: wait for it to end (`wstui status --follow`), then remove it.")
     bucket = (state.parameters or {}).get(CODE_BUCKET, "")
-    failed = False
-    for event in delete_stack(clients, state, sleep, interval):
-        failed = failed or isinstance(event, OperationFailed)
+    unfinished = False
+    for event in delete_stack(clients, state, sleep, interval, deadline, clock):
+        unfinished = unfinished or isinstance(event, OperationFailed | FollowingStopped)
         yield event
-    if failed:
+    if unfinished:
         return
     deleted = artifacts.delete_artifacts(clients, bucket, stack_name) if bucket else 0
     forget_outputs(directory, stack_name)

@@ -1,22 +1,29 @@
 """Stack events as they happen: polled, de-duplicated by EventId, in the order they occurred.
 
 Events that existed before an operation began are marked as seen first, so the stream shows this
-operation only, whatever the clocks of this machine and of AWS say.
+operation only, whatever the clocks of this machine and of AWS say. Following has an overall deadline:
+a stack operation can outlast any terminal session, and it goes on in CloudFormation whether or not
+anyone watches, so past the deadline the stream says so and ends rather than polling forever.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
 from wstui.core.deploy.aws import AwsClients, explained
-from wstui.core.deploy.events import ResourceFailure, StackEvent
+from wstui.core.deploy.events import FollowingStopped, ResourceFailure, StackEvent
 
 SUCCESS = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE", "IMPORT_COMPLETE"}
 CANCELLED = ("Resource creation cancelled", "Resource update cancelled", "Resource deletion cancelled")
 STACK_TYPE = "AWS::CloudFormation::Stack"
 POLL_INTERVAL = 2.0
+# Longer than this stack's operations take (a few minutes, a rollback included), short enough that a
+# script waiting on `wstui deploy` learns in the same half hour that something is wrong.
+FOLLOW_DEADLINE = 1800.0
+OPERATION_GOES_ON = "The stack operation goes on in CloudFormation: follow it with `wstui status --follow`."
 
 
 def is_terminal(status: str) -> bool:
@@ -28,11 +35,12 @@ class StackEventStream:
 
     def __init__(
         self, clients: AwsClients, stack_id: str, total: int, sleep: Callable[[float], None], interval: float,
-        started_here: bool = True,
+        started_here: bool = True, deadline: float = FOLLOW_DEADLINE, clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`started_here`: this stream follows an operation it has just started, so the stack's status is
         believed only once one of that operation's events has arrived; just after the call, the status
-        may still be the previous operation's."""
+        may still be the previous operation's. `deadline`: seconds of `clock` after which `follow()`
+        stops, ending with `FollowingStopped`, while the operation goes on."""
         self.clients = clients
         self.stack_id = stack_id
         self.total = total
@@ -40,6 +48,9 @@ class StackEventStream:
         self.interval = interval
         self.final_status = ""
         self.started_here = started_here
+        self.deadline = deadline
+        self.clock = clock
+        self.stopped_following = False
         self._seen: set[str] = set()
         self._started: datetime | None = None
         self._first_seen: dict[str, datetime] = {}
@@ -54,18 +65,24 @@ class StackEventStream:
         self._seen.update(event["EventId"] for event in events)
         return events
 
-    def follow(self) -> Iterator[StackEvent]:
+    def follow(self) -> Iterator[StackEvent | FollowingStopped]:
+        began = self.clock()
         while True:
             arrived = self._new_events()
             yield from self._records(arrived)
             if self.final_status:
                 return
+            status = ""
             if not arrived and (self._started is not None or not self.started_here):
                 status = self._current_status()
                 if is_terminal(status):
                     yield from self._records(self._new_events())  # what came between the two calls
                     self.final_status = self.final_status or status
                     return
+            if self.clock() - began >= self.deadline:
+                self.stopped_following = True
+                yield FollowingStopped(self._stack_name(), self.deadline, status or self._current_status())
+                return
             self.sleep(self.interval)
 
     def _records(self, arrived: list[dict[str, Any]]) -> Iterator[StackEvent]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,8 +10,8 @@ from typing import Any
 
 from wstui.core.deploy.aws import AwsClients, explained
 from wstui.core.deploy.change_set import StackState, stack_state
-from wstui.core.deploy.events import StackEvent
-from wstui.core.deploy.stack_events import StackEventStream
+from wstui.core.deploy.events import FollowingStopped, StackEvent
+from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, StackEventStream
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,16 @@ def _status(state: StackState, newest_first: list[dict[str, Any]], limit: int = 
 
 
 def follow_stack(
-    clients: AwsClients, stack_name: str, sleep: Callable[[float], None], interval: float
-) -> tuple[StackStatus, Iterator[StackEvent]]:
-    """The status now, and the events of the operation under way until it ends (none if none is).
+    clients: AwsClients, stack_name: str, sleep: Callable[[float], None], interval: float,
+    deadline: float = FOLLOW_DEADLINE, clock: Callable[[], float] = time.monotonic,
+) -> tuple[StackStatus, Iterator[StackEvent | FollowingStopped]]:
+    """The status now, and the events of the operation under way until it ends (none if none is), or
+    until `deadline` seconds have passed (then `FollowingStopped`).
 
     The page of events the stream marks as seen is the one the status shows, so each event shows
     once, in the status or in the stream."""
     state = stack_state(clients, stack_name)
     if not state.busy:
         return stack_status(clients, stack_name), iter(())
-    stream = StackEventStream(clients, state.stack_id, 0, sleep, interval, started_here=False)
+    stream = StackEventStream(clients, state.stack_id, 0, sleep, interval, started_here=False, deadline=deadline, clock=clock)
     return _status(state, stream.mark()), stream.follow()

@@ -113,6 +113,16 @@ class DeploySettings:
 
 
 @dataclass
+class PackageSettings:
+    """[package]: what the code archive holds beyond what the handlers need, in .gitignore's pattern
+    syntax. Neither list can bring in what never goes (dot-files, tests, virtual environments,
+    what .gitignore ignores): see `wstui.core.deploy.archive_contents`."""
+
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Project:
     """A whole project: the settings plus the directory handlers resolve against."""
 
@@ -123,6 +133,7 @@ class Project:
     routes: list[RouteSettings] = field(default_factory=list)
     connection_table: ConnectionTableSettings | None = None
     deploy: DeploySettings = field(default_factory=DeploySettings)
+    package: PackageSettings = field(default_factory=PackageSettings)
     directory: Path = field(default=Path("."), metadata={"toml": False})
 
     @property

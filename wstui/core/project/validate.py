@@ -21,6 +21,7 @@ from wstui.core.project.model import (
     Project,
     RouteSettings,
 )
+from wstui.core.project.patterns import pattern_problem
 from wstui.core.project.schema import KeyPath, SchemaProblem, describe
 from wstui.core.routes.expression import parse_expression
 from wstui.core.template.ids import FIXED, FunctionIds, RouteIds
@@ -102,6 +103,14 @@ def _checks(project: Project) -> Iterator[_Check]:
             f'"{p.deploy.s3_bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, "." and "-").',
             ("deploy", "s3_bucket"),
         )
+    yield from _package_checks(p)
+
+
+def _package_checks(p: Project) -> Iterator[_Check]:
+    for name in ("include", "exclude"):
+        for index, pattern in enumerate(getattr(p.package, name)):
+            problem = pattern_problem(pattern)
+            yield _Check(problem is None, f"[package] {name}: {problem}", ("package", name, index))
 
 
 def _plugin_checks(p: Project) -> Iterator[_Check]:
