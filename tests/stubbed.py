@@ -17,6 +17,8 @@ from wstui.core.deploy.aws import AwsClients
 
 STACK = "chat-v1"
 STACK_ID = f"arn:aws:cloudformation:us-east-1:123456789012:stack/{STACK}/8f1c2a90-1111-2222-3333-444455556666"
+CHANGE_SET = f"arn:aws:cloudformation:us-east-1:123456789012:changeSet/wstui-abc/{STACK_ID[-36:]}"
+RESOURCES = (("ConnectionTable", "AWS::DynamoDB::Table"), ("ConnectRole", "AWS::IAM::Role"))
 START = datetime(2026, 11, 25, 12, 0, 0, tzinfo=timezone.utc)
 _ids = itertools.count(1)
 
@@ -74,3 +76,32 @@ def stack(status: str, outputs: dict[str, str] | None = None, parameters: dict[s
     if parameters is not None:
         described["Parameters"] = [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()]
     return {"Stacks": [described]}
+
+
+def expect_plan(aws: Stubbed, resources: tuple[tuple[str, str], ...] = RESOURCES) -> None:
+    """A plan of `resources` (logical id, type) for a stack that does not exist, into a bucket named "bucket"."""
+    aws.cloudformation.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist", 400)
+    aws.s3.add_response("head_bucket", {})
+    aws.s3.add_client_error("head_object", "404", "Not Found", 404)
+    aws.cloudformation.add_response("create_change_set", {"Id": CHANGE_SET, "StackId": STACK_ID})
+    aws.cloudformation.add_response("describe_change_set", {
+        "ChangeSetId": CHANGE_SET, "StackName": STACK, "Status": "CREATE_COMPLETE", "Changes": [
+            {"Type": "Resource", "ResourceChange": {"Action": "Add", "LogicalResourceId": name, "ResourceType": kind}}
+            for name, kind in resources
+        ]})
+
+
+def expect_new_stack_deploy(aws: Stubbed, *events: dict[str, Any], resources: tuple[tuple[str, str], ...] = RESOURCES) -> None:
+    """A deploy of a stack that does not exist yet, into a bucket named "bucket": the plan, the upload,
+    the execution, then `events` as the stack's events once it runs. What comes after them
+    (describe_stacks for the outputs) is the caller's to add."""
+    cfn = aws.cloudformation
+    cfn.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist", 400)
+    expect_plan(aws, resources)
+    aws.s3.add_response("put_object", {})
+    review = stack_event(-5, "REVIEW_IN_PROGRESS", "User Initiated")
+    cfn.add_response("describe_stacks", stack("REVIEW_IN_PROGRESS"))
+    cfn.add_response("describe_stack_events", newest_first(review))
+    cfn.add_response("execute_change_set", {})
+    cfn.add_response("describe_stack_events", newest_first(review, stack_event(0, "CREATE_IN_PROGRESS", "User Initiated"), *events))
+

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.rule import Rule
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -28,6 +27,7 @@ from wstui.cli.deploy_render import (
     failure_lines,
     status_style,
 )
+from wstui.cli.verbatim import verbatim
 from wstui.core.deploy.aws import AwsClients, AwsTarget
 from wstui.core.deploy.change_set import StackState
 from wstui.core.deploy.deployer import Deployer, DeploySettings, recreation_question
@@ -51,7 +51,7 @@ from wstui.core.errors import WstuiError
 from wstui.core.local.isolation import real_environment
 from wstui.core.project.model import Project
 from wstui.core.template.ids import URL_OUTPUT
-from wstui.tui.area_screen import AreaScreen
+from wstui.tui.area_screen import AreaScreen, palette_text
 from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.console_screen import ConsoleScreen
 from wstui.tui.deploy_tables import ChangeSetTable, OutputsTable, StackEventsTable
@@ -164,7 +164,7 @@ class DeployScreen(AreaScreen):
             with Vertical(id="deploy-main"):
                 yield ChangeSetTable(id="changes")
                 yield StackEventsTable(id="events")
-            yield RichLog(id="deploy-log", markup=True, wrap=True, min_width=20, max_lines=2_000)
+            yield RichLog(id="deploy-log", wrap=True, min_width=20, max_lines=2_000)
         yield OutputsTable(id="outputs")
 
     def on_mount(self) -> None:
@@ -208,7 +208,7 @@ class DeployScreen(AreaScreen):
         try:
             project = running_app(self).reopen_project().project
         except WstuiError as error:
-            self.notify(str(error), title="Cannot read wstui.toml", severity="error", timeout=15)
+            self.notify(str(error), title="Cannot read wstui.toml", severity="error", timeout=15, markup=False)
             return
         self.clear_run()
         self.start("Planning...", self.planning(project, self.connection()))
@@ -332,7 +332,7 @@ class DeployScreen(AreaScreen):
 
     def on_deploy_screen_failed(self, message: Failed) -> None:
         self.set_state(str(message.error), error=True)
-        self.notify(str(message.error), title="Deploy", severity="error", timeout=15)
+        self.notify(str(message.error), title="Deploy", severity="error", timeout=15, markup=False)
 
     def on_deploy_screen_idle(self, message: Idle) -> None:
         self.busy = False
@@ -353,18 +353,18 @@ class DeployScreen(AreaScreen):
         line = event_line(event)
         log = self.query_one("#deploy-log", RichLog)
         if line:
-            log.write(Text.from_markup(line))
+            log.write(line)
         match event:
             case PlanReady(plan=plan):
                 self.plan = plan
                 self.query_one(ChangeSetTable).show(plan)
                 self.set_state(f"{len(plan.changes)} changes to {plan.stack_name}: Apply (a) or Discard (d)?")
             case NoChanges() | StackGone() | PlanDiscarded():
-                self.set_state(Text.from_markup(line).plain)
+                self.set_state(line.plain)
                 if isinstance(event, NoChanges):
                     self.show_outputs(event.outputs)
             case Deployed() | Removed():
-                self.set_state(Text.from_markup(line).plain)
+                self.set_state(line.plain)
                 progress = self.query_one(ProgressBar)
                 progress.update(progress=progress.total or 0)
                 self.show_outputs(event.outputs if isinstance(event, Deployed) else {})
@@ -384,7 +384,7 @@ class DeployScreen(AreaScreen):
             case OperationFailed():
                 self.set_state(f"Stack {event.stack_name} ended in {event.status}: the reasons are in the log.", error=True)
                 for failure in failure_lines(event):
-                    log.write(Text.from_markup(failure))
+                    log.write(failure)
 
     # Rendering.
 
@@ -403,19 +403,20 @@ class DeployScreen(AreaScreen):
 
     def set_state(self, text: str, error: bool = False) -> None:
         state = self.query_one("#deploy-state", Label)
-        state.update(text)
+        state.update(verbatim(text))
         state.set_class(error, "error")
 
     def commands(self) -> Iterable[SystemCommand]:
         if self.plan is not None:
-            yield SystemCommand("Apply the change set", f"{len(self.plan.changes)} changes to {self.plan.stack_name}", self.action_apply)
+            yield SystemCommand("Apply the change set", palette_text(f"{len(self.plan.changes)} changes to {self.plan.stack_name}"),
+                                self.action_apply)
             yield SystemCommand("Discard the change set", "Nothing changes", self.action_discard)
         elif not self.busy:
             yield SystemCommand("Plan a deploy", "Package the code and create a change set", self.action_plan)
             yield SystemCommand("Stack status", "Status, outputs and recent events", self.action_status)
             yield SystemCommand("Remove the stack", "Delete it and its uploaded artifacts", self.action_remove)
         if URL_OUTPUT in self.outputs:
-            yield SystemCommand("Open the Console on the deployed URL", self.outputs[URL_OUTPUT], self.action_open_console)
+            yield SystemCommand("Open the Console on the deployed URL", palette_text(self.outputs[URL_OUTPUT]), self.action_open_console)
 
 
 def field(label: str, widget: Input) -> Iterator[Label | Input]:

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
+from wstui.cli.verbatim import verbatim
 from wstui.core.errors import ProjectError, WstuiError
 from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project
@@ -73,7 +74,7 @@ class EditForm(ModalScreen[Saved | None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="form-dialog"):
             with Vertical(id="form"):
-                yield Label(self.HEADING, id="form-heading")
+                yield Label(verbatim(self.HEADING), id="form-heading")
                 yield from self.compose_fields()
                 yield Static("", id="form-error")
                 with Horizontal(id="form-buttons"):
@@ -127,7 +128,7 @@ class EditForm(ModalScreen[Saved | None]):
         self.app.call_from_thread(self.show_preview, diff, "", missing)
 
     def show_preview(self, diff: TemplateDiff | None, error: str, missing_handler: bool) -> None:
-        self.query_one("#form-error", Static).update(Text(error, style="bold red") if error else "")
+        self.query_one("#form-error", Static).update(verbatim(error, "bold red"))
         self.query_one("#stub").display = missing_handler
         self.query_one("#save", Button).disabled = bool(error)
         preview = describe_diff(diff) if diff is not None else Text("Nothing to preview: the change would be refused.", style="dim")
@@ -153,7 +154,8 @@ class EditForm(ModalScreen[Saved | None]):
         except WstuiError as error:
             self.show_preview(None, str(error), False)
             return
-        self.notify(f"Wrote {handler} in {written.relative_to(self.project_file.directory)}.", title="Stub handler")
+        self.notify(f"Wrote {handler} in {written.relative_to(self.project_file.directory)}.", title="Stub handler",
+                    markup=False)
         save = self.query_one("#save", Button)
         save.disabled = False  # the preview that follows disables it again if something else is wrong
         save.focus()
