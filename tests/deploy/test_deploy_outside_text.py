@@ -30,6 +30,7 @@ from stubbed import (
 from wstui.cli.deploy_render import DeployView, show_status
 from wstui.cli.main import cli
 from wstui.core.deploy.aws import AwsClients
+from wstui.core.deploy.deployer import DeploySettings
 from wstui.core.deploy.events import (
     ArtifactStored,
     Deployed,
@@ -43,6 +44,7 @@ from wstui.core.deploy.events import (
     StackEvent,
 )
 from wstui.core.deploy.status import RecentEvent, StackStatus
+from wstui.core.errors import UsageError
 from wstui.core.template.ids import URL_OUTPUT
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -140,3 +142,28 @@ def test_wstui_status_prints_reasons_and_outputs_as_they_came(chat_project: Path
     assert result.exit_code == 0, result.output
     assert shown_in(NASTY[1], result.output) and shown_in(NASTY[3], result.output), result.output
 
+
+BUCKET_REFUSED = 'is not a valid S3 bucket name (3-63 lower-case letters, digits, "." and "-").'
+STACK_REFUSED = 'Stack name "my[/x]" must start with a letter and hold only letters, digits and hyphens.'
+
+
+@pytest.mark.parametrize(("args", "sentence"), [
+    (["deploy", "--yes", "--s3-bucket", "s3://my-bucket"], f'"s3://my-bucket" {BUCKET_REFUSED} Give the name alone, without s3://.'),
+    (["deploy", "--yes", "--s3-bucket", "my bucket"], f'"my bucket" {BUCKET_REFUSED}'),
+    (["deploy", "--yes", "--stack-name", "my[/x]"], STACK_REFUSED),
+    (["status", "--stack-name", "my[/x]"], STACK_REFUSED),
+    (["remove", "--yes", "--stack-name", "my[/x]"], STACK_REFUSED),
+])
+def test_names_aws_would_refuse_are_refused_before_any_call(
+    chat_project: Path, stubbed_aws: Stubbed, args: list[str], sentence: str
+) -> None:
+    """Any call would reach the Stubber, which has no answer for it."""
+    result = wstui(chat_project, *args)
+    assert result.exit_code == 2, result.output
+    assert sentence in result.output
+
+
+@pytest.mark.parametrize(("stack_name", "bucket"), [("chat-v1", "s3://my-bucket"), ("chat-v1", "my bucket"), ("my[/x]", "")])
+def test_deploy_settings_check_the_names_as_wstui_toml_does(stack_name: str, bucket: str) -> None:
+    with pytest.raises(UsageError, match="Stack name|not a valid S3 bucket name"):
+        DeploySettings(stack_name, bucket)

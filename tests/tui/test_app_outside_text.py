@@ -27,6 +27,7 @@ from textual.widgets._toast import Toast
 
 from tests.tui.conftest import SIZE, make_app, wait_until
 from tests.tui.test_deploy_area import applied, open_deploy, state, stubbed, stubbed_deploy
+from wstui.core.deploy.aws import AwsTarget
 from wstui.core.deploy.events import (
     ArtifactStored,
     Deployed,
@@ -148,6 +149,27 @@ async def test_status_shows_outputs_and_reasons_as_they_came(chat: Path, monkeyp
 
 def app_commands(app: WstuiApp) -> list[SystemCommand]:
     return list(app.get_system_commands(app.screen))
+
+
+@pytest.mark.parametrize(("key", "field", "value", "sentence"), [
+    ("p", "#bucket", "s3://my-bucket", '"s3://my-bucket" is not a valid S3 bucket name'),
+    ("p", "#bucket", "my bucket", '"my bucket" is not a valid S3 bucket name'),
+    ("p", "#stack", "my[/x]", 'Stack name "my[/x]" must start with a letter'),
+    ("t", "#stack", "my[/x]", 'Stack name "my[/x]" must start with a letter'),
+    ("r", "#stack", "my[/x]", 'Stack name "my[/x]" must start with a letter'),
+])
+async def test_names_aws_would_refuse_are_said_in_the_area_before_any_call(
+    chat: Path, shell: AwsTarget, key: str, field: str, value: str, sentence: str
+) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot)
+        screen.query_one(field, Input).value = value
+        await pilot.press(key)
+        await pilot.pause()
+        assert state(screen).startswith(sentence) and screen.query_one("#deploy-state", Label).has_class("error")
+        assert sentence in await toasts(pilot)
+        assert app.screen is screen and not screen.busy
 
 
 # The Routes area and its forms.

@@ -176,10 +176,15 @@ class DeployScreen(AreaScreen):
         self.refresh_controls()
         self.query_one("#plan", Button).focus()
 
-    def connection(self) -> Connection:
+    def connection(self) -> Connection | None:
+        """What the fields say; None, once the area has said why, when a name there is one AWS would refuse."""
         project = running_app(self).project().project
         text = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("stack", "region", "profile", "endpoint", "bucket")}
-        settings = DeploySettings(text["stack"] or project.stack_name, text["bucket"], self.query_one(Checkbox).value)
+        try:
+            settings = DeploySettings(text["stack"] or project.stack_name, text["bucket"], self.query_one(Checkbox).value)
+        except WstuiError as error:
+            self.show_failure(error)
+            return None
         return Connection(AwsTarget(text["region"], text["profile"], text["endpoint"]), settings)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -210,8 +215,10 @@ class DeployScreen(AreaScreen):
         except WstuiError as error:
             self.notify(str(error), title="Cannot read wstui.toml", severity="error", timeout=15, markup=False)
             return
-        self.clear_run()
-        self.start("Planning...", self.planning(project, self.connection()))
+        connection = self.connection()
+        if connection is not None:
+            self.clear_run()
+            self.start("Planning...", self.planning(project, connection))
 
     def planning(self, project: Project, connection: Connection) -> Iterator[DeployEvent]:
         deployer = Deployer.for_project(project, self.connect(project, connection), connection.settings, self.nap)
@@ -240,10 +247,12 @@ class DeployScreen(AreaScreen):
             self.start("Discarding...", self.deployer.discard(plan))
 
     def action_status(self) -> None:
-        if self.check_action("status", ()) is True:
-            project = running_app(self).project().project
+        if self.check_action("status", ()) is not True:
+            return
+        connection = self.connection()
+        if connection is not None:
             self.clear_run()
-            self.start("Reading the stack...", self.reading_status(project, self.connection()))
+            self.start("Reading the stack...", self.reading_status(running_app(self).project().project, connection))
 
     def reading_status(self, project: Project, connection: Connection) -> Iterator[DeployEvent]:
         clients = self.connect(project, connection)
@@ -255,6 +264,8 @@ class DeployScreen(AreaScreen):
             return
         project = running_app(self).project().project
         connection = self.connection()
+        if connection is None:
+            return
         name = connection.settings.stack_name
 
         def answered(yes: bool | None) -> None:
@@ -331,8 +342,11 @@ class DeployScreen(AreaScreen):
         self.app.push_screen(ConfirmScreen(recreation_question(message.state), "Delete and re-create"), answered)
 
     def on_deploy_screen_failed(self, message: Failed) -> None:
-        self.set_state(str(message.error), error=True)
-        self.notify(str(message.error), title="Deploy", severity="error", timeout=15, markup=False)
+        self.show_failure(message.error)
+
+    def show_failure(self, error: WstuiError) -> None:
+        self.set_state(str(error), error=True)
+        self.notify(str(error), title="Deploy", severity="error", timeout=15, markup=False)
 
     def on_deploy_screen_idle(self, message: Idle) -> None:
         self.busy = False
