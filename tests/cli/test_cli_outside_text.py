@@ -69,3 +69,14 @@ def test_console_output_shows_frames_and_closes_as_they_came(data: str, reason: 
     failed = Failed("c1", FailureKind.REFUSED, message, 0.0)
     documents = [json.loads(json_line(event) or "") for event in (frame, closed, failed)]
     assert [documents[0]["data"], documents[1]["reason"], documents[2]["message"]] == [data, reason, message]
+
+
+@pytest.mark.parametrize("url", ["ws://[::1", "ws://[::1]:99999/v1"])
+def test_a_url_that_does_not_parse_is_one_sentence_typed_or_from_outputs_json(chat: Path, url: str) -> None:
+    typed = wstui("console", url, "--wait", "0")
+    assert typed.exit_code == 2 and typed.stderr.startswith(f"Error: Not a WebSocket URL: {url!r}: "), typed.output
+    (chat / ".wstui").mkdir()
+    outputs = {"stack_name": "chat-v1", "region": "us-east-1", "outputs": {"APIGatewayURL": url}}
+    (chat / ".wstui" / "outputs.json").write_text(json.dumps(outputs), encoding="utf-8")
+    deployed = wstui("--project", str(chat), "console", "--deployed", "--wait", "0")
+    assert deployed.exit_code == 2 and deployed.stderr == typed.stderr, deployed.output

@@ -218,6 +218,25 @@ async def test_a_header_holding_markup_is_copied_as_wscat_and_shown_as_it_is(cha
         assert "-H 'X-Test: [/x]'" in await toasts(pilot)
 
 
+@pytest.mark.parametrize("url", ["ws://[::1", "ws://[::1]:99999/v1"])
+async def test_a_url_that_does_not_parse_is_said_under_the_fields_typed_or_deployed(chat: Path, url: str) -> None:
+    (chat / ".wstui").mkdir()
+    outputs = {"stack_name": "chat-v1", "region": "us-east-1", "outputs": {URL_OUTPUT: url}}
+    (chat / ".wstui" / "outputs.json").write_text(json.dumps(outputs), encoding="utf-8")
+    async with running(make_app(chat, chat)) as pilot:
+        screen = await console(pilot)
+        error = screen.query_one("#target-error", Label)
+        screen.query_one("#url", Input).value = url
+        await pilot.press("ctrl+n")
+        assert str(error.render()).startswith(f"Not a WebSocket URL: {url!r}: ")
+        screen.query_one("#url", Input).value = ""
+        await pilot.press("ctrl+r")
+        assert screen.query_one("#url", Input).value == url
+        await pilot.press("ctrl+n")
+        assert str(error.render()).startswith(f"Not a WebSocket URL: {url!r}: ")
+        assert pilot.app.is_running and pilot.app.screen is screen
+
+
 async def test_frames_and_closes_holding_markup_are_shown_as_they_came(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
     running_service = start_service(chat)
     async with running(make_app(chat, chat)) as pilot:
