@@ -105,3 +105,26 @@ def expect_new_stack_deploy(aws: Stubbed, *events: dict[str, Any], resources: tu
     cfn.add_response("execute_change_set", {})
     cfn.add_response("describe_stack_events", newest_first(review, stack_event(0, "CREATE_IN_PROGRESS", "User Initiated"), *events))
 
+
+BROKEN_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr><p>nginx</body></html>"
+
+
+class _Body:
+    """The raw body botocore reads a response from."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_options: Any) -> Any:
+        yield self.data
+
+
+def answer_with_a_broken_page(client: Any, operation: str) -> None:
+    """Make `client` get, for `operation`, what a proxy in the way sends: an HTML page (not even well
+    formed) with status 200. botocore raises ResponseParserError, which wstui does not foresee."""
+    from botocore.awsrequest import AWSResponse
+
+    def page(request: Any, **_kwargs: Any) -> AWSResponse:
+        return AWSResponse(request.url, 200, {"Content-Type": "text/html"}, _Body(BROKEN_PAGE))
+
+    client.meta.events.register(f"before-send.{client.meta.service_model.service_id.hyphenize()}.{operation}", page)

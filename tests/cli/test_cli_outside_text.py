@@ -80,3 +80,19 @@ def test_a_url_that_does_not_parse_is_one_sentence_typed_or_from_outputs_json(ch
     (chat / ".wstui" / "outputs.json").write_text(json.dumps(outputs), encoding="utf-8")
     deployed = wstui("--project", str(chat), "console", "--deployed", "--wait", "0")
     assert deployed.exit_code == 2 and deployed.stderr == typed.stderr, deployed.output
+
+
+def test_an_unexpected_error_is_one_sentence_and_debug_shows_the_traceback(chat: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wstui.core import template
+
+    def broken(_project: object) -> None:
+        raise ValueError("troposphere refused something\nand said more on the next lines")
+
+    monkeypatch.setattr(template, "synthesize", broken)
+    result = wstui("--project", str(chat), "synth")
+    assert result.exit_code == 1 and not isinstance(result.exception, Exception)
+    assert result.stderr == (
+        "Error: Unexpected error (ValueError: troposphere refused something). `wstui --debug ...` shows the traceback.\n"
+    )
+    debug = wstui("--debug", "--project", str(chat), "synth")
+    assert isinstance(debug.exception, ValueError)

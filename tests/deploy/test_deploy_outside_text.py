@@ -19,6 +19,7 @@ from rich.console import Console
 from stubbed import (
     STACK,
     Stubbed,
+    answer_with_a_broken_page,
     event,
     expect_new_stack_deploy,
     newest_first,
@@ -29,7 +30,7 @@ from stubbed import (
 
 from wstui.cli.deploy_render import DeployView, show_status
 from wstui.cli.main import cli
-from wstui.core.deploy.aws import AwsClients
+from wstui.core.deploy.aws import AwsClients, AwsTarget
 from wstui.core.deploy.deployer import DeploySettings
 from wstui.core.deploy.events import (
     ArtifactStored,
@@ -167,3 +168,29 @@ def test_names_aws_would_refuse_are_refused_before_any_call(
 def test_deploy_settings_check_the_names_as_wstui_toml_does(stack_name: str, bucket: str) -> None:
     with pytest.raises(UsageError, match="Stack name|not a valid S3 bucket name"):
         DeploySettings(stack_name, bucket)
+
+
+@pytest.fixture
+def broken_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CloudFormation, through moto, answers DescribeStacks with a proxy's broken HTML page."""
+    connect = AwsClients.connect.__func__  # type: ignore[attr-defined]
+
+    def connected(cls: type[AwsClients], target: AwsTarget, fallback: str) -> AwsClients:
+        clients = connect(cls, target, fallback)
+        answer_with_a_broken_page(clients.cloudformation, "DescribeStacks")
+        return clients
+
+    monkeypatch.setattr(AwsClients, "connect", classmethod(connected))
+
+
+def test_an_answer_wstui_cannot_read_is_one_sentence_and_debug_shows_the_traceback(
+    chat_project: Path, aws: AwsTarget, broken_answers: None
+) -> None:
+    where = ["--endpoint-url", aws.endpoint_url, "--region", aws.region]
+    result = CliRunner().invoke(cli, ["--project", str(chat_project), "deploy", "--plan", *where])
+    assert result.exit_code == 1 and not isinstance(result.exception, Exception), result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("Error: Unexpected error (ResponseParserError: Unable to parse response (mismatched tag")
+    assert line.endswith("invalid XML received. Further retries may succeed). `wstui --debug ...` shows the traceback.")
+    debug = CliRunner().invoke(cli, ["--debug", "--project", str(chat_project), "deploy", "--plan", *where])
+    assert type(debug.exception).__name__ == "ResponseParserError"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import websocket
 from outside_text import NASTY, NASTY_KEYS, shown
-from stubbed import STACK, event, newest_first, stack, stack_event
+from stubbed import STACK, answer_with_a_broken_page, event, newest_first, stack, stack_event
 from textual.app import SystemCommand
 from textual.content import Content
 from textual.pilot import Pilot
@@ -27,7 +27,7 @@ from textual.widgets._toast import Toast
 
 from tests.tui.conftest import SIZE, make_app, wait_until
 from tests.tui.test_deploy_area import applied, open_deploy, state, stubbed, stubbed_deploy
-from wstui.core.deploy.aws import AwsTarget
+from wstui.core.deploy.aws import AwsClients, AwsTarget
 from wstui.core.deploy.events import (
     ArtifactStored,
     Deployed,
@@ -50,6 +50,7 @@ from wstui.tui.edit_form import EditForm
 from wstui.tui.local_screen import LocalScreen
 from wstui.tui.routes_screen import RoutesScreen
 from wstui.tui.start_screen import StartScreen
+from wstui.tui.wizard_screen import WizardScreen
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 HANDLER = "handlers.send_message:handle"
@@ -81,6 +82,15 @@ async def toasts(pilot: Pilot[None]) -> str:
 
 def all_shown(texts: tuple[str, ...], output: str) -> bool:
     return all(shown(text, output) for text in texts)
+
+
+def breaks(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, error: Exception) -> None:
+    """Make the core function a worker calls raise `error`, as a bug or a library would."""
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(owner, name, broken)
 
 
 # The Deploy area.
@@ -172,6 +182,29 @@ async def test_names_aws_would_refuse_are_said_in_the_area_before_any_call(
         assert app.screen is screen and not screen.busy
 
 
+async def test_an_answer_aws_botocore_cannot_read_ends_the_step_not_the_app(
+    chat: Path, shell: AwsTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect = AwsClients.connect.__func__  # type: ignore[attr-defined]
+
+    def connected(cls: type[AwsClients], target: AwsTarget, fallback: str) -> AwsClients:
+        clients = connect(cls, target, fallback)
+        answer_with_a_broken_page(clients.cloudformation, "DescribeStacks")
+        return clients
+
+    monkeypatch.setattr(AwsClients, "connect", classmethod(connected))
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot)
+        await pilot.press("p")
+        await wait_until(pilot, lambda: not screen.busy and "Planning" not in state(screen))
+        assert state(screen).startswith("Unexpected error (ResponseParserError: Unable to parse response")
+        assert "Unexpected error (ResponseParserError" in await toasts(pilot)
+        await pilot.press("p")  # the area still works
+        await wait_until(pilot, lambda: not screen.busy and "Planning" not in state(screen))
+        assert app.screen is screen
+
+
 # The Routes area and its forms.
 
 @pytest.fixture
@@ -199,6 +232,24 @@ async def test_route_keys_holding_markup_are_listed_edited_and_offered_as_they_a
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is screen)
         assert f"Updated route {NASTY_KEYS[0]}." in await toasts(pilot)
+
+
+async def test_an_error_the_preview_did_not_foresee_is_said_in_the_form(chat: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import wstui.tui.edit_form
+
+    breaks(monkeypatch, wstui.tui.edit_form, "preview_edit", ValueError("Maximum number of resources [500] reached"))
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await pilot.press("a")
+        form = app.screen
+        assert isinstance(form, EditForm)
+        form.query_one("#key", Input).value = "echo"
+        form.query_one("#handler", Input).value = HANDLER
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        error = str(form.query_one("#form-error", Static).render())
+        assert error == "Unexpected error (ValueError: Maximum number of resources [500] reached)."
+        assert app.screen is form
 
 
 # The Console area.
@@ -288,6 +339,25 @@ async def test_what_a_handler_prints_reaches_the_local_log_as_it_came(chat: Path
         await wait_until(pilot, lambda: not app.gateway.running, 60)
 
 
+async def test_a_gateway_that_fails_to_start_for_an_unforeseen_reason_is_said_in_the_area(
+    chat: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wstui.core import template
+
+    breaks(monkeypatch, template, "synthesize", ValueError("troposphere says [/x] is wrong"))
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await pilot.press("f3")
+        screen = app.screen
+        assert isinstance(screen, LocalScreen)
+        await pilot.press("s")
+        status = screen.query_one("#status", Label)
+        await wait_until(pilot, lambda: not screen.busy and "starting" not in str(status.render()))
+        assert str(status.render()) == "Unexpected error (ValueError: troposphere says [/x] is wrong)."
+        assert "troposphere says [/x] is wrong" in await toasts(pilot)
+        assert app.screen is screen and not app.gateway.running
+
+
 # The shell: the user's config, the start screen and the wizard.
 
 async def test_a_theme_holding_markup_is_reported_and_the_app_opens(chat: Path) -> None:
@@ -305,3 +375,19 @@ async def test_a_directory_holding_markup_is_named_as_it_is(tmp_path: Path) -> N
         assert isinstance(app.screen, StartScreen)
         assert str(app.screen.query_one("#start-where", Static).render()).startswith(f"No wstui.toml in {where}")
         assert pilot.app.is_running
+
+
+async def test_an_error_the_wizard_did_not_foresee_is_said_in_the_wizard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import wstui.tui.wizard_screen
+
+    breaks(monkeypatch, wstui.tui.wizard_screen, "scaffold", RuntimeError("cookiecutter hook failed [/x]"))
+    app = make_app(None, tmp_path)
+    async with running(app) as pilot:
+        await pilot.press("n")
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        await pilot.press("ctrl+s")
+        error = wizard.query_one("#wizard-error", Static)
+        await wait_until(pilot, lambda: "Unexpected" in str(error.render()))
+        assert str(error.render()) == "Unexpected error (RuntimeError: cookiecutter hook failed [/x])."
+        assert app.screen is wizard

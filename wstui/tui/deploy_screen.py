@@ -47,7 +47,7 @@ from wstui.core.deploy.events import (
 from wstui.core.deploy.removal import remove
 from wstui.core.deploy.stack_events import POLL_INTERVAL
 from wstui.core.deploy.status import StackStatus, stack_status
-from wstui.core.errors import WstuiError
+from wstui.core.errors import UnexpectedError, WstuiError
 from wstui.core.local.isolation import real_environment
 from wstui.core.project.model import Project
 from wstui.core.template.ids import URL_OUTPUT
@@ -318,6 +318,8 @@ class DeployScreen(AreaScreen):
             self.post_message(self.Failed(error))
         except StoppedWatching:
             return
+        except Exception as error:  # a bug, or an answer from AWS that botocore cannot read: the app stays up
+            self.post_message(self.Failed(UnexpectedError(error)))
         finally:
             self.post_message(self.Idle())
 

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from wstui.cli.verbatim import verbatim
-from wstui.core.errors import ProjectError, WstuiError
+from wstui.core.errors import ProjectError, UnexpectedError, WstuiError
 from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project
 from wstui.core.project.stubs import handler_is_missing, write_stub_handler
@@ -50,11 +50,13 @@ def describe_diff(diff: TemplateDiff) -> Text:
     return text
 
 
-def refusal(error: WstuiError) -> str:
-    """Why an edit is refused, without the file path and line that a form does not need."""
+def refusal(error: Exception) -> str:
+    """Why an edit is refused, without the file path and line that a form does not need; an error
+    wstui did not foresee (a bug, troposphere refusing the template) as one sentence, so the form
+    says it and the app stays up."""
     if isinstance(error, ProjectError):
         return "\n".join(problem.message for problem in error.problems)
-    return str(error)
+    return str(error if isinstance(error, WstuiError) else UnexpectedError(error))
 
 
 class EditForm(ModalScreen[Saved | None]):
@@ -122,7 +124,7 @@ class EditForm(ModalScreen[Saved | None]):
         missing = handler is not None and handler_is_missing(self.project_file.directory, handler)
         try:
             diff = preview_edit(self.project_file, edit).diff
-        except WstuiError as error:
+        except Exception as error:  # foreseen or not: refusal() says it, and the app stays up
             self.app.call_from_thread(self.show_preview, None, refusal(error), missing)
             return
         self.app.call_from_thread(self.show_preview, diff, "", missing)
@@ -139,7 +141,7 @@ class EditForm(ModalScreen[Saved | None]):
         try:
             preview = preview_edit(self.project_file, self.edit())
             self.project_file.save(preview.draft.document)
-        except WstuiError as error:
+        except Exception as error:  # foreseen or not: refusal() says it, and the app stays up
             self.show_preview(None, refusal(error), False)
             return
         self.dismiss(Saved(self.saved_message(), preview.diff))

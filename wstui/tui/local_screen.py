@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Log
 
 from wstui.cli.verbatim import verbatim
-from wstui.core.errors import WstuiError
+from wstui.core.errors import UnexpectedError, WstuiError
 from wstui.core.local.activity import (
     ConnectionClosed,
     ConnectionOpened,
@@ -124,9 +124,10 @@ class LocalScreen(AreaScreen):
         self.set_status("starting...")
         try:
             url = await self.gateway.start(running_app(self).project().project, int(port_text))
-        except WstuiError as error:
-            self.set_status(str(error), error=True)
-            self.notify(str(error), title="Local gateway", severity="error", markup=False)
+        except Exception as error:  # WstuiError, or a bug: the area says so and the app stays up
+            message = str(error if isinstance(error, WstuiError) else UnexpectedError(error))
+            self.set_status(message, error=True)
+            self.notify(message, title="Local gateway", severity="error", markup=False)
             return
         self.set_status(url)
 

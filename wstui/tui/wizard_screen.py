@@ -19,7 +19,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from wstui.cli.verbatim import verbatim
-from wstui.core.errors import UsageError, WstuiError
+from wstui.core.errors import UnexpectedError, UsageError, WstuiError
 from wstui.core.scaffold import Question, Template, project_slug, scaffold
 from wstui.tui.running_app import apply_cursor_setting, running_app
 
@@ -118,6 +118,9 @@ class WizardScreen(Screen[None]):
             result = scaffold(name, output, answers, self.template)
         except WstuiError as error:
             self.app.call_from_thread(self.failed, str(error))
+            return
+        except Exception as error:  # a bug, or a template that breaks cookiecutter: the wizard says so
+            self.app.call_from_thread(self.failed, str(UnexpectedError(error)))
             return
         self.app.call_from_thread(self.created, result.directory)
 
