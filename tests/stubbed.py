@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import botocore.session
+import pytest
 from botocore.stub import Stubber
 
 from wstui.core.deploy.aws import AwsClients
@@ -119,12 +120,20 @@ class _Body:
         yield self.data
 
 
-def answer_with_a_broken_page(client: Any, operation: str) -> None:
-    """Make `client` get, for `operation`, what a proxy in the way sends: an HTML page (not even well
-    formed) with status 200. botocore raises ResponseParserError, which wstui does not foresee."""
+def broken_pages_for(monkeypatch: pytest.MonkeyPatch, operation: str) -> None:
+    """Every CloudFormation client wstui connects gets, for `operation`, what a proxy in the way sends:
+    an HTML page (not even well formed) with status 200, through botocore's before-send hook.
+    botocore raises ResponseParserError, which wstui does not foresee."""
     from botocore.awsrequest import AWSResponse
 
     def page(request: Any, **_kwargs: Any) -> AWSResponse:
         return AWSResponse(request.url, 200, {"Content-Type": "text/html"}, _Body(BROKEN_PAGE))
 
-    client.meta.events.register(f"before-send.{client.meta.service_model.service_id.hyphenize()}.{operation}", page)
+    connect = AwsClients.connect.__func__  # type: ignore[attr-defined]
+
+    def connected(cls: type[AwsClients], target: Any, fallback: str) -> AwsClients:
+        clients: AwsClients = connect(cls, target, fallback)
+        clients.cloudformation.meta.events.register(f"before-send.cloudformation.{operation}", page)
+        return clients
+
+    monkeypatch.setattr(AwsClients, "connect", classmethod(connected))

@@ -19,7 +19,7 @@ from rich.console import Console
 from stubbed import (
     STACK,
     Stubbed,
-    answer_with_a_broken_page,
+    broken_pages_for,
     event,
     expect_new_stack_deploy,
     newest_first,
@@ -170,22 +170,10 @@ def test_deploy_settings_check_the_names_as_wstui_toml_does(stack_name: str, buc
         DeploySettings(stack_name, bucket)
 
 
-@pytest.fixture
-def broken_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """CloudFormation, through moto, answers DescribeStacks with a proxy's broken HTML page."""
-    connect = AwsClients.connect.__func__  # type: ignore[attr-defined]
-
-    def connected(cls: type[AwsClients], target: AwsTarget, fallback: str) -> AwsClients:
-        clients = connect(cls, target, fallback)
-        answer_with_a_broken_page(clients.cloudformation, "DescribeStacks")
-        return clients
-
-    monkeypatch.setattr(AwsClients, "connect", classmethod(connected))
-
-
 def test_an_answer_wstui_cannot_read_is_one_sentence_and_debug_shows_the_traceback(
-    chat_project: Path, aws: AwsTarget, broken_answers: None
+    chat_project: Path, aws: AwsTarget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    broken_pages_for(monkeypatch, "DescribeStacks")  # moto behind it answers the rest
     where = ["--endpoint-url", aws.endpoint_url, "--region", aws.region]
     result = CliRunner().invoke(cli, ["--project", str(chat_project), "deploy", "--plan", *where])
     assert result.exit_code == 1 and not isinstance(result.exception, Exception), result.output

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import websocket
 from outside_text import NASTY, NASTY_KEYS, shown
-from stubbed import STACK, answer_with_a_broken_page, event, newest_first, stack, stack_event
+from stubbed import STACK, broken_pages_for, event, newest_first, stack, stack_event
 from textual.app import SystemCommand
 from textual.content import Content
 from textual.pilot import Pilot
@@ -27,7 +27,7 @@ from textual.widgets._toast import Toast
 
 from tests.tui.conftest import SIZE, make_app, wait_until
 from tests.tui.test_deploy_area import applied, open_deploy, state, stubbed, stubbed_deploy
-from wstui.core.deploy.aws import AwsClients, AwsTarget
+from wstui.core.deploy.aws import AwsTarget
 from wstui.core.deploy.events import (
     ArtifactStored,
     Deployed,
@@ -185,14 +185,7 @@ async def test_names_aws_would_refuse_are_said_in_the_area_before_any_call(
 async def test_an_answer_aws_botocore_cannot_read_ends_the_step_not_the_app(
     chat: Path, shell: AwsTarget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    connect = AwsClients.connect.__func__  # type: ignore[attr-defined]
-
-    def connected(cls: type[AwsClients], target: AwsTarget, fallback: str) -> AwsClients:
-        clients = connect(cls, target, fallback)
-        answer_with_a_broken_page(clients.cloudformation, "DescribeStacks")
-        return clients
-
-    monkeypatch.setattr(AwsClients, "connect", classmethod(connected))
+    broken_pages_for(monkeypatch, "DescribeStacks")  # moto behind it answers the rest
     app = make_app(chat, chat)
     async with running(app) as pilot:
         screen = await open_deploy(pilot)
