@@ -11,12 +11,15 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import botocore.session
+import pytest
 from botocore.stub import Stubber
 
 from wstui.core.deploy.aws import AwsClients
 
 STACK = "chat-v1"
 STACK_ID = f"arn:aws:cloudformation:us-east-1:123456789012:stack/{STACK}/8f1c2a90-1111-2222-3333-444455556666"
+CHANGE_SET = f"arn:aws:cloudformation:us-east-1:123456789012:changeSet/wstui-abc/{STACK_ID[-36:]}"
+RESOURCES = (("ConnectionTable", "AWS::DynamoDB::Table"), ("ConnectRole", "AWS::IAM::Role"))
 START = datetime(2026, 11, 25, 12, 0, 0, tzinfo=timezone.utc)
 _ids = itertools.count(1)
 
@@ -78,3 +81,63 @@ def stack(status: str, outputs: dict[str, str] | None = None, parameters: dict[s
     if parameters is not None:
         described["Parameters"] = [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()]
     return {"Stacks": [described]}
+
+
+def expect_plan(aws: Stubbed, resources: tuple[tuple[str, str], ...] = RESOURCES) -> None:
+    """A plan of `resources` (logical id, type) for a stack that does not exist, into a bucket named "bucket"."""
+    aws.cloudformation.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist", 400)
+    aws.s3.add_response("head_bucket", {})
+    aws.s3.add_client_error("head_object", "404", "Not Found", 404)
+    aws.cloudformation.add_response("create_change_set", {"Id": CHANGE_SET, "StackId": STACK_ID})
+    aws.cloudformation.add_response("describe_change_set", {
+        "ChangeSetId": CHANGE_SET, "StackName": STACK, "Status": "CREATE_COMPLETE", "Changes": [
+            {"Type": "Resource", "ResourceChange": {"Action": "Add", "LogicalResourceId": name, "ResourceType": kind}}
+            for name, kind in resources
+        ]})
+
+
+def expect_new_stack_deploy(aws: Stubbed, *events: dict[str, Any], resources: tuple[tuple[str, str], ...] = RESOURCES) -> None:
+    """A deploy of a stack that does not exist yet, into a bucket named "bucket": the plan, the upload,
+    the execution, then `events` as the stack's events once it runs. What comes after them
+    (describe_stacks for the outputs) is the caller's to add."""
+    cfn = aws.cloudformation
+    cfn.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist", 400)
+    expect_plan(aws, resources)
+    aws.s3.add_response("put_object", {})
+    review = stack_event(-5, "REVIEW_IN_PROGRESS", "User Initiated")
+    cfn.add_response("describe_stacks", stack("REVIEW_IN_PROGRESS"))
+    cfn.add_response("describe_stack_events", newest_first(review))
+    cfn.add_response("execute_change_set", {})
+    cfn.add_response("describe_stack_events", newest_first(review, stack_event(0, "CREATE_IN_PROGRESS", "User Initiated"), *events))
+
+
+BROKEN_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr><p>nginx</body></html>"
+
+
+class _Body:
+    """The raw body botocore reads a response from."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_options: Any) -> Any:
+        yield self.data
+
+
+def broken_pages_for(monkeypatch: pytest.MonkeyPatch, operation: str) -> None:
+    """Every CloudFormation client wstui connects gets, for `operation`, what a proxy in the way sends:
+    an HTML page (not even well formed) with status 200, through botocore's before-send hook.
+    botocore raises ResponseParserError, which wstui does not foresee."""
+    from botocore.awsrequest import AWSResponse
+
+    def page(request: Any, **_kwargs: Any) -> AWSResponse:
+        return AWSResponse(request.url, 200, {"Content-Type": "text/html"}, _Body(BROKEN_PAGE))
+
+    connect = AwsClients.connect.__func__  # type: ignore[attr-defined]
+
+    def connected(cls: type[AwsClients], target: Any, fallback: str) -> AwsClients:
+        clients: AwsClients = connect(cls, target, fallback)
+        clients.cloudformation.meta.events.register(f"before-send.cloudformation.{operation}", page)
+        return clients
+
+    monkeypatch.setattr(AwsClients, "connect", classmethod(connected))

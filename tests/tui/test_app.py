@@ -33,7 +33,7 @@ async def test_a_project_opens_on_the_routes_area_and_function_keys_switch_areas
     async with running(app) as pilot:
         assert isinstance(app.screen, RoutesScreen)
         table = app.screen.query_one("#routes", DataTable)
-        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["$connect", "$disconnect", "sendmessage"]
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["$connect", "$disconnect", "sendmessage"]
         await pilot.press("f3")
         assert isinstance(app.screen, LocalScreen)
         await pilot.press("f5")

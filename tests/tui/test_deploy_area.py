@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 import pytest
-from stubbed import STACK, STACK_ID, Stubbed, event, newest_first, stack, stack_event, stubbed_clients
+from stubbed import STACK, Stubbed, event, expect_new_stack_deploy, expect_plan, newest_first, stack, stack_event, stubbed_clients
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, RichLog
 
@@ -164,12 +164,8 @@ async def test_a_missing_bucket_is_a_notification_with_the_clis_sentence(chat: P
         assert screen.plan is None and live_stacks(shell) == []
 
 
-RESOURCES = (("ConnectionTable", "AWS::DynamoDB::Table"), ("ConnectRole", "AWS::IAM::Role"))
 DENIED = "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: iam:CreateRole"
 URL = "wss://abc123.execute-api.us-east-1.amazonaws.com/v1"
-
-
-CHANGE_SET = f"arn:aws:cloudformation:us-east-1:123456789012:changeSet/wstui-abc/{STACK_ID[-36:]}"
 
 
 def stubbed(monkeypatch: pytest.MonkeyPatch) -> Stubbed:
@@ -179,32 +175,11 @@ def stubbed(monkeypatch: pytest.MonkeyPatch) -> Stubbed:
     return aws
 
 
-def expect_plan(aws: Stubbed) -> None:
-    """A plan of RESOURCES for a stack that does not exist, into a bucket named "bucket"."""
-    aws.cloudformation.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist", 400)
-    aws.s3.add_response("head_bucket", {})
-    aws.s3.add_client_error("head_object", "404", "Not Found", 404)
-    aws.cloudformation.add_response("create_change_set", {"Id": CHANGE_SET, "StackId": STACK_ID})
-    aws.cloudformation.add_response("describe_change_set", {
-        "ChangeSetId": CHANGE_SET, "StackName": STACK, "Status": "CREATE_COMPLETE", "Changes": [
-            {"Type": "Resource", "ResourceChange": {"Action": "Add", "LogicalResourceId": name, "ResourceType": kind}}
-            for name, kind in RESOURCES
-        ]})
-
-
 def stubbed_deploy(monkeypatch: pytest.MonkeyPatch, *events: dict[str, Any]) -> Stubbed:
     """A plan and an apply, with `events` as the stack's events once it runs; what comes after them
     (describe_stacks for the outputs) is the caller's to add."""
     aws = stubbed(monkeypatch)
-    cfn = aws.cloudformation
-    cfn.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist", 400)
-    expect_plan(aws)
-    aws.s3.add_response("put_object", {})
-    review = stack_event(-5, "REVIEW_IN_PROGRESS", "User Initiated")
-    cfn.add_response("describe_stacks", stack("REVIEW_IN_PROGRESS"))
-    cfn.add_response("describe_stack_events", newest_first(review))
-    cfn.add_response("execute_change_set", {})
-    cfn.add_response("describe_stack_events", newest_first(review, stack_event(0, "CREATE_IN_PROGRESS", "User Initiated"), *events))
+    expect_new_stack_deploy(aws, *events)
     return aws
 
 
@@ -236,7 +211,7 @@ async def test_a_failed_create_shows_the_failed_resource_and_its_reason(chat: Pa
         events = screen.query_one("#events", DataTable)
         failed = [row for row in range(events.row_count) if str(events.get_row_at(row)[4]) == "CREATE_FAILED"]
         role = events.get_row_at(failed[0])
-        assert (role[2], str(role[5])) == ("ConnectRole", reason)
+        assert (str(role[2]), str(role[5])) == ("ConnectRole", reason)
         assert role[5].style == "bold red"
         assert in_log(screen, f"ConnectRole (AWS::IAM::Role) CREATE_FAILED: {reason}")
         assert not in_log(screen, "ConnectionTable (AWS::DynamoDB::Table) CREATE_FAILED"), "the cancelled cascade is left out"

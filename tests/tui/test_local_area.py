@@ -50,7 +50,7 @@ async def test_start_connect_send_see_it_then_stop_frees_the_port(chat: Path) ->
         client = await asyncio.to_thread(websocket.create_connection, url, timeout=10)
         table = screen.query_one("#connections", DataTable)
         await wait_until(pilot, lambda: table.row_count == 1)
-        connection_id, source, connected_at, _ = table.get_row_at(0)
+        connection_id, source, connected_at, _ = map(str, table.get_row_at(0))
         assert source == "127.0.0.1" and connected_at
 
         frame = json.dumps({"message": "sendmessage", "data": "hello"})

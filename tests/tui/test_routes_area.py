@@ -63,7 +63,7 @@ async def test_add_a_route_with_an_existing_handler_previews_then_saves(chat: Pa
         text = (chat / "wstui.toml").read_text()
         assert text.startswith(USER_COMMENT) and 'operation_name = "EchoRoute"' in text
         table = app.screen.query_one("#routes", DataTable)
-        assert table.get_row_at(3)[:3] == ["echo", "handlers.send_message:handle", "EchoRoute"]
+        assert [str(cell) for cell in table.get_row_at(3)[:3]] == ["echo", "handlers.send_message:handle", "EchoRoute"]
         assert "Added route echo" in str(app.screen.query_one("#last-change", Static).render())
 
 

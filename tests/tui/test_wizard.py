@@ -43,7 +43,7 @@ async def test_the_wizard_checks_as_you_type_then_creates_and_opens_the_project(
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
         routes = app.screen.query_one("#routes", DataTable)
-        assert routes.get_row_at(0)[0] == "$connect" and routes.get_row_at(0)[4] == "handlers.authorizer:handle"
+        assert str(routes.get_row_at(0)[0]) == "$connect" and str(routes.get_row_at(0)[4]) == "handlers.authorizer:handle"
 
     project = load_project(tmp_path / "work" / "rooms")
     assert (project.project.name, project.project.region) == ("rooms", "eu-west-1")

@@ -12,10 +12,22 @@ from wstui.core.deploy.stack_events import FOLLOW_DEADLINE
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def checked_name(_ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A --stack-name or --s3-bucket that AWS would refuse is a usage error, in the words wstui.toml's
+    [deploy] keys get, before any AWS call."""
+    from wstui.core.project.validate import bucket_name_problem, stack_name_problem
+
+    problem = (bucket_name_problem if param.name == "s3_bucket" else stack_name_problem)(value) if value else ""
+    if problem:
+        raise click.BadParameter(problem, param=param)
+    return value
+
+
 def cloud_options(command: F) -> F:
     """--stack-name, --region, --profile, --endpoint-url: boto3's chain decides whatever is not given."""
     for option in reversed([
-        click.option("--stack-name", default="", help="Stack name (default: [deploy] stack_name, or NAME-STAGE)."),
+        click.option("--stack-name", default="", callback=checked_name,
+                     help="Stack name (default: [deploy] stack_name, or NAME-STAGE)."),
         click.option("--region", default="", envvar="AWS_REGION", show_envvar=True,
                      help="AWS region (default: boto3's chain, then [project] region)."),
         click.option("--profile", default="", envvar="AWS_PROFILE", show_envvar=True, help="AWS profile to use."),

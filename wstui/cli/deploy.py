@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wstui.cli.cloud_options import cloud_options, follow_timeout_option
+from wstui.cli.cloud_options import checked_name, cloud_options, follow_timeout_option
 from wstui.cli.options import key_values, project_dir, project_option
 from wstui.core.deploy.stack_events import OPERATION_GOES_ON
 from wstui.core.errors import UsageError
@@ -81,7 +81,7 @@ def _confirm(question: str, yes: bool) -> bool:
 
 @click.command()
 @cloud_options
-@click.option("--s3-bucket", default="", help="Bucket for the code archive (default: [deploy] s3_bucket, or wstui-artifacts-ACCOUNT-REGION).")
+@click.option("--s3-bucket", default="", callback=checked_name, help="Bucket for the code archive (default: [deploy] s3_bucket, or wstui-artifacts-ACCOUNT-REGION).")
 @click.option("--create-bucket", is_flag=True, help="Create the bucket if it does not exist.")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", callback=key_values,
               help="A template parameter (repeatable).")

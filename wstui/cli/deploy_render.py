@@ -1,4 +1,8 @@
-"""How `deploy`, `remove` and `status` show the deploy engine's events in a terminal (rich)."""
+"""How `deploy`, `remove` and `status` show the deploy engine's events in a terminal (rich).
+
+Names, reasons and outputs come from AWS and the user: each reaches rich as `verbatim` text, never
+as markup (`wstui.cli.verbatim`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 from rich.text import Text
 
+from wstui.cli.verbatim import verbatim
 from wstui.core.deploy.change_set import MAX_INLINE_TEMPLATE
 from wstui.core.deploy.events import (
     ArtifactDeleted,
@@ -24,6 +29,7 @@ from wstui.core.deploy.events import (
     PlanDiscarded,
     PlanReady,
     Removed,
+    ResourceChange,
     StackEvent,
     StackGone,
 )
@@ -42,6 +48,10 @@ def status_style(status: str) -> str:
     if status.endswith("_IN_PROGRESS"):
         return "yellow"
     return "green"
+
+
+def styled_status(status: str) -> Text:
+    return verbatim(status, status_style(status))
 
 
 def size_text(size: int) -> str:
@@ -98,13 +108,11 @@ class DeployView:
             self.progress.start()
 
     def _stack_event(self, event: StackEvent) -> None:
-        style = status_style(event.status)
-        reason = f"  {event.reason}" if event.reason else ""
         count = f"[{event.done}/{event.total}]  " if event.total else ""
-        self.console.print(
-            f"{event.elapsed:6.1f}s  {count}{event.logical_id}  "
-            f"[dim]{event.resource_type}[/]  [{style}]{event.status}[/]{reason}"
-        )
+        self.console.print(Text.assemble(
+            f"{event.elapsed:6.1f}s  {count}", verbatim(event.logical_id), "  ", verbatim(event.resource_type, "dim"),
+            "  ", styled_status(event.status), "  " if event.reason else "", verbatim(event.reason),
+        ))
         if self.progress is not None:
             self.progress.update(self.task, completed=event.done)
 
@@ -124,63 +132,79 @@ class DeployView:
             self.console.print(NO_OUTPUTS)
             return
         self.console.print(outputs_table(event.outputs))
-        self.console.print(f"Saved to {event.outputs_file}")
+        self.console.print(Text.assemble("Saved to ", verbatim(event.outputs_file)))
         self._url(event.outputs)
 
     def _url(self, outputs: dict[str, str]) -> None:
         """The seed's last line, and what a script piping `wstui deploy` wants: the URL to connect to."""
         if URL_OUTPUT in outputs:
-            self.console.print(outputs[URL_OUTPUT])
+            self.console.print(verbatim(outputs[URL_OUTPUT]))
 
 
 def operation_verb(event: OperationStarted) -> str:
     return VERBS.get(event.operation, event.operation.capitalize())
 
 
-def event_line(event: DeployEvent) -> str:
-    """The line of rich markup that says what happened, for the CLI and the app alike; "" for the events
-    that are tables or progress (a plan, a stack event) rather than a sentence."""
+def event_line(event: DeployEvent) -> Text:
+    """The line that says what happened, for the CLI and the app alike; empty for the events that are
+    tables or progress (a plan, a stack event) rather than a sentence."""
     match event:
         case Packaged():
             vendored = f", vendored {', '.join(event.vendored)}" if event.vendored else ""
-            return f"Packaged {event.files} files ({size_text(event.size)}{vendored}), sha256 {event.sha256[:12]}"
+            return verbatim(f"Packaged {event.files} files ({size_text(event.size)}{vendored}), sha256 {event.sha256[:12]}")
         case BucketCreated():
-            return f"{'Would create' if event.dry_run else 'Created'} bucket {event.bucket} in {event.region}"
+            return verbatim(f"{'Would create' if event.dry_run else 'Created'} bucket {event.bucket} in {event.region}")
         case ArtifactStored():
             verb = "Would upload" if event.dry_run else "Uploaded" if event.uploaded else "Unchanged, not uploaded:"
             why = f": CloudFormation reads a template over {MAX_INLINE_TEMPLATE:,} bytes from S3 only" if event.template else ""
-            return f"{verb} s3://{event.bucket}/{event.key} ({size_text(event.size)}){why}"
+            return verbatim(f"{verb} s3://{event.bucket}/{event.key} ({size_text(event.size)}){why}")
         case ArtifactDeleted():
-            return f"Deleted s3://{event.bucket}/{event.key}: it was uploaded for this plan only."
+            return verbatim(f"Deleted s3://{event.bucket}/{event.key}: it was uploaded for this plan only.")
         case ChangeSetCreating():
-            return f"Creating a change set ({event.change_set_type}) for stack {event.stack_name}..."
+            return verbatim(f"Creating a change set ({event.change_set_type}) for stack {event.stack_name}...")
         case NoChanges():
-            return f"[green]No changes[/]: stack {event.stack_name} is up to date."
+            return Text.assemble(("No changes", "green"), verbatim(f": stack {event.stack_name} is up to date."))
         case PlanDiscarded():
-            return f"Nothing applied: the change set for {event.stack_name} was deleted."
+            return verbatim(f"Nothing applied: the change set for {event.stack_name} was deleted.")
         case OperationStarted():
-            return f"{operation_verb(event)} stack {event.stack_name} ({event.total} resources)"
+            return verbatim(f"{operation_verb(event)} stack {event.stack_name} ({event.total} resources)")
         case FollowingStopped():
             status = f"it is {event.status}" if event.status else "its status is unknown"
-            return (f"[yellow]Stopped following stack {event.stack_name} after {duration_text(event.deadline)}[/]: "
-                    f"{status}. {OPERATION_GOES_ON}")
+            return Text.assemble(
+                verbatim(f"Stopped following stack {event.stack_name} after {duration_text(event.deadline)}", "yellow"),
+                verbatim(f": {status}. {OPERATION_GOES_ON}"),
+            )
         case OperationFailed():
-            return f"[red]Stack {event.stack_name} ended in {event.status}.[/]"
+            return verbatim(f"Stack {event.stack_name} ended in {event.status}.", "red")
         case Deployed():
-            return f"[green]{event.status}[/]: stack {event.stack_name}"
+            return Text.assemble(verbatim(event.status, "green"), verbatim(f": stack {event.stack_name}"))
         case Removed():
             artifacts = f" and {event.artifacts_deleted} artifacts from s3://{event.bucket}" if event.bucket else ""
-            return f"[green]Removed[/] stack {event.stack_name}{artifacts}."
+            return Text.assemble(("Removed", "green"), verbatim(f" stack {event.stack_name}{artifacts}."))
         case StackGone():
-            return f"There is no stack {event.stack_name}: nothing to do."
-    return ""
+            return verbatim(f"There is no stack {event.stack_name}: nothing to do.")
+    return Text()
 
 
-def failure_lines(event: OperationFailed) -> list[str]:
+def failure_lines(event: OperationFailed) -> list[Text]:
     """Each failed resource with CloudFormation's reason, the cancelled cascade left out."""
     if not event.failures:
-        return ["CloudFormation gave no resource-level reason: see `wstui status`."]
-    return [f"  [red]{f.logical_id}[/] ({f.resource_type}) {f.status}: {f.reason}" for f in event.failures]
+        return [Text("CloudFormation gave no resource-level reason: see `wstui status`.")]
+    return [
+        Text.assemble("  ", verbatim(f.logical_id, "red"), verbatim(f" ({f.resource_type}) {f.status}: {f.reason}"))
+        for f in event.failures
+    ]
+
+
+def plan_title(plan: Plan) -> Text:
+    return verbatim(f"Change set for {plan.stack_name} ({plan.change_set_type}, {len(plan.changes)} changes)")
+
+
+def plan_row(change: ResourceChange) -> tuple[Text, Text, Text, Text]:
+    """action, logical id, type and replacement, styled as the CLI and the app show them."""
+    replacement = verbatim(change.replacement, "red" if change.replacement == "True" else "")
+    return (verbatim(change.action, ACTION_STYLES.get(change.action, "")), verbatim(change.logical_id),
+            verbatim(change.resource_type), replacement)
 
 
 def archive_table(event: Packaged) -> Table:
@@ -198,39 +222,35 @@ def archive_table(event: Packaged) -> Table:
 
 def plan_table(plan: Plan) -> Table:
     table = Table("action", Column("logical id", overflow="fold"), Column("type", overflow="fold"), "replacement",
-                  title=f"Change set for {plan.stack_name} ({plan.change_set_type}, {len(plan.changes)} changes)",
-                  title_justify="left")
+                  title=plan_title(plan), title_justify="left")
     for change in plan.changes:
-        style = ACTION_STYLES.get(change.action, "")
-        replacement = "[red]True[/]" if change.replacement == "True" else change.replacement
-        table.add_row(f"[{style}]{change.action}[/]" if style else change.action, change.logical_id,
-                      change.resource_type, replacement)
+        table.add_row(*plan_row(change))
     return table
 
 
 def durations_table(durations: tuple[tuple[str, float], ...]) -> Table:
     table = Table("resource", "seconds", title="Time per resource, longest first", title_justify="left")
     for logical_id, seconds in durations:
-        table.add_row(logical_id, f"{seconds:.1f}")
+        table.add_row(verbatim(logical_id), f"{seconds:.1f}")
     return table
 
 
 def outputs_table(outputs: dict[str, str]) -> Table:
     table = Table("output", "value", title="Outputs", title_justify="left")
     for key, value in sorted(outputs.items()):
-        table.add_row(key, value)
+        table.add_row(verbatim(key), verbatim(value))
     return table
 
 
 def show_status(console: Console, status: StackStatus) -> None:
     if not status.status:
-        console.print(f"There is no stack {status.stack_name}.")
+        console.print(verbatim(f"There is no stack {status.stack_name}."))
         return
-    console.print(f"Stack {status.stack_name}: [{status_style(status.status)}]{status.status}[/]")
+    console.print(Text.assemble(verbatim(f"Stack {status.stack_name}: "), styled_status(status.status)))
     if status.outputs:
         console.print(outputs_table(status.outputs))
     table = Table("time", "resource", "type", "status", "reason", title="Recent events", title_justify="left")
     for event in status.events:
-        table.add_row(event.timestamp.strftime("%m-%d %H:%M:%S"), event.logical_id, event.resource_type,
-                      f"[{status_style(event.status)}]{event.status}[/]", event.reason)
+        table.add_row(event.timestamp.strftime("%m-%d %H:%M:%S"), verbatim(event.logical_id), verbatim(event.resource_type),
+                      styled_status(event.status), verbatim(event.reason))
     console.print(table)

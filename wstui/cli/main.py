@@ -10,7 +10,7 @@ import click
 
 from wstui import __version__
 from wstui.cli.options import project_dir, project_option
-from wstui.core.errors import WstuiError
+from wstui.core.errors import UnexpectedError, WstuiError
 
 COMMANDS = {
     "console": "wstui.cli.console:console",
@@ -22,10 +22,14 @@ COMMANDS = {
     "status": "wstui.cli.deploy:status",
     "synth": "wstui.cli.synth:synth",
 }
+_DEBUG_KEY = "wstui.debug"
+# click's own ways out (a usage error, --help, ctx.exit, an aborted prompt) are not failures of wstui.
+CLICK_EXITS = (click.ClickException, click.exceptions.Exit, click.Abort)
 
 
 class WstuiGroup(click.Group):
-    """Loads built-in commands on demand, adds plugins' commands, and turns WstuiError into a message."""
+    """Loads built-in commands on demand, adds plugins' commands, and turns every error into one
+    sentence: a WstuiError's own message, or an UnexpectedError's (the traceback only with --debug)."""
 
     _plugin_commands: dict[str, click.Command] | None = None
 
@@ -61,10 +65,24 @@ class WstuiGroup(click.Group):
         except WstuiError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except CLICK_EXITS:
+            raise
+        except Exception as error:
+            if ctx.meta.get(_DEBUG_KEY):
+                raise
+            unexpected = UnexpectedError(error)
+            click.echo(f"Error: {unexpected} `wstui --debug ...` shows the traceback.", err=True)
+            ctx.exit(unexpected.exit_code)
+
+
+def _remember_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    ctx.meta[_DEBUG_KEY] = value
 
 
 @click.group(cls=WstuiGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="wstui")
+@click.option("--debug", is_flag=True, expose_value=False, callback=_remember_debug,
+              help="Show the traceback of an unexpected error instead of one sentence.")
 @project_option
 @click.pass_context
 def cli(ctx: click.Context) -> None:

@@ -45,6 +45,8 @@ def list_routes(as_json: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from wstui.cli.verbatim import verbatim
+
     columns = {
         "key": [r["key"] for r in rows],
         "handler": [r["handler"] for r in rows],
@@ -54,11 +56,12 @@ def list_routes(as_json: bool) -> None:
         "authorizer": [r["authorizer"] or "" for r in rows],
     }
     shown = {name: values for name, values in columns.items() if any(values)}
-    table = Table(title=f"Route selection expression: {project.api.route_selection_expression}", title_justify="left")
+    table = Table(title=verbatim(f"Route selection expression: {project.api.route_selection_expression}"),
+                  title_justify="left")
     for name in shown:
         table.add_column(name, overflow="fold")
     for row in zip(*shown.values(), strict=True):
-        table.add_row(*row)
+        table.add_row(*map(verbatim, row))
     Console(highlight=False).print(table)
 
 

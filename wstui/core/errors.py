@@ -1,7 +1,8 @@
 """One root error for everything a user can fix or act on.
 
 The CLI turns a `WstuiError` into its message and `exit_code`; the TUI shows it as a notification.
-Anything else that escapes is a bug in wstui.
+Anything else that escapes is a bug in wstui, or an answer it cannot read: both show it as an
+`UnexpectedError` sentence (the CLI's `--debug` shows the traceback instead).
 """
 
 from __future__ import annotations
@@ -21,6 +22,22 @@ class WstuiError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class UnexpectedError(WstuiError):
+    """An exception wstui did not foresee (a bug, or an answer from AWS or a library it cannot read),
+    told in one sentence so that it ends an operation, not the app: its kind and the first line of
+    its message (a botocore parser error carries a whole HTML page after that)."""
+
+    MAX_DETAIL = 200
+
+    def __init__(self, cause: Exception) -> None:
+        first_line = next(iter(str(cause).strip().splitlines()), "").rstrip(".: ")
+        if len(first_line) > self.MAX_DETAIL:
+            first_line = first_line[: self.MAX_DETAIL - 1] + "…"
+        detail = f"{type(cause).__name__}: {first_line}" if first_line else type(cause).__name__
+        super().__init__(f"Unexpected error ({detail}).")
+        self.cause = cause
 
 
 class UsageError(WstuiError):

@@ -50,11 +50,12 @@ class WstuiApp(App[None]):
 
     def on_mount(self) -> None:
         for problem in self.config.problems:
-            self.notify(problem, title="Config", severity="warning", timeout=10)
+            self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         else:
-            self.notify(f"Unknown theme {self.config.theme!r}: using {self.theme}.", title="Config", severity="warning")
+            self.notify(f"Unknown theme {self.config.theme!r}: using {self.theme}.", title="Config", severity="warning",
+                        markup=False)
         self.set_keymap(self.config.keys)
         if self.initial_project is not None:
             self.open_project(self.initial_project)
@@ -67,7 +68,7 @@ class WstuiApp(App[None]):
         try:
             self.project_file = ProjectFile.open(directory)
         except WstuiError as error:
-            self.notify(str(error), title="Cannot open the project", severity="error", timeout=15)
+            self.notify(str(error), title="Cannot open the project", severity="error", timeout=15, markup=False)
             return
         self.sub_title = self.project_file.directory.name
         self.switch_mode(CONSOLE if self.console_start else AREAS[0].mode)

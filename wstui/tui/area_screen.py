@@ -14,6 +14,13 @@ from wstui.tui.help_screen import HelpScreen
 from wstui.tui.running_app import apply_cursor_setting
 
 
+def palette_text(text: str) -> str:
+    """Outside text (a route key, a stack name, a URL) in a palette command's title or help, which
+    Textual reads as markup and which must stay a `str`: each "[" escaped, so it shows as it is.
+    (`textual.markup.escape` would double a trailing backslash.)"""
+    return text.replace("[", "\\[")
+
+
 class AreaScreen(Screen[None]):
     """Subclasses set HELP (markdown) and compose their body in `compose_body`."""
 
@@ -37,5 +44,5 @@ class AreaScreen(Screen[None]):
         self.app.push_screen(HelpScreen(self.HELP, self.active_bindings))
 
     def commands(self) -> Iterable[SystemCommand]:
-        """Palette commands that make sense in this area now."""
+        """Palette commands that make sense in this area now; outside text in them goes through `palette_text`."""
         return iter(())

@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from wstui.cli.verbatim import verbatim
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismissed with True only by the button that names the action (or `y`); No is focused first."""
@@ -26,7 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Label(self.question, id="confirm-question")
+            yield Label(verbatim(self.question), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.action, id="yes", variant="error")
                 yield Button("No", id="no")

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
+from wstui.cli.verbatim import verbatim
 from wstui.core.console import (
     LOCAL_PORT,
     ConnectionTarget,
@@ -172,7 +173,7 @@ class ConsoleScreen(AreaScreen):
 
     def show_error(self, message: str) -> None:
         label = self.query_one("#target-error", Label)
-        label.update(Text(message, style="bold red"))
+        label.update(verbatim(message, "bold red"))
         label.display = bool(message)
 
     # --- sessions -----------------------------------------------------------------------------------
@@ -247,7 +248,7 @@ class ConsoleScreen(AreaScreen):
             detail.update(Text("No frame selected.", style="dim"))
         else:
             frame = log.frames[index]
-            detail.update(Text(frame_detail(frame)))
+            detail.update(verbatim(frame_detail(frame)))
             self.query_one("#frame-detail").border_subtitle = f"{frame.direction} {frame.size} B"
 
     # --- the payload --------------------------------------------------------------------------------
@@ -295,7 +296,7 @@ class ConsoleScreen(AreaScreen):
             return
         command = target.wscat_command()
         self.app.copy_to_clipboard(command)
-        self.notify(command, title="Copied as wscat", timeout=10)
+        self.notify(command, title="Copied as wscat", timeout=10, markup=False)
 
     def commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Connect a console session", "A new session to the URL field", self.action_connect)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.rule import Rule
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -30,6 +29,7 @@ from wstui.cli.deploy_render import (
     failure_lines,
     status_style,
 )
+from wstui.cli.verbatim import verbatim
 from wstui.core.deploy.aws import AwsClients, AwsTarget
 from wstui.core.deploy.change_set import StackState
 from wstui.core.deploy.deployer import Deployer, DeploySettings, recreation_question
@@ -51,11 +51,11 @@ from wstui.core.deploy.events import (
 from wstui.core.deploy.removal import remove
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL
 from wstui.core.deploy.status import StackStatus, stack_status
-from wstui.core.errors import WstuiError
+from wstui.core.errors import UnexpectedError, WstuiError
 from wstui.core.local.isolation import real_environment
 from wstui.core.project.model import Project
 from wstui.core.template.ids import URL_OUTPUT
-from wstui.tui.area_screen import AreaScreen
+from wstui.tui.area_screen import AreaScreen, palette_text
 from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.console_screen import ConsoleScreen
 from wstui.tui.deploy_tables import ChangeSetTable, OutputsTable, StackEventsTable
@@ -171,7 +171,7 @@ class DeployScreen(AreaScreen):
             with Vertical(id="deploy-main"):
                 yield ChangeSetTable(id="changes")
                 yield StackEventsTable(id="events")
-            yield RichLog(id="deploy-log", markup=True, wrap=True, min_width=20, max_lines=2_000)
+            yield RichLog(id="deploy-log", wrap=True, min_width=20, max_lines=2_000)
         yield OutputsTable(id="outputs")
 
     def on_mount(self) -> None:
@@ -183,10 +183,15 @@ class DeployScreen(AreaScreen):
         self.refresh_controls()
         self.query_one("#plan", Button).focus()
 
-    def connection(self) -> Connection:
+    def connection(self) -> Connection | None:
+        """What the fields say; None, once the area has said why, when a name there is one AWS would refuse."""
         project = running_app(self).project().project
         text = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("stack", "region", "profile", "endpoint", "bucket")}
-        settings = DeploySettings(text["stack"] or project.stack_name, text["bucket"], self.query_one(Checkbox).value)
+        try:
+            settings = DeploySettings(text["stack"] or project.stack_name, text["bucket"], self.query_one(Checkbox).value)
+        except WstuiError as error:
+            self.show_failure(error)
+            return None
         return Connection(AwsTarget(text["region"], text["profile"], text["endpoint"]), settings)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -215,10 +220,12 @@ class DeployScreen(AreaScreen):
         try:
             project = running_app(self).reopen_project().project
         except WstuiError as error:
-            self.notify(str(error), title="Cannot read wstui.toml", severity="error", timeout=15)
+            self.notify(str(error), title="Cannot read wstui.toml", severity="error", timeout=15, markup=False)
             return
-        self.clear_run()
-        self.start("Planning...", self.planning(project, self.connection()))
+        connection = self.connection()
+        if connection is not None:
+            self.clear_run()
+            self.start("Planning...", self.planning(project, connection))
 
     def planning(self, project: Project, connection: Connection) -> Iterator[DeployEvent]:
         deployer = Deployer.for_project(project, self.connect(project, connection), connection.settings, self.nap)
@@ -247,10 +254,12 @@ class DeployScreen(AreaScreen):
             self.start("Discarding...", self.deployer.discard(plan))
 
     def action_status(self) -> None:
-        if self.check_action("status", ()) is True:
-            project = running_app(self).project().project
+        if self.check_action("status", ()) is not True:
+            return
+        connection = self.connection()
+        if connection is not None:
             self.clear_run()
-            self.start("Reading the stack...", self.reading_status(project, self.connection()))
+            self.start("Reading the stack...", self.reading_status(running_app(self).project().project, connection))
 
     def reading_status(self, project: Project, connection: Connection) -> Iterator[DeployEvent]:
         clients = self.connect(project, connection)
@@ -262,6 +271,8 @@ class DeployScreen(AreaScreen):
             return
         project = running_app(self).project().project
         connection = self.connection()
+        if connection is None:
+            return
         name = connection.settings.stack_name
 
         def answered(yes: bool | None) -> None:
@@ -314,6 +325,8 @@ class DeployScreen(AreaScreen):
             self.post_message(self.Failed(error))
         except StoppedWatching:
             return
+        except Exception as error:  # a bug, or an answer from AWS that botocore cannot read: the app stays up
+            self.post_message(self.Failed(UnexpectedError(error)))
         finally:
             self.post_message(self.Idle())
 
@@ -338,8 +351,11 @@ class DeployScreen(AreaScreen):
         self.app.push_screen(ConfirmScreen(recreation_question(message.state), "Delete and re-create"), answered)
 
     def on_deploy_screen_failed(self, message: Failed) -> None:
-        self.set_state(str(message.error), error=True)
-        self.notify(str(message.error), title="Deploy", severity="error", timeout=15)
+        self.show_failure(message.error)
+
+    def show_failure(self, error: WstuiError) -> None:
+        self.set_state(str(error), error=True)
+        self.notify(str(error), title="Deploy", severity="error", timeout=15, markup=False)
 
     def on_deploy_screen_idle(self, message: Idle) -> None:
         self.busy = False
@@ -360,7 +376,7 @@ class DeployScreen(AreaScreen):
         line = event_line(event)
         log = self.query_one("#deploy-log", RichLog)
         if line:
-            log.write(Text.from_markup(line))
+            log.write(line)
         match event:
             case Packaged():
                 log.write(archive_table(event))
@@ -369,11 +385,11 @@ class DeployScreen(AreaScreen):
                 self.query_one(ChangeSetTable).show(plan)
                 self.set_state(f"{len(plan.changes)} changes to {plan.stack_name}: Apply (a) or Discard (d)?")
             case NoChanges() | StackGone() | PlanDiscarded():
-                self.set_state(Text.from_markup(line).plain)
+                self.set_state(line.plain)
                 if isinstance(event, NoChanges):
                     self.show_outputs(event.outputs)
             case Deployed() | Removed():
-                self.set_state(Text.from_markup(line).plain)
+                self.set_state(line.plain)
                 progress = self.query_one(ProgressBar)
                 progress.update(progress=progress.total or 0)
                 self.show_outputs(event.outputs if isinstance(event, Deployed) else {})
@@ -395,7 +411,7 @@ class DeployScreen(AreaScreen):
             case OperationFailed():
                 self.set_state(f"Stack {event.stack_name} ended in {event.status}: the reasons are in the log.", error=True)
                 for failure in failure_lines(event):
-                    log.write(Text.from_markup(failure))
+                    log.write(failure)
 
     # Rendering.
 
@@ -414,19 +430,20 @@ class DeployScreen(AreaScreen):
 
     def set_state(self, text: str, error: bool = False) -> None:
         state = self.query_one("#deploy-state", Label)
-        state.update(text)
+        state.update(verbatim(text))
         state.set_class(error, "error")
 
     def commands(self) -> Iterable[SystemCommand]:
         if self.plan is not None:
-            yield SystemCommand("Apply the change set", f"{len(self.plan.changes)} changes to {self.plan.stack_name}", self.action_apply)
+            yield SystemCommand("Apply the change set", palette_text(f"{len(self.plan.changes)} changes to {self.plan.stack_name}"),
+                                self.action_apply)
             yield SystemCommand("Discard the change set", "Nothing changes", self.action_discard)
         elif not self.busy:
             yield SystemCommand("Plan a deploy", "Package the code and create a change set", self.action_plan)
             yield SystemCommand("Stack status", "Status, outputs and recent events", self.action_status)
             yield SystemCommand("Remove the stack", "Delete it and its uploaded artifacts", self.action_remove)
         if URL_OUTPUT in self.outputs:
-            yield SystemCommand("Open the Console on the deployed URL", self.outputs[URL_OUTPUT], self.action_open_console)
+            yield SystemCommand("Open the Console on the deployed URL", palette_text(self.outputs[URL_OUTPUT]), self.action_open_console)
 
 
 def field(label: str, widget: Input) -> Iterator[Label | Input]:

@@ -19,7 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
-from wstui.core.errors import ProjectError, WstuiError
+from wstui.cli.verbatim import verbatim
+from wstui.core.errors import ProjectError, UnexpectedError, WstuiError
 from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project
 from wstui.core.project.stubs import handler_is_missing, write_stub_handler
@@ -49,11 +50,13 @@ def describe_diff(diff: TemplateDiff) -> Text:
     return text
 
 
-def refusal(error: WstuiError) -> str:
-    """Why an edit is refused, without the file path and line that a form does not need."""
+def refusal(error: Exception) -> str:
+    """Why an edit is refused, without the file path and line that a form does not need; an error
+    wstui did not foresee (a bug, troposphere refusing the template) as one sentence, so the form
+    says it and the app stays up."""
     if isinstance(error, ProjectError):
         return "\n".join(problem.message for problem in error.problems)
-    return str(error)
+    return str(error if isinstance(error, WstuiError) else UnexpectedError(error))
 
 
 class EditForm(ModalScreen[Saved | None]):
@@ -73,7 +76,7 @@ class EditForm(ModalScreen[Saved | None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="form-dialog"):
             with Vertical(id="form"):
-                yield Label(self.HEADING, id="form-heading")
+                yield Label(verbatim(self.HEADING), id="form-heading")
                 yield from self.compose_fields()
                 yield Static("", id="form-error")
                 with Horizontal(id="form-buttons"):
@@ -121,13 +124,13 @@ class EditForm(ModalScreen[Saved | None]):
         missing = handler is not None and handler_is_missing(self.project_file.directory, handler)
         try:
             diff = preview_edit(self.project_file, edit).diff
-        except WstuiError as error:
+        except Exception as error:  # foreseen or not: refusal() says it, and the app stays up
             self.app.call_from_thread(self.show_preview, None, refusal(error), missing)
             return
         self.app.call_from_thread(self.show_preview, diff, "", missing)
 
     def show_preview(self, diff: TemplateDiff | None, error: str, missing_handler: bool) -> None:
-        self.query_one("#form-error", Static).update(Text(error, style="bold red") if error else "")
+        self.query_one("#form-error", Static).update(verbatim(error, "bold red"))
         self.query_one("#stub").display = missing_handler
         self.query_one("#save", Button).disabled = bool(error)
         preview = describe_diff(diff) if diff is not None else Text("Nothing to preview: the change would be refused.", style="dim")
@@ -139,7 +142,7 @@ class EditForm(ModalScreen[Saved | None]):
             current = self.project_file.reread()  # a hand edit made while the form was open is kept
             preview = preview_edit(current, self.edit())
             current.save(preview.draft.document)
-        except WstuiError as error:
+        except Exception as error:  # foreseen or not: refusal() says it, and the app stays up
             self.show_preview(None, refusal(error), False)
             return
         self.dismiss(Saved(self.saved_message(), preview.diff))
@@ -154,7 +157,8 @@ class EditForm(ModalScreen[Saved | None]):
         except WstuiError as error:
             self.show_preview(None, str(error), False)
             return
-        self.notify(f"Wrote {handler} in {written.relative_to(self.project_file.directory)}.", title="Stub handler")
+        self.notify(f"Wrote {handler} in {written.relative_to(self.project_file.directory)}.", title="Stub handler",
+                    markup=False)
         save = self.query_one("#save", Button)
         save.disabled = False  # the preview that follows disables it again if something else is wrong
         save.focus()

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from wstui.cli.verbatim import verbatim
 from wstui.core.console import Direction, Frame
 
 KEPT_FRAMES = 1_000
@@ -34,7 +35,7 @@ def frame_line(frame: Frame) -> Text:
     when = datetime.fromtimestamp(frame.wall).strftime("%H:%M:%S.%f")[:-3]
     preview = f"[binary {frame.size} B]" if isinstance(frame.data, bytes) else frame.data[:PREVIEW_CHARS]
     return Text.assemble((arrow, style), " ", (when, "dim"), f" {frame.size:>6} B  ",
-                         " ".join(preview.split()), no_wrap=True)
+                         verbatim(" ".join(preview.split())), no_wrap=True)
 
 
 def frame_detail(frame: Frame) -> str:

@@ -11,6 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Markdown
 
+from wstui.cli.verbatim import verbatim
+
 
 class HelpScreen(ModalScreen[None]):
     """Lists the bindings that have an id: the ones a user can rebind in the config file."""
@@ -38,4 +40,4 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns("key", "does", "binding id", "")
         for row in self.rows:
-            table.add_row(*row)
+            table.add_row(*(verbatim(cell or "") for cell in row))

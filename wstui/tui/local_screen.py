@@ -10,13 +10,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Log
 
-from wstui.core.errors import WstuiError
+from wstui.cli.verbatim import verbatim
+from wstui.core.errors import UnexpectedError, WstuiError
 from wstui.core.local.activity import (
     ConnectionClosed,
     ConnectionOpened,
@@ -129,14 +131,15 @@ class LocalScreen(AreaScreen):
         try:
             project, problems = self.project_to_run()
             url = await self.gateway.start(project, int(port_text))
-        except WstuiError as error:
-            self.set_status(str(error), error=True)
-            self.notify(str(error), title="Local gateway", severity="error")
+        except Exception as error:  # WstuiError, or a bug: the area says so and the app stays up
+            message = str(error if isinstance(error, WstuiError) else UnexpectedError(error))
+            self.set_status(message, error=True)
+            self.notify(message, title="Local gateway", severity="error", markup=False)
             return
         if problems:
             stale = "wstui.toml has problems, so this runs the last configuration that loaded"
             self.set_status(f"{url}  ({stale}: fix them, then stop and start)", error=True)
-            self.notify(f"{stale}:\n{problems}", title="Local gateway", severity="warning", timeout=15)
+            self.notify(f"{stale}:\n{problems}", title="Local gateway", severity="warning", timeout=15, markup=False)
         else:
             self.set_status(url)
 
@@ -156,7 +159,7 @@ class LocalScreen(AreaScreen):
 
     def set_status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Label)
-        status.update(text)
+        status.update(verbatim(text))
         status.set_class(error, "error")
 
     def render_events(self) -> None:
@@ -175,7 +178,7 @@ class LocalScreen(AreaScreen):
             case ServiceStarted(url=url, management_url=management):
                 return [f"{now} listening on {url} (@connections API: {management})"]
             case ConnectionOpened(connection_id=cid, source_ip=ip):
-                table.add_row(cid, ip, now, now, key=cid)
+                table.add_row(verbatim(cid), verbatim(ip), Text(now), Text(now), key=cid)
                 return [f"{now} + {cid} connected from {ip}"]
             case ConnectionClosed(connection_id=cid, code=code, reason=reason):
                 if cid in table.rows:
@@ -185,7 +188,7 @@ class LocalScreen(AreaScreen):
                 return [f"{now} x {cid or '(handshake)'} {status} {reason}"]
             case Invoked(route_key=route, connection_id=cid, result=result):
                 if cid in table.rows:
-                    table.update_cell(cid, "active", now)
+                    table.update_cell(cid, "active", Text(now))
                 lines = [f"{now}   {route:<14} {cid:<14} {result.status:<7} {result.duration_ms:8.1f} ms"]
                 lines.extend(f"           | {line}" for line in result.output.splitlines())
                 lines.extend(f"           ! {line}" for line in result.error.rstrip().splitlines())

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Select, TextArea
 
+from wstui.cli.verbatim import verbatim
 from wstui.core.console import JsonCheck, check_json, saved_payloads
 
 HISTORY = 100
@@ -26,7 +27,7 @@ class PayloadEditor(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="payload-bar"):
-            options = [(name, name) for name in self.saved]
+            options = [(verbatim(name), name) for name in self.saved]
             yield Select(options, prompt="Saved payloads", id="saved", allow_blank=True,
                          tooltip="Load a file of the project's payloads/ directory into the editor.")
             yield Label("", id="json-check")
@@ -59,7 +60,7 @@ class PayloadEditor(Vertical):
             label.update(Text("✓ valid JSON", style="green"))
         else:
             prefix = "not sent: " if refused else "✗ "
-            label.update(Text(f"{prefix}{check}", style="bold red" if refused else "red"))
+            label.update(verbatim(f"{prefix}{check}", "bold red" if refused else "red"))
 
     def on_text_area_changed(self, _event: TextArea.Changed) -> None:
         self.show_check()

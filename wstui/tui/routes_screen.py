@@ -11,10 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, Static
 
+from wstui.cli.verbatim import verbatim
 from wstui.core.errors import WstuiError
 from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project, RouteSettings
-from wstui.tui.area_screen import AreaScreen
+from wstui.tui.area_screen import AreaScreen, palette_text
 from wstui.tui.edit_form import EditForm, Saved, describe_diff
 from wstui.tui.route_forms import ApiForm, DeleteRouteForm, RouteForm
 from wstui.tui.running_app import running_app
@@ -69,19 +70,20 @@ class RoutesScreen(AreaScreen):
         try:
             project = running_app(self).reopen_project().project
         except WstuiError as error:
-            self.query_one("#api-summary", Static).update(Text(str(error), style="bold red"))
+            self.query_one("#api-summary", Static).update(verbatim(str(error), "bold red"))
             self.query_one("#routes", DataTable).clear()
             return None
         api = project.api
-        summary = Text.assemble(("Route selection expression ", "dim"), (api.route_selection_expression, "bold"),
-                                ("   API ", "dim"), project.api_name, ("   stage ", "dim"), project.stage.name)
+        summary = Text.assemble(("Route selection expression ", "dim"), verbatim(api.route_selection_expression, "bold"),
+                                ("   API ", "dim"), verbatim(project.api_name), ("   stage ", "dim"), verbatim(project.stage.name))
         self.query_one("#api-summary", Static).update(summary)
         table = self.query_one("#routes", DataTable)
         row = table.cursor_row
         table.clear()
         for route in project.routes:
             auth = route.authorizer.handler if route.authorizer else ""
-            table.add_row(route.key, route.handler, route.operation_name, "yes" if route.two_way else "", auth, key=route.key)
+            cells = (route.key, route.handler, route.operation_name, "yes" if route.two_way else "", auth)
+            table.add_row(*map(verbatim, cells), key=route.key)
         table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
         return project
 
@@ -98,7 +100,7 @@ class RoutesScreen(AreaScreen):
     def saved(self, result: Saved | None) -> None:
         if result is None:
             return
-        self.notify(result.message, title="wstui.toml")
+        self.notify(result.message, title="wstui.toml", markup=False)
         if running_app(self).gateway.running:
             self.notify("The local gateway serves the routes it started with: stop and start it (F3, s) to serve these.",
                         title="Local gateway", severity="warning")
@@ -136,5 +138,6 @@ class RoutesScreen(AreaScreen):
         yield SystemCommand("API settings", "Route selection expression, API name and description", self.action_api)
         route = self.selected_route()
         if route is not None:
-            yield SystemCommand(f"Edit route {route.key}", "Handler, operation name, two-way", self.action_edit)
-            yield SystemCommand(f"Delete route {route.key}", "Remove it from wstui.toml", self.action_delete)
+            key = palette_text(route.key)
+            yield SystemCommand(f"Edit route {key}", "Handler, operation name, two-way", self.action_edit)
+            yield SystemCommand(f"Delete route {key}", "Remove it from wstui.toml", self.action_delete)

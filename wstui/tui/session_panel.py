@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from wstui.cli.verbatim import verbatim
 from wstui.core.console import Closed, Connected, Connecting, ConsoleEvent, ConsoleSession, Failed, Frame, SessionState
 from wstui.tui.frame_log import FrameLog
 
@@ -43,7 +44,7 @@ class SessionPanel(Vertical):
         """Events that arrived before the panel's own widgets were mounted (a fast failure does)."""
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(self.status), classes="session-status")
+        yield Static(verbatim(self.status), classes="session-status")
         yield FrameLog(id=f"frames-{self.session.name}")
 
     @property
@@ -80,7 +81,7 @@ class SessionPanel(Vertical):
         self.query_one(".session-status", Static).update(self.status_text())
 
     def status_text(self) -> Text:
-        text = Text(self.status)
+        text = verbatim(self.status)
         if self.dropped:
             text.append(f"  ({self.dropped:,} frames dropped: the screen fell behind)", style="bold")
         return text

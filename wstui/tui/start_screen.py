@@ -11,6 +11,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from wstui.cli.verbatim import verbatim
 from wstui.core.project.load import PROJECT_FILE
 from wstui.tui.wizard_screen import WizardScreen
 
@@ -28,7 +29,7 @@ class StartScreen(Screen[None]):
         yield Header()
         with Center(), Vertical(id="start"):
             yield Static("[b]wstui[/b]: WebSocket services on AWS API Gateway", id="start-title")
-            yield Static(f"No {PROJECT_FILE} in {self.directory} or any directory above it.", id="start-where")
+            yield Static(verbatim(f"No {PROJECT_FILE} in {self.directory} or any directory above it."), id="start-where")
             yield Button("Create a project", id="new", variant="primary", tooltip="Open the new-project wizard (n).")
         yield Footer()
 

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,7 +18,8 @@ from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
-from wstui.core.errors import UsageError, WstuiError
+from wstui.cli.verbatim import verbatim
+from wstui.core.errors import UnexpectedError, UsageError, WstuiError
 from wstui.core.scaffold import Question, Template, project_slug, scaffold
 from wstui.tui.running_app import apply_cursor_setting, running_app
 
@@ -66,9 +66,9 @@ class WizardScreen(Screen[None]):
 
     def field(self, name: str, label: str, value: str, validator: Validator | None) -> ComposeResult:
         with Horizontal(classes="wizard-row"):
-            yield Label(label, classes="wizard-label")
+            yield Label(verbatim(label), classes="wizard-label")
             yield Input(value, id=f"q-{name}", validators=[validator] if validator else [], validate_on=["changed"],
-                        tooltip=label)
+                        tooltip=verbatim(label))
         error = Static("", id=f"e-{name}", classes="field-error")
         error.display = False
         yield error
@@ -78,9 +78,9 @@ class WizardScreen(Screen[None]):
             yield from self.field(question.key, question.prompt, question.default, CoreCheck(question.check))
             return
         with Horizontal(classes="wizard-row"):
-            yield Label(question.prompt, classes="wizard-label")
-            yield Select([(c, c) for c in question.choices], value=question.default, allow_blank=False,
-                         id=f"q-{question.key}", tooltip=question.prompt)
+            yield Label(verbatim(question.prompt), classes="wizard-label")
+            yield Select([(verbatim(c), c) for c in question.choices], value=question.default, allow_blank=False,
+                         id=f"q-{question.key}", tooltip=verbatim(question.prompt))
 
     def on_mount(self) -> None:
         apply_cursor_setting(self)
@@ -92,7 +92,7 @@ class WizardScreen(Screen[None]):
         name = (event.input.id or "").removeprefix("q-")
         failures = event.validation_result.failure_descriptions if event.validation_result else []
         error = self.query_one(f"#e-{name}", Static)
-        error.update(Text(failures[0], style="red") if failures else "")
+        error.update(verbatim(failures[0], "red") if failures else "")
         error.display = bool(failures)
         self.query_one("#create", Button).disabled = not all(i.is_valid for i in self.query(Input))
 
@@ -119,14 +119,17 @@ class WizardScreen(Screen[None]):
         except WstuiError as error:
             self.app.call_from_thread(self.failed, str(error))
             return
+        except Exception as error:  # a bug, or a template that breaks cookiecutter: the wizard says so
+            self.app.call_from_thread(self.failed, str(UnexpectedError(error)))
+            return
         self.app.call_from_thread(self.created, result.directory)
 
     def failed(self, message: str) -> None:
-        self.query_one("#wizard-error", Static).update(Text(message, style="bold red"))
+        self.query_one("#wizard-error", Static).update(verbatim(message, "bold red"))
         self.query_one("#create", Button).disabled = False
 
     def created(self, directory: Path) -> None:
-        self.notify(f"Created {directory}.", title="New project")
+        self.notify(f"Created {directory}.", title="New project", markup=False)
         running_app(self).open_project(directory)
 
     @on(Button.Pressed, "#back")

@@ -22,7 +22,11 @@ class ConnectionTarget:
     query: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.url)
+        try:
+            parts = urlsplit(self.url)
+            _ = parts.port  # urllib checks the port only when it is read
+        except ValueError as error:  # an unclosed IPv6 bracket ("ws://[::1"), a port that is not one
+            raise UsageError(f"Not a WebSocket URL: {self.url!r}: {error}.") from None
         if parts.scheme not in SCHEMES or not parts.hostname:
             raise UsageError(f"Not a WebSocket URL: {self.url!r} (it must start with ws:// or wss:// and name a host).")
 

@@ -55,6 +55,7 @@ from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL, Stack
 from wstui.core.errors import UsageError
 from wstui.core.plugins.manager import project_plugins
 from wstui.core.project.model import Project
+from wstui.core.project.validate import bucket_name_problem, stack_name_problem
 from wstui.core.template.builder import build_template
 from wstui.core.template.ids import CODE_BUCKET, CODE_KEY
 
@@ -70,6 +71,13 @@ class DeploySettings:
     tags: dict[str, str] = field(default_factory=dict)
     poll_interval: float = POLL_INTERVAL
     follow_deadline: float = FOLLOW_DEADLINE
+
+    def __post_init__(self) -> None:
+        """Names typed in the app or given on the command line are checked as wstui.toml's are: before
+        AWS sees them, and with a sentence that names the mistake."""
+        problem = stack_name_problem(self.stack_name) or (bucket_name_problem(self.bucket) if self.bucket else "")
+        if problem:
+            raise UsageError(problem)
 
 
 class Deployer:

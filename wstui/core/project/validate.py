@@ -91,18 +91,11 @@ def _checks(project: Project) -> Iterator[_Check]:
     yield from _route_checks(p)
     yield from _table_checks(p)
     if p.deploy.stack_name:
-        yield _Check(
-            bool(STACK_NAME.match(p.deploy.stack_name)),
-            f'Stack name "{p.deploy.stack_name}" must start with a letter and hold only letters, digits '
-            "and hyphens.",
-            ("deploy", "stack_name"),
-        )
+        problem = stack_name_problem(p.deploy.stack_name)
+        yield _Check(not problem, problem, ("deploy", "stack_name"))
     if p.deploy.s3_bucket:
-        yield _Check(
-            bool(BUCKET_NAME.match(p.deploy.s3_bucket)),
-            f'"{p.deploy.s3_bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, "." and "-").',
-            ("deploy", "s3_bucket"),
-        )
+        problem = bucket_name_problem(p.deploy.s3_bucket)
+        yield _Check(not problem, problem, ("deploy", "s3_bucket"))
     yield from _package_checks(p)
 
 
@@ -111,6 +104,21 @@ def _package_checks(p: Project) -> Iterator[_Check]:
         for index, pattern in enumerate(getattr(p.package, name)):
             problem = pattern_problem(pattern)
             yield _Check(problem is None, f"[package] {name}: {problem}", ("package", name, index))
+
+
+def stack_name_problem(name: str) -> str:
+    """Why CloudFormation would refuse `name` for a stack; "" when it would not."""
+    if STACK_NAME.match(name):
+        return ""
+    return f'Stack name "{name}" must start with a letter and hold only letters, digits and hyphens.'
+
+
+def bucket_name_problem(name: str) -> str:
+    """Why S3 would refuse `name` for a bucket; "" when it would not."""
+    if BUCKET_NAME.match(name):
+        return ""
+    hint = " Give the name alone, without s3://." if name.startswith("s3://") else ""
+    return f'"{name}" is not a valid S3 bucket name (3-63 lower-case letters, digits, "." and "-").{hint}'
 
 
 def _plugin_checks(p: Project) -> Iterator[_Check]:
