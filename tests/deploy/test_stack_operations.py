@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from rich.text import Text
 from stubbed import STACK, STACK_ID, Stubbed, event, newest_first, stack, stack_event, stubbed_clients
 
 from wstui.cli.deploy_render import event_line
@@ -325,7 +324,7 @@ def test_following_a_deploy_stops_at_its_deadline_and_says_the_operation_goes_on
         (STACK, "UPDATE_IN_PROGRESS"), (FUNCTION, "UPDATE_IN_PROGRESS")]
     assert events[-1] == FollowingStopped(STACK, 10.0, "UPDATE_IN_PROGRESS")
     assert not (chat_project / ".wstui" / "outputs.json").exists()
-    said = Text.from_markup(event_line(FollowingStopped(STACK, 1800.0, "UPDATE_IN_PROGRESS"))).plain
+    said = event_line(FollowingStopped(STACK, 1800.0, "UPDATE_IN_PROGRESS")).plain
     assert said == (f"Stopped following stack {STACK} after 30 min: it is UPDATE_IN_PROGRESS. "
                     "The stack operation goes on in CloudFormation: follow it with `wstui status --follow`.")
 
