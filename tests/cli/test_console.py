@@ -157,6 +157,8 @@ def test_without_send_it_listens_for_the_wait(chat: Path, start_service, open_se
     listener.send(HELLO)
     request = urllib.request.Request(f"{running.management_url}/@connections/{opened.connection_id}", method="DELETE")
     log.wait_for(lambda e: isinstance(e, Frame) and e.direction is Direction.RECEIVED)
+    # The broadcast's posts are all queued once its handler has returned; the DELETE sends them first.
+    running.wait_for(lambda e: isinstance(e, Invoked) and e.route_key == "sendmessage")
     with urllib.request.urlopen(request, timeout=10):
         pass
     code, out, _err = finish(process)
@@ -171,3 +173,19 @@ def test_binary_frames_print_as_base64_after_a_marker() -> None:
         "data": "AAH/", "binary": True,
     }
     assert plain_line(Frame("s", Direction.SENT, 1.0, 0.0, 1, "x")) is None
+
+
+def test_without_a_project_local_is_wstui_devs_default_stage(chat: Path, start_service, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from a folder with no wstui.toml (the repository, say), as the README's flow does."""
+    running = start_service(chat)
+    port = running.url.split(":")[2].split("/")[0]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, out, err = invoke("--port", port, "--wait", "0", "--json")
+    assert code == 0, err
+    connected = json.loads(out.splitlines()[0])
+    assert (connected["event"], connected["url"]) == ("connected", f"ws://127.0.0.1:{port}/v1")
+    code, out, err = invoke("--deployed", "--wait", "0")
+    assert code == 2 and "No wstui.toml in" in err and "give the URL instead: `wstui console wss://...`" in err

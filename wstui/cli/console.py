@@ -59,7 +59,7 @@ def resolve_url(url: str | None, local: bool, deployed: bool, port: int | None) 
     """The URL given, or the one --local or --deployed names; --local is the default."""
     from wstui.core.console import LOCAL_PORT, deployed_url, local_url
     from wstui.core.errors import UsageError
-    from wstui.core.project.load import load_project, project_file_in
+    from wstui.core.project.load import ProjectNotFound, load_project, project_file_in
 
     if (url is not None) + local + deployed > 1:
         raise UsageError("Give only one of URL, --local and --deployed.")
@@ -68,5 +68,13 @@ def resolve_url(url: str | None, local: bool, deployed: bool, port: int | None) 
     if url is not None:
         return url
     if deployed:
-        return deployed_url(project_file_in(project_dir()).parent)
-    return local_url(load_project(project_dir()), port or LOCAL_PORT)
+        try:
+            return deployed_url(project_file_in(project_dir()).parent)
+        except ProjectNotFound as missing:
+            raise UsageError(f"{missing} --deployed reads the URL a deploy saved in the project; "
+                             "give the URL instead: `wstui console wss://...`.") from None
+    try:
+        project = load_project(project_dir())
+    except ProjectNotFound:
+        project = None  # no project here: `wstui dev`'s default stage
+    return local_url(project, port or LOCAL_PORT)

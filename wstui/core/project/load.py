@@ -25,6 +25,10 @@ from wstui.core.project.validate import validate_project
 PROJECT_FILE = "wstui.toml"
 
 
+class ProjectNotFound(UsageError):
+    """No `wstui.toml` here or above: most commands need one; some (the console) can do without."""
+
+
 def find_project_file(start: Path) -> Path:
     """The nearest `wstui.toml` in `start` or a parent directory."""
     start = start.resolve()
@@ -32,10 +36,11 @@ def find_project_file(start: Path) -> Path:
         candidate = directory / PROJECT_FILE
         if candidate.is_file():
             return candidate
-    raise UsageError(
+    raise ProjectNotFound(
         f"No {PROJECT_FILE} in {start} or any parent directory: run `wstui new NAME` to create a project, "
         "or pass --project DIR."
     )
+
 
 
 def project_file_in(directory: Path | None) -> Path:
