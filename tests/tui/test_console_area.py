@@ -10,9 +10,9 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, Static, TextArea
 
+from tests.project_secrets import token_of
 from tests.tui.conftest import make_app, running, wait_until
 from wstui.core.console import ConnectionTarget, Direction, Frame, SessionState
-from wstui.core.project.load import load_project
 from wstui.tui.console_screen import ConsoleScreen
 from wstui.tui.frame_log import FrameLog
 from wstui.tui.payload_editor import PayloadEditor
@@ -94,9 +94,7 @@ async def test_invalid_json_is_refused_inline_and_history_steps_back(chat: Path,
 
 async def test_the_token_goes_in_the_query_field(chat_with_token: Path, start_service) -> None:  # type: ignore[no-untyped-def]
     service = start_service(chat_with_token)
-    connect_route = load_project(chat_with_token).route("$connect")
-    assert connect_route is not None and connect_route.authorizer is not None
-    token = connect_route.authorizer.environment["AUTH_TOKEN"]
+    token = token_of(chat_with_token)
     async with console_of(chat_with_token, service.url) as (pilot, screen):
         await pilot.press("ctrl+n")
         refused = panels(screen)[0]
