@@ -105,7 +105,10 @@ def test_the_token_goes_in_the_query_string(chat_with_token: Path, start_service
     token = token_of(chat_with_token)
     code, out, err = invoke(running.url, "--query", f"token={token}", "--wait", "0", "--json")
     assert code == 0, err
-    assert [json.loads(line)["event"] for line in out.splitlines()] == ["connected", "closed"]
+    events = [json.loads(line) for line in out.splitlines()]
+    assert [event["event"] for event in events] == ["connected", "closed"]
+    assert events[0]["url"] == f"{running.url}?token=***", "the output shows no token"
+    assert token not in out + err
     code, out, err = invoke(running.url, "--wait", "0", "--header", f"X-Token: {token}")
     assert (code, out) == (1, "")
     assert err == "Error: The server refused the WebSocket handshake with HTTP 401 Unauthorized: " \

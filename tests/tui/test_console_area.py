@@ -105,7 +105,8 @@ async def test_the_token_goes_in_the_query_field(chat_with_token: Path, start_se
         await pilot.press("ctrl+n")
         accepted = panels(screen)[1]
         await wait_until(pilot, lambda: accepted.is_open)
-        assert accepted.session.target.full_url == f"{service.url}?token={token}"
+        assert accepted.session.target.full_url == f"{service.url}?token={token}", "it connects with the token"
+        assert status(accepted) == f"open (101) {service.url}?token=***", "and shows it as ***"
 
 
 async def test_close_codes_show_by_colour(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
@@ -142,9 +143,10 @@ async def test_copy_as_wscat_names_the_query_and_header(chat: Path) -> None:
         screen.query_one("#query", Input).value = "token=a b"
         screen.query_one("#header", Input).value = "Authorization: Bearer x"
         await pilot.press("ctrl+b")
-        expected = "wscat -c 'ws://127.0.0.1:3001/v1?token=a%20b' -H 'Authorization: Bearer x'"
-        assert pilot.app.clipboard == expected
-        assert any(n.message == expected and n.title == "Copied as wscat" for n in pilot.app._notifications)
+        assert pilot.app.clipboard == "wscat -c 'ws://127.0.0.1:3001/v1?token=a%20b' -H 'Authorization: Bearer x'"
+        shown = "wscat -c 'ws://127.0.0.1:3001/v1?token=***' -H 'Authorization: ***'"
+        assert [n.message for n in pilot.app._notifications if n.title == "Copied as wscat"] == [shown], \
+            "the clipboard gets the credentials, the screen does not"
         titles = {command.title for command in pilot.app.get_system_commands(screen)}
         assert {"Console area", "Connect a console session", "Copy as wscat", "Use the deployed URL"} <= titles
         screen.query_one("#header", Input).value = "no colon"
