@@ -17,8 +17,8 @@ from wstui.core.project.handlers import find_handler_problem
 from wstui.core.project.model import (
     CONNECT,
     RESERVED_ROUTE_KEYS,
-    Project,
     EnvironmentValue,
+    Project,
     RouteSettings,
     Secret,
 )
