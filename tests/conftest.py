@@ -22,6 +22,7 @@ from wstui.core.deploy.aws import AwsClients, AwsTarget
 from wstui.core.local.gateway import Limits
 from wstui.core.local.service import DevOptions, LocalService
 from wstui.core.project.load import load_project
+from wstui.core.project.secrets import secret_parameters
 from wstui.core.scaffold import Template, scaffold
 from wstui.core.template import synthesize
 
@@ -101,7 +102,7 @@ def start_service() -> Iterator[Callable[..., Running]]:
         holder: list[Running] = []
         service = LocalService(
             project, synthesize(project).to_dict(), DevOptions(port=0, limits=limits or Limits(), reload=reload, workers=workers),
-            lambda event: holder[0].record(event),
+            lambda event: holder[0].record(event), secret_parameters(project, {}),
         )
         running = Running(service=service, loop=loop)
         holder.append(running)

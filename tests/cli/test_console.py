@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.project_secrets import token_of
 from wstui.cli.console_render import json_line, plain_line
 from wstui.cli.main import cli
 from wstui.core.console import ConnectionTarget, Direction, Frame
 from wstui.core.local.activity import ConnectionOpened, Invoked
 from wstui.core.local.gateway import Limits
-from wstui.core.project.load import load_project
 
 HELLO = json.dumps({"message": "sendmessage", "data": "hello world !"})
 
@@ -102,12 +102,13 @@ def test_a_closed_port_exits_1_with_one_sentence(tmp_path: Path) -> None:
 
 def test_the_token_goes_in_the_query_string(chat_with_token: Path, start_service) -> None:
     running = start_service(chat_with_token)
-    connect = load_project(chat_with_token).route("$connect")
-    assert connect is not None and connect.authorizer is not None
-    token = connect.authorizer.environment["AUTH_TOKEN"]
+    token = token_of(chat_with_token)
     code, out, err = invoke(running.url, "--query", f"token={token}", "--wait", "0", "--json")
     assert code == 0, err
-    assert [json.loads(line)["event"] for line in out.splitlines()] == ["connected", "closed"]
+    events = [json.loads(line) for line in out.splitlines()]
+    assert [event["event"] for event in events] == ["connected", "closed"]
+    assert events[0]["url"] == f"{running.url}?token=***", "the output shows no token"
+    assert token not in out + err
     code, out, err = invoke(running.url, "--wait", "0", "--header", f"X-Token: {token}")
     assert (code, out) == (1, "")
     assert err == "Error: The server refused the WebSocket handshake with HTTP 401 Unauthorized: " \

@@ -16,13 +16,16 @@ import websocket
 from wstui.core.scaffold import Template, scaffold
 
 
-def start_dev(tmp_path: Path, *options: str) -> subprocess.Popen[str]:
+def start_dev(
+    tmp_path: Path, *options: str, answers: dict[str, str] | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     """`wstui dev` on a free port in a new scaffolded project, in a process group of its own (so a
     test can signal the group as a terminal's Ctrl-C does)."""
-    project = scaffold("chat", tmp_path, {}, Template.load(None)).directory
+    project = scaffold("chat", tmp_path, answers or {}, Template.load(None)).directory
     return subprocess.Popen(
         [sys.executable, "-m", "wstui", "dev", "--port", "0", "--no-reload", *options],
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -119,3 +122,34 @@ def test_connection_rate_sets_the_quota_of_new_connections(tmp_path: Path) -> No
         process.kill()
     assert process.returncode == 0, errors
     assert "(handshake) 429 Too many new connections" in output
+
+
+def test_the_token_project_runs_with_its_secret_from_the_environment(tmp_path: Path) -> None:
+    """WSTUI_SECRET_AUTH_TOKEN overrides .wstui/secrets.toml: the authorizer checks that value."""
+    process = start_dev(tmp_path, answers={"authorization": "token"}, env={"WSTUI_SECRET_AUTH_TOKEN": "from-the-env"})
+    try:
+        url = process.stdout.readline().strip()
+        assert url.startswith("ws://127.0.0.1:"), process.stderr.read()
+        websocket.create_connection(f"{url}?token=from-the-env", timeout=10).close()
+        os.killpg(process.pid, signal.SIGINT)
+        output, errors = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, errors
+    assert "from-the-env" not in output + errors
+
+
+def test_a_missing_secret_stops_dev_before_it_starts(tmp_path: Path) -> None:
+    project = scaffold("chat", tmp_path, {"authorization": "token"}, Template.load(None)).directory
+    (project / ".wstui" / "secrets.toml").unlink()
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("WSTUI_SECRET_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "wstui", "dev", "--port", "0", "--no-reload"],
+        cwd=project, capture_output=True, text=True, timeout=60, env=environment,
+    )
+    assert result.returncode == 2, result.stdout
+    assert re.fullmatch(
+        r'Error: A secret has no value:\n\S+/wstui.toml:\d+: AUTH_TOKEN is the secret "auth_token", which has no '
+        r'value: add auth_token = "\.\.\." to \S+/\.wstui/secrets\.toml, or set WSTUI_SECRET_AUTH_TOKEN\.\n',
+        result.stderr,
+    ), result.stderr

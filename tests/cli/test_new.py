@@ -19,13 +19,15 @@ def wstui(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproces
 def test_new_prints_where_and_what_next(tmp_path: Path) -> None:
     result = wstui("new", "chat", "--no-input", "--option", "authorization=token", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[:2] == [
+    assert result.stdout.splitlines()[:3] == [
         f"Created chat in {tmp_path.resolve() / 'chat'}",
         "  3 routes: $connect, $disconnect, sendmessage",
+        "  secrets generated into chat/.wstui/secrets.toml (git-ignored): auth_token",
     ]
     assert "  cd chat" in result.stdout
     synth = wstui("synth", cwd=tmp_path / "chat")
     assert synth.returncode == 0 and '"AuthorizerType": "REQUEST"' in synth.stdout
+    assert '"NoEcho": true' in synth.stdout
 
 
 def test_without_a_terminal_new_asks_nothing(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.project_secrets import token_of
 from wstui.core.console import (
     Closed,
     ClosedBy,
@@ -26,7 +27,6 @@ from wstui.core.console import (
 )
 from wstui.core.local.activity import ConnectionClosed
 from wstui.core.local.gateway import Limits
-from wstui.core.project.load import load_project
 
 HELLO = json.dumps({"message": "sendmessage", "data": "hello world !"})
 
@@ -73,7 +73,7 @@ def test_a_frame_for_an_unknown_route_gets_forbidden(chat: Path, start_service, 
 
 def test_the_token_travels_in_the_query_string(chat_with_token: Path, start_service, open_session) -> None:
     running = start_service(chat_with_token)
-    session, log = open_session(ConnectionTarget(running.url, query=(("token", auth_token(chat_with_token)),)))
+    session, log = open_session(ConnectionTarget(running.url, query=(("token", token_of(chat_with_token)),)))
     session.send(HELLO)
     assert wait_received(log) == ['"hello world !"']
 
@@ -102,7 +102,7 @@ def test_the_token_travels_in_a_header(chat_with_token: Path, start_service, ope
         encoding="utf-8",
     )
     running = start_service(chat_with_token)
-    token = auth_token(chat_with_token)
+    token = token_of(chat_with_token)
     session, log = open_session(ConnectionTarget(running.url, headers=(("Authorization", f"Bearer {token}"),)))
     session.send(HELLO)
     assert wait_received(log) == ['"hello world !"']
@@ -131,11 +131,6 @@ def connect_and_fail(target: ConnectionTarget) -> Failed:
     assert isinstance(outcome, Failed) and session.state is SessionState.FAILED
     return outcome
 
-
-def auth_token(project_dir: Path) -> str:
-    connect = load_project(project_dir).route("$connect")
-    assert connect is not None and connect.authorizer is not None
-    return connect.authorizer.environment["AUTH_TOKEN"]
 
 
 def test_a_closed_port_is_reported_as_refused() -> None:

@@ -1,12 +1,15 @@
-"""Handshake headers and query parameters, and the wscat command line they make."""
+"""Handshake headers and query parameters, the wscat command line they make, and how they are shown."""
 
 from __future__ import annotations
 
+import queue
 import shlex
+import socket
 
 import pytest
 
-from wstui.core.console import ConnectionTarget, parse_header, parse_query
+from wstui.core.console import ConnectionTarget, ConsoleSession, parse_header, parse_query
+from wstui.core.console.target import redact_url
 from wstui.core.errors import UsageError
 
 
@@ -59,3 +62,43 @@ def test_query_parameters_parse() -> None:
 def test_only_websocket_urls_are_targets(url: str) -> None:
     with pytest.raises(UsageError, match="Not a WebSocket URL"):
         ConnectionTarget(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("ws://h/v1?token=abc", "ws://h/v1?token=***"),
+        ("wss://h/v1?room=lobby&token=a%20b&x=1", "wss://h/v1?room=lobby&token=***&x=1"),
+        (
+            "ws://h/v1?api_key=k&Access-Token=t&X-Amz-Signature=s&password=p",
+            "ws://h/v1?api_key=***&Access-Token=***&X-Amz-Signature=***&password=***",
+        ),
+        ("ws://me:pw@h:3001/v1", "ws://me:***@h:3001/v1"),
+        ("ws://h/v1?token=&room=a", "ws://h/v1?token=&room=a"),
+        ("ws://h/v1", "ws://h/v1"),
+    ],
+)
+def test_credentials_in_a_url_are_shown_as_stars(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+
+
+def test_a_target_is_shown_without_its_token_and_connects_with_it() -> None:
+    target = ConnectionTarget(
+        "ws://h/v1?room=a", headers=(("Authorization", "Bearer s3cret"),), query=(("token", "s3cret"),)
+    )
+    assert target.full_url == "ws://h/v1?room=a&token=s3cret"
+    assert target.shown_url == "ws://h/v1?room=a&token=***"
+    assert target.wscat_command(redacted=True) == "wscat -c 'ws://h/v1?room=a&token=***' -H 'Authorization: ***'"
+    assert "s3cret" in target.wscat_command()
+
+
+def test_a_sessions_events_carry_the_url_without_its_token() -> None:
+    with socket.socket() as probe:  # a free port: nothing listens on it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    events: queue.Queue[object] = queue.Queue()
+    session = ConsoleSession(ConnectionTarget(f"ws://127.0.0.1:{port}/v1", query=(("token", "s3cret"),)), events.put)
+    session.start()
+    assert session.wait(10)
+    connecting, _ = list(events.queue)
+    assert connecting.url == f"ws://127.0.0.1:{port}/v1?token=***"  # type: ignore[attr-defined]

@@ -83,6 +83,17 @@ def test_an_existing_files_mode_is_kept_and_a_new_file_gets_the_umasks(tmp_path:
     assert mode(tmp_path / "fresh.json") == 0o640
 
 
+def test_a_new_file_can_be_private_from_its_first_byte(tmp_path: Path) -> None:
+    """The temporary file is created 0600, so the content is never readable by others, not even before
+    the rename; an existing file keeps its own mode."""
+    write_atomic(tmp_path / "secrets.toml", 'auth_token = "x"\n', new_file_mode=0o600)
+    assert mode(tmp_path / "secrets.toml") == 0o600
+    (tmp_path / "shared.toml").write_text("old\n")
+    (tmp_path / "shared.toml").chmod(0o640)
+    write_atomic(tmp_path / "shared.toml", "new\n", new_file_mode=0o600)
+    assert mode(tmp_path / "shared.toml") == 0o640
+
+
 def test_outputs_keep_their_mode(tmp_path: Path) -> None:
     first = save_outputs(tmp_path, DeployedOutputs("chat", "us-east-1", {"APIGatewayURL": "wss://one"}))
     first.chmod(0o600)

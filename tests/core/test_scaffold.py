@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import keyword
 import shutil
+import stat
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -67,14 +69,34 @@ def test_payloads_include_the_seeds_message(tmp_path: Path) -> None:
     assert json.loads(action.read_text()) == {"action": "sendmessage", "data": "hello world !"}
 
 
-def test_each_token_project_gets_its_own_secret(tmp_path: Path) -> None:
-    def secret(directory: Path) -> str:
-        connect = load_project(directory).route("$connect")
-        assert connect is not None and connect.authorizer is not None
-        return connect.authorizer.environment["AUTH_TOKEN"]
+def stored_secrets(directory: Path) -> dict[str, str]:
+    return tomllib.loads((directory / ".wstui" / "secrets.toml").read_text(encoding="utf-8"))
 
-    first, second = secret(new(tmp_path / "a", authorization="token")), secret(new(tmp_path / "b", authorization="token"))
+
+def test_each_token_project_gets_its_own_secret(tmp_path: Path) -> None:
+    first = stored_secrets(new(tmp_path / "a", authorization="token"))["auth_token"]
+    second = stored_secrets(new(tmp_path / "b", authorization="token"))["auth_token"]
     assert len(first) >= 32 and first != second
+
+
+def test_the_secret_is_in_a_private_git_ignored_file_not_in_wstui_toml(tmp_path: Path) -> None:
+    project = new(tmp_path, authorization="token")
+    secrets_file = project / ".wstui" / "secrets.toml"
+    token = stored_secrets(project)["auth_token"]
+    assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+    assert token not in (project / "wstui.toml").read_text(encoding="utf-8")
+    assert 'AUTH_TOKEN = { secret = "auth_token" }' in (project / "wstui.toml").read_text(encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    ignored = subprocess.run(["git", "-C", str(project), "check-ignore", "-q", ".wstui/secrets.toml"], check=False)
+    assert ignored.returncode == 0, "the generated .gitignore keeps the secrets file out of git"
+    assert not (new(tmp_path / "plain") / ".wstui").exists(), "no secrets, no file"
+
+
+def test_force_keeps_the_secret_the_project_has(tmp_path: Path) -> None:
+    project = new(tmp_path, authorization="token")
+    token = stored_secrets(project)["auth_token"]
+    scaffold("chat", tmp_path, {"authorization": "token"}, Template.load(None), force=True)
+    assert stored_secrets(project) == {"auth_token": token}
 
 
 def test_an_existing_project_is_refused_and_left_alone(tmp_path: Path) -> None:

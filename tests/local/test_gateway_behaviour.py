@@ -13,9 +13,10 @@ import pytest
 import websocket
 
 from tests.local.frames import FRAME_LIMIT, send_in_frames
+from tests.project_secrets import token_of
 from wstui.core.local.activity import ConnectionClosed, HandlersReloaded, Invoked
 from wstui.core.local.gateway import Limits
-from wstui.core.project.load import ProjectFile, load_project
+from wstui.core.project.load import ProjectFile
 from wstui.core.project.routes import add_route
 
 ECHO = '''\
@@ -25,12 +26,6 @@ import json
 def echo(event, context):
     return {"statusCode": 200, "body": json.dumps(event["requestContext"].get("authorizer"))}
 '''
-
-
-def token_of(project: Path) -> str:
-    connect = load_project(project).route("$connect")
-    assert connect is not None and connect.authorizer is not None
-    return connect.authorizer.environment["AUTH_TOKEN"]
 
 
 def test_the_authorizer_guards_the_handshake_and_its_context_follows(chat_with_token: Path, start_service) -> None:

@@ -28,14 +28,17 @@ def test_the_developers_aws_settings_are_hidden_and_the_functions_own_win(monkey
     import os
 
     monkeypatch.setenv("AWS_PROFILE", "production")
+    monkeypatch.setenv("WSTUI_SECRET_AUTH_TOKEN", "the-authorizers-only")
     isolation = Isolation({"AWS_REGION": "us-east-1", "TABLE": "shared"})
     isolation.install()
     try:
-        seen = run_isolated({"TABLE": "mine"}, lambda _text: None, lambda: (os.environ.get("AWS_PROFILE"), os.environ["TABLE"]))
+        seen = run_isolated({"TABLE": "mine"}, lambda _text: None, lambda: (
+            os.environ.get("AWS_PROFILE"), os.environ.get("WSTUI_SECRET_AUTH_TOKEN"), os.environ["TABLE"]
+        ))
         outside = os.environ.get("TABLE")
     finally:
         isolation.uninstall()
-    assert seen == (None, "mine")
+    assert seen == (None, None, "mine"), "a secret reaches only the functions whose environment names it"
     assert outside == "shared"
     assert os.environ["AWS_PROFILE"] == "production"
 

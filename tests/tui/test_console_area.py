@@ -10,9 +10,9 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, Static, TextArea
 
+from tests.project_secrets import token_of
 from tests.tui.conftest import make_app, running, wait_until
 from wstui.core.console import ConnectionTarget, Direction, Frame, SessionState
-from wstui.core.project.load import load_project
 from wstui.tui.console_screen import ConsoleScreen
 from wstui.tui.frame_log import FrameLog
 from wstui.tui.payload_editor import PayloadEditor
@@ -94,9 +94,7 @@ async def test_invalid_json_is_refused_inline_and_history_steps_back(chat: Path,
 
 async def test_the_token_goes_in_the_query_field(chat_with_token: Path, start_service) -> None:  # type: ignore[no-untyped-def]
     service = start_service(chat_with_token)
-    connect_route = load_project(chat_with_token).route("$connect")
-    assert connect_route is not None and connect_route.authorizer is not None
-    token = connect_route.authorizer.environment["AUTH_TOKEN"]
+    token = token_of(chat_with_token)
     async with console_of(chat_with_token, service.url) as (pilot, screen):
         await pilot.press("ctrl+n")
         refused = panels(screen)[0]
@@ -107,7 +105,8 @@ async def test_the_token_goes_in_the_query_field(chat_with_token: Path, start_se
         await pilot.press("ctrl+n")
         accepted = panels(screen)[1]
         await wait_until(pilot, lambda: accepted.is_open)
-        assert accepted.session.target.full_url == f"{service.url}?token={token}"
+        assert accepted.session.target.full_url == f"{service.url}?token={token}", "it connects with the token"
+        assert status(accepted) == f"open (101) {service.url}?token=***", "and shows it as ***"
 
 
 async def test_close_codes_show_by_colour(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
@@ -144,9 +143,10 @@ async def test_copy_as_wscat_names_the_query_and_header(chat: Path) -> None:
         screen.query_one("#query", Input).value = "token=a b"
         screen.query_one("#header", Input).value = "Authorization: Bearer x"
         await pilot.press("ctrl+b")
-        expected = "wscat -c 'ws://127.0.0.1:3001/v1?token=a%20b' -H 'Authorization: Bearer x'"
-        assert pilot.app.clipboard == expected
-        assert any(n.message == expected and n.title == "Copied as wscat" for n in pilot.app._notifications)
+        assert pilot.app.clipboard == "wscat -c 'ws://127.0.0.1:3001/v1?token=a%20b' -H 'Authorization: Bearer x'"
+        shown = "wscat -c 'ws://127.0.0.1:3001/v1?token=***' -H 'Authorization: ***'"
+        assert [n.message for n in pilot.app._notifications if n.title == "Copied as wscat"] == [shown], \
+            "the clipboard gets the credentials, the screen does not"
         titles = {command.title for command in pilot.app.get_system_commands(screen)}
         assert {"Console area", "Connect a console session", "Copy as wscat", "Use the deployed URL"} <= titles
         screen.query_one("#header", Input).value = "no colon"

@@ -54,7 +54,7 @@ class ConsoleRun:
             try:
                 event = self.events.get(timeout=self.session.timeout + 5)
             except queue.Empty:  # name resolution has no timeout of its own
-                raise ConsoleError(f"No answer connecting to {self.session.target.full_url}.") from None
+                raise ConsoleError(f"No answer connecting to {self.session.target.shown_url}.") from None
             self._print(event)
             if isinstance(event, Failed):
                 raise ConsoleError(event.message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -101,7 +102,7 @@ def deploy(stack_name: str, region: str, profile: str, endpoint_url: str, s3_buc
     project, clients = _connect(region, profile, endpoint_url)
     settings = DeploySettings(stack_name or project.stack_name, s3_bucket, create_bucket, params, tags,
                               follow_deadline=float(follow_timeout))
-    deployer = Deployer.for_project(project, clients, settings)
+    deployer = Deployer.for_project(project, clients, settings, environ=os.environ)
     view = DeployView(_console(), list_archive=plan_only)
     failed = None if plan_only else deployer.failed_creation()
     if failed is not None:

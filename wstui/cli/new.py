@@ -39,6 +39,9 @@ def new(name: str, output_dir: Path, no_input: bool, answers: dict[str, str], te
     result = scaffold(name, output_dir, answers, loaded, force=force)
     click.echo(f"Created {slug} in {result.directory}")
     click.echo(f"  {len(result.project.routes)} routes: {', '.join(r.key for r in result.project.routes)}")
+    if result.generated_secrets:
+        where = _shown(result.secrets_file)
+        click.echo(f"  secrets generated into {where} (git-ignored): {', '.join(result.generated_secrets)}")
     click.echo("Next:")
     click.echo(f"  cd {_shown(result.directory)}")
     click.echo("  pip install -r requirements-dev.txt && pytest   # the handlers' tests")

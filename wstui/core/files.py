@@ -15,28 +15,29 @@ from pathlib import Path
 from wstui.core.errors import UsageError
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+def write_atomic(path: Path, data: str | bytes, new_file_mode: int = 0o666) -> None:
     """Replace the content of `path` with `data` (text as UTF-8): all of it or none of it, durably.
 
     A symbolic link is written through: its target gets the new content and the link stays a link,
     so a project file kept elsewhere and linked into the project is edited where it lives. An existing
-    file keeps its permission bits (a 0600 file stays 0600); a new one gets the umask's.
+    file keeps its permission bits (a 0600 file stays 0600); a new one gets `new_file_mode` less the
+    umask's bits (0600 for a file of secrets, readable by its owner alone from the first byte).
     UsageError names the path when it cannot be written.
     """
     content = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        _replace(Path(os.path.realpath(path)), content)
+        _replace(Path(os.path.realpath(path)), content, new_file_mode)
     except OSError as error:
         raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None
 
 
-def _replace(real: Path, content: bytes) -> None:
+def _replace(real: Path, content: bytes, new_file_mode: int) -> None:
     try:
         mode: int | None = stat.S_IMODE(real.stat().st_mode)
     except FileNotFoundError:
         mode = None
     temporary = real.with_name(f".{real.name}.{secrets.token_hex(6)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, new_file_mode if mode is None else mode)
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(content)

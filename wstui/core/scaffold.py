@@ -4,6 +4,8 @@ cookiecutter is used as a library with `no_input=True`: wstui asks the questions
 in the CLI, a form in the TUI), because cookiecutter's own prompts would break a running Textual app.
 The project is rendered into a temporary directory beside the target and validated there; only a
 project whose wstui.toml loads is moved into place, so a failure leaves nothing half-written.
+Each secret the new wstui.toml names (`{ secret = "auth_token" }`) gets a random value in the
+project's git-ignored `.wstui/secrets.toml`, never in a file the template renders.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from wstui.core.errors import UsageError, WstuiError
 from wstui.core.project.load import PROJECT_FILE, load_project
 from wstui.core.project.model import Project
+from wstui.core.project.secrets import SECRETS_FILE, provide_secrets, read_secrets
 from wstui.core.project.validate import REGION, STAGE_NAME
 
 MAX_NAME_LENGTH = 64
@@ -174,10 +177,15 @@ def project_slug(name: str) -> str:
 
 @dataclass(frozen=True)
 class Scaffolded:
-    """Where the new project is, and the project it holds."""
+    """Where the new project is, the project it holds, and the secrets that got a random value."""
 
     directory: Path
     project: Project
+    generated_secrets: tuple[str, ...] = ()
+
+    @property
+    def secrets_file(self) -> Path:
+        return self.directory / SECRETS_FILE
 
 
 def scaffold(
@@ -210,11 +218,14 @@ def scaffold(
         except WstuiError as error:
             problems = str(error).replace(str(rendered.resolve()), "<generated project>")
             raise WstuiError(f"The template {template.directory} made a project that does not validate:\n{problems}") from None
+        # With --force, a secret the existing project has keeps its value.
+        known = {**read_secrets(rendered), **read_secrets(target)}
+        generated = provide_secrets(rendered, (name for _, name in project.secret_uses()), known)
         _move_into_place(rendered, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     project.directory = target.resolve()
-    return Scaffolded(target.resolve(), project)
+    return Scaffolded(target.resolve(), project, tuple(generated))
 
 
 def _render(template: Template, context: dict[str, str], staging: Path) -> Path:

@@ -294,9 +294,8 @@ class ConsoleScreen(AreaScreen):
         target = self.current.session.target if self.current else self.target()
         if target is None:
             return
-        command = target.wscat_command()
-        self.app.copy_to_clipboard(command)
-        self.notify(command, title="Copied as wscat", timeout=10, markup=False)
+        self.app.copy_to_clipboard(target.wscat_command())
+        self.notify(target.wscat_command(redacted=True), title="Copied as wscat", timeout=10, markup=False)
 
     def commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Connect a console session", "A new session to the URL field", self.action_connect)

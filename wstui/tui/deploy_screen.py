@@ -6,6 +6,7 @@ the area renders them with the CLI's own sentences (`event_line`), so the two ne
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -228,7 +229,8 @@ class DeployScreen(AreaScreen):
             self.start("Planning...", self.planning(project, connection))
 
     def planning(self, project: Project, connection: Connection) -> Iterator[DeployEvent]:
-        deployer = Deployer.for_project(project, self.connect(project, connection), connection.settings, self.nap)
+        clients = self.connect(project, connection)
+        deployer = Deployer.for_project(project, clients, connection.settings, self.nap, environ=os.environ)
         self.post_message(self.Connected(deployer))
         failed = deployer.failed_creation()
         if failed is not None:

@@ -8,6 +8,7 @@ thread-safe) that the Local area drains on a timer, so a burst of traffic become
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections import deque
 from typing import Any
@@ -41,13 +42,15 @@ class LocalGateway:
         """The service's ws:// URL once it listens; WstuiError when it cannot start."""
         if self.service is not None:
             return self.service.url
+        from wstui.core.project.secrets import secret_parameters
         from wstui.core.template import synthesize
 
         template = await asyncio.to_thread(lambda: synthesize(project).to_dict())
+        parameters = await asyncio.to_thread(secret_parameters, project, os.environ)
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="wstui-local", daemon=True)
         thread.start()
-        service = LocalService(project, template, DevOptions(HOST, port), self.events.append)
+        service = LocalService(project, template, DevOptions(HOST, port), self.events.append, parameters)
         self._loop, self._thread, self.service = loop, thread, service
         try:
             return str(await self._on_loop(service.start()))

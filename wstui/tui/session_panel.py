@@ -37,7 +37,7 @@ class SessionPanel(Vertical):
     def __init__(self, session: ConsoleSession) -> None:
         super().__init__(id=f"panel-{session.name}", classes="session-panel state-connecting")
         self.session = session
-        self.status = f"ready to connect to {session.target.full_url}"
+        self.status = f"ready to connect to {session.target.shown_url}"
         self.dropped = 0
         self.border_title = session.name
         self.pending: list[ConsoleEvent] = []

@@ -134,13 +134,13 @@ class ConsoleSession:
     # --- the reader thread ------------------------------------------------------------------------
 
     def _run(self) -> None:
-        url = self.target.full_url
-        self._emit(Connecting(self.name, url, self._clock.wall()))
+        shown = self.target.shown_url  # events are shown to people: no token in them
+        self._emit(Connecting(self.name, shown, self._clock.wall()))
         ws = websocket.WebSocket(enable_multithread=True, skip_utf8_validation=True)
         try:
-            ws.connect(url, header=self.target.header_lines, timeout=self.timeout)
+            ws.connect(self.target.full_url, header=self.target.header_lines, timeout=self.timeout)
         except Exception as error:  # every way a connection can fail becomes one sentence
-            kind, message, status, body = describe_failure(error, url, self.timeout)
+            kind, message, status, body = describe_failure(error, shown, self.timeout)
             with self._lock:
                 self._state = SessionState.FAILED
             self._emit(Failed(self.name, kind, message, self._clock.wall(), status, body))
@@ -150,7 +150,7 @@ class ConsoleSession:
             self._ws = ws
             closing = self._close_request
             self._state = SessionState.CLOSING if closing else SessionState.OPEN
-        self._emit(Connected(self.name, url, ws.getstatus() or 101, self._clock.wall()))
+        self._emit(Connected(self.name, shown, ws.getstatus() or 101, self._clock.wall()))
         if closing:
             self._send_close(ws, *closing)
         closed = self._read(ws)

@@ -2,17 +2,40 @@
 
 An authorizer's token travels in a header or in the query string; both are kept apart from the URL so
 a form can edit them as fields, and joined only when connecting (or when printing the wscat command).
+Wherever a URL is shown (a status line, `wstui console --json`, an error) it is `shown_url`: the
+values of credentials replaced by `***`, so a screen, a log or a shared terminal never holds a token.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from wstui.core.errors import UsageError
 
 SCHEMES = ("ws", "wss")
+REDACTED = "***"
+# Query parameters and headers whose values are credentials: `token`, `api_key`, `X-Amz-Signature`,
+# `Authorization`... A harmless name that matches is hidden too; a token is never shown.
+CREDENTIAL_NAME = re.compile(r"token|secret|passw|pwd|key|auth|signature|credential|cookie", re.IGNORECASE)
+
+
+def redact_url(url: str) -> str:
+    """`url` with the value of each credential query parameter and any password replaced by `***`."""
+    parts = urlsplit(url)
+    query = "&".join(_redacted_pair(pair) for pair in parts.query.split("&")) if parts.query else ""
+    userinfo, at, host = parts.netloc.rpartition("@")
+    netloc = f"{userinfo.partition(':')[0]}:{REDACTED}@{host}" if at and ":" in userinfo else parts.netloc
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def _redacted_pair(pair: str) -> str:
+    name, equals, value = pair.partition("=")
+    if equals and value and CREDENTIAL_NAME.search(unquote_plus(name)):
+        return f"{name}={REDACTED}"
+    return pair
 
 
 @dataclass(frozen=True)
@@ -41,14 +64,20 @@ class ConnectionTarget:
         return urlunsplit(parts._replace(query=query))
 
     @property
+    def shown_url(self) -> str:
+        """`full_url` as people see it: credentials are `***` (the connection uses the real ones)."""
+        return redact_url(self.full_url)
+
+    @property
     def header_lines(self) -> list[str]:
         return [f"{name}: {value}" for name, value in self.headers]
 
-    def wscat_command(self) -> str:
-        """The `wscat` command line that opens the same connection, quoted for a POSIX shell."""
-        words = ["wscat", "-c", self.full_url]
-        for line in self.header_lines:
-            words += ["-H", line]
+    def wscat_command(self, redacted: bool = False) -> str:
+        """The `wscat` command line that opens the same connection, quoted for a POSIX shell; `redacted`
+        shows credentials as `***`, for a screen (the clipboard gets the real command)."""
+        words = ["wscat", "-c", self.shown_url if redacted else self.full_url]
+        for name, value in self.headers:
+            words += ["-H", f"{name}: {REDACTED if redacted and CREDENTIAL_NAME.search(name) else value}"]
         return shlex.join(words)
 
 

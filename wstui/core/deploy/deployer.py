@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,7 @@ from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL, Stack
 from wstui.core.errors import UsageError
 from wstui.core.plugins.manager import project_plugins
 from wstui.core.project.model import Project
+from wstui.core.project.secrets import secret_parameters
 from wstui.core.project.validate import bucket_name_problem, stack_name_problem
 from wstui.core.template.builder import build_template
 from wstui.core.template.ids import CODE_BUCKET, CODE_KEY
@@ -103,10 +104,22 @@ class Deployer:
 
     @classmethod
     def for_project(
-        cls, project: Project, clients: AwsClients, settings: DeploySettings, sleep: Callable[[float], None] = time.sleep
+        cls,
+        project: Project,
+        clients: AwsClients,
+        settings: DeploySettings,
+        sleep: Callable[[float], None] = time.sleep,
+        *,
+        environ: Mapping[str, str],
     ) -> Deployer:
-        """The deployer of `project` with its plugins and the template they build, as the CLI and the app use it."""
+        """The deployer of `project` with its plugins and the template they build, as the CLI and the app use it.
+
+        The project's secrets become the values of their NoEcho parameters (from `environ` or
+        `.wstui/secrets.toml`), passed on every deploy: CloudFormation compares them with the values it
+        keeps, so an unchanged secret plans no change and a changed one updates the functions using it.
+        """
         plugins = project_plugins(project.project.plugins, project.directory)
+        settings = replace(settings, parameters={**secret_parameters(project, environ), **settings.parameters})
         return cls(project, build_template(project, plugins).to_dict(), plugins, clients, settings, sleep)
 
     def state(self) -> StackState:

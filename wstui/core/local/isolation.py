@@ -5,8 +5,9 @@ in a thread pool of the `wstui dev` process, so `os.environ` and `sys.stdout` ar
 small overlays give each invocation its function's view: `os.environ` lookups see the function's
 variables, over the settings every local function shares (local endpoints, fake credentials), over
 the process's own variables less the developer's AWS_* ones, so nothing reaches a real account, not
-even from a thread a handler starts. What a handler prints goes to that invocation's log instead of
-the terminal.
+even from a thread a handler starts, and less the WSTUI_SECRET_* ones, so a secret reaches only the
+functions whose environment names it, as in Lambda. What a handler prints goes to that invocation's
+log instead of the terminal.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from typing import Any, TextIO
 _ENVIRONMENT: ContextVar[dict[str, str] | None] = ContextVar("wstui_environment", default=None)
 _REAL: ContextVar[bool] = ContextVar("wstui_real_environment", default=False)
 _OUTPUT: ContextVar[Callable[[str], None] | None] = ContextVar("wstui_output", default=None)
-HIDDEN_PREFIX = "AWS_"
+HIDDEN_PREFIX = ("AWS_", "WSTUI_SECRET_")
 
 
 class LayeredEnviron(MutableMapping[str, str]):
-    """`os.environ` as: the invocation's variables, then `shared`, then the process's (less AWS_*)."""
+    """`os.environ` as: the invocation's variables, then `shared`, then the process's (less HIDDEN_PREFIX)."""
 
     def __init__(self, base: MutableMapping[str, str], shared: dict[str, str]) -> None:
         self.base = base

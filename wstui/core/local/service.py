@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,13 +33,24 @@ class DevOptions:
 
 
 class LocalService:
-    """Start with `await start()`, stop with `await stop()`; events go to `emit` as they happen."""
+    """Start with `await start()`, stop with `await stop()`; events go to `emit` as they happen.
 
-    def __init__(self, project: Project, template: dict, options: DevOptions, emit: Callable[[GatewayEvent], None]) -> None:
+    `parameters` gives the template's parameters their values, as `wstui deploy` gives them to
+    CloudFormation: the project's secrets (`secret_parameters`).
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        template: dict,
+        options: DevOptions,
+        emit: Callable[[GatewayEvent], None],
+        parameters: Mapping[str, str] | None = None,
+    ) -> None:
         self.project = project
         self.options = options
         self.emit = emit
-        self.spec: LocalSpec = local_spec(template, table_prefix=project.project.name)
+        self.spec: LocalSpec = local_spec(template, project.project.name, parameters)
         self.dynamodb = LocalDynamoDB(region=project.project.region)
         self.runtime = HandlerRuntime(project.directory, project.project.region, options.workers)
         self.gateway = Gateway(self.spec, self.runtime, emit, options.limits)

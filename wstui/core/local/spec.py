@@ -3,13 +3,15 @@
 `wstui dev` reads the very template `wstui deploy` sends to CloudFormation, not wstui.toml a second
 time: routes, the route selection expression, the authorizer, each function's handler, timeout and
 environment, and the tables all come from it, so local and cloud cannot drift apart. Only the few
-intrinsics wstui's own template uses are resolved (a Ref to a table becomes the local table's name);
-anything else is refused with a sentence rather than guessed.
+intrinsics wstui's own template uses are resolved (a Ref to a table becomes the local table's name,
+a Ref to a parameter the value given for it, as `wstui deploy` gives secrets); anything else is
+refused with a sentence rather than guessed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,8 +96,9 @@ def _function_of(uri: Any) -> str:
     return match.group(1)
 
 
-def local_spec(template: dict[str, Any], table_prefix: str) -> LocalSpec:
-    """The local service described by `template`; tables are named `<table_prefix>-<LogicalId>`."""
+def local_spec(template: dict[str, Any], table_prefix: str, parameters: Mapping[str, str] | None = None) -> LocalSpec:
+    """The local service described by `template`; tables are named `<table_prefix>-<LogicalId>`, and
+    a Ref to a parameter is its value in `parameters`."""
     resources: dict[str, Any] = template.get("Resources", {})
     api = _only(resources, "AWS::ApiGatewayV2::Api")
     stage = _only(resources, "AWS::ApiGatewayV2::Stage")
@@ -110,8 +113,9 @@ def local_spec(template: dict[str, Any], table_prefix: str) -> LocalSpec:
         for logical, props in _of_type(resources, "AWS::DynamoDB::Table").items()
     ]
     names = {table.logical_id: table.name for table in tables}
+    refs = _References(names, dict(parameters or {}), set(template.get("Parameters", {})))
     functions = {
-        logical: _function_spec(logical, props, names)
+        logical: _function_spec(logical, props, refs)
         for logical, props in _of_type(resources, "AWS::Lambda::Function").items()
     }
     integrations = {
@@ -140,11 +144,34 @@ def local_spec(template: dict[str, Any], table_prefix: str) -> LocalSpec:
     )
 
 
-def _function_spec(logical: str, props: dict[str, Any], tables: dict[str, str]) -> FunctionSpec:
+@dataclass(frozen=True)
+class _References:
+    """What a Ref in a function's environment can name locally: a table, or a parameter with a value."""
+
+    tables: dict[str, str]
+    values: dict[str, str]
+    parameters: set[str]
+
+    def resolve(self, value: Any, where: str) -> str:
+        if isinstance(value, str):
+            return value
+        ref = value.get("Ref") if isinstance(value, dict) and set(value) == {"Ref"} else None
+        if ref in self.tables:
+            return self.tables[ref]
+        if ref in self.parameters:
+            if ref not in self.values:
+                raise WstuiError(f"{where} is the template parameter {ref}, and wstui dev was given no value for it.")
+            return self.values[ref]
+        raise WstuiError(
+            f"{where} is {value!r}, which wstui dev cannot resolve locally (only Refs to tables and parameters)."
+        )
+
+
+def _function_spec(logical: str, props: dict[str, Any], refs: _References) -> FunctionSpec:
     module, _, function = str(props["Handler"]).rpartition(".")
     environment: dict[str, str] = {}
     for name, value in (props.get("Environment") or {}).get("Variables", {}).items():
-        environment[name] = _resolve(value, tables, f"{logical} environment variable {name}")
+        environment[name] = refs.resolve(value, f"{logical} environment variable {name}")
     return FunctionSpec(
         logical_id=logical,
         module=module,
@@ -153,11 +180,3 @@ def _function_spec(logical: str, props: dict[str, Any], tables: dict[str, str]) 
         memory=int(props.get("MemorySize", 128)),
         environment=environment,
     )
-
-
-def _resolve(value: Any, tables: dict[str, str], where: str) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and set(value) == {"Ref"} and value["Ref"] in tables:
-        return tables[value["Ref"]]
-    raise WstuiError(f"{where} is {value!r}, which wstui dev cannot resolve locally (only Refs to tables).")

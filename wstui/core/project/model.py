@@ -44,6 +44,21 @@ class ApiSettings:
     tags: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Secret:
+    """An environment value kept out of wstui.toml: `NAME = { secret = "auth_token" }`.
+
+    wstui.toml is committed; a secret's value is not. It comes from `.wstui/secrets.toml` (git-ignored)
+    or the variable WSTUI_SECRET_AUTH_TOKEN, and reaches CloudFormation as a NoEcho parameter, so
+    neither the project file nor the template holds it (see `secrets.py`).
+    """
+
+    secret: str
+
+
+EnvironmentValue = str | Secret
+
+
 @dataclass
 class AuthorizerSettings:
     """[routes.authorizer]: a Lambda REQUEST authorizer; API Gateway only runs one on $connect."""
@@ -51,7 +66,7 @@ class AuthorizerSettings:
     handler: str
     identity_source: list[str] = field(default_factory=lambda: ["route.request.querystring.token"])
     name: str = "authorizer"
-    environment: dict[str, str] = field(default_factory=dict)
+    environment: dict[str, EnvironmentValue] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,7 +86,7 @@ class RouteSettings:
     authorizer: AuthorizerSettings | None = None
     memory: int | None = None
     timeout: int | None = None
-    environment: dict[str, str] = field(default_factory=dict)
+    environment: dict[str, EnvironmentValue] = field(default_factory=dict)
 
     @property
     def posts_to_connections(self) -> bool:
@@ -88,7 +103,7 @@ class FunctionSettings:
     memory: int = 128
     timeout: int = 10
     architecture: str = "x86_64"
-    environment: dict[str, str] = field(default_factory=dict)
+    environment: dict[str, EnvironmentValue] = field(default_factory=dict)
 
 
 @dataclass
@@ -146,3 +161,19 @@ class Project:
 
     def route(self, key: str) -> RouteSettings | None:
         return next((r for r in self.routes if r.key == key), None)
+
+    def secret_uses(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """(key path, secret name) of every environment value that is a secret, in file order."""
+        tables: list[tuple[tuple[str | int, ...], dict[str, EnvironmentValue]]] = [
+            (("functions", "environment"), self.functions.environment)
+        ]
+        for index, route in enumerate(self.routes):
+            tables.append((("routes", index, "environment"), route.environment))
+            if route.authorizer is not None:
+                tables.append((("routes", index, "authorizer", "environment"), route.authorizer.environment))
+        return [
+            ((*path, name), value.secret)
+            for path, environment in tables
+            for name, value in environment.items()
+            if isinstance(value, Secret)
+        ]

@@ -75,7 +75,12 @@ def _read_value(tp: Any, value: Any, path: KeyPath, problems: list[SchemaProblem
     origin = typing.get_origin(tp)
     if origin in (Union, types.UnionType):
         inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _read_value(inner[0], value, path, problems)
+        chosen = next((a for a in inner if _fits(a, value)), None)
+        if chosen is None and len(inner) > 1:
+            kinds = " or ".join(_article(a) for a in inner)
+            problems.append(SchemaProblem(f'"{describe(path)}" must be {kinds}, not {_kind(value)}.', path))
+            return None
+        return _read_value(chosen or inner[0], value, path, problems)
     if dataclasses.is_dataclass(tp):
         return read_dataclass(tp, value, path, problems)  # type: ignore[arg-type]
     if origin is list:
@@ -88,16 +93,22 @@ def _read_value(tp: Any, value: Any, path: KeyPath, problems: list[SchemaProblem
         if not isinstance(value, dict):
             problems.append(SchemaProblem(f'"{describe(path)}" must be a table, not {_kind(value)}.', path))
             return None
-        for k, v in value.items():
-            if not isinstance(v, str):
-                problems.append(
-                    SchemaProblem(f'"{describe(path)}.{k}" must be a string, not {_kind(v)}.', (*path, k))
-                )
-        return dict(value)
+        _, item_type = typing.get_args(tp)
+        return {k: _read_value(item_type, v, (*path, k), problems) for k, v in value.items()}
     if not _is_instance(value, tp):
         problems.append(SchemaProblem(f'"{describe(path)}" must be {_article(tp)}, not {_kind(value)}.', path))
         return None
     return value
+
+
+def _fits(tp: Any, value: Any) -> bool:
+    """Whether `value` has the shape of `tp`, so a union reads it as that member."""
+    if dataclasses.is_dataclass(tp):
+        return isinstance(value, dict)
+    origin = typing.get_origin(tp)
+    if origin is not None:
+        return isinstance(value, origin)
+    return _is_instance(value, tp)
 
 
 def _is_instance(value: Any, tp: type) -> bool:
@@ -117,6 +128,9 @@ def _kind(value: Any) -> str:
 
 
 def _article(tp: type) -> str:
+    if dataclasses.is_dataclass(tp):
+        example = ", ".join(f'{f.name} = "..."' for f in toml_fields(tp))
+        return f"a table {{ {example} }}"
     return _KIND_NAMES.get(tp, tp.__name__)
 
 

@@ -18,13 +18,15 @@ from wstui.core.project.handlers import find_handler_problem
 from wstui.core.project.model import (
     CONNECT,
     RESERVED_ROUTE_KEYS,
+    EnvironmentValue,
     Project,
     RouteSettings,
+    Secret,
 )
 from wstui.core.project.patterns import pattern_problem
 from wstui.core.project.schema import KeyPath, SchemaProblem, describe
 from wstui.core.routes.expression import parse_expression
-from wstui.core.template.ids import FIXED, FunctionIds, RouteIds
+from wstui.core.template.ids import FIXED, FunctionIds, RouteIds, secret_parameter
 
 MAX_ROUTES = 300
 PROJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
@@ -33,6 +35,9 @@ STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 ENV_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# Lower-case words joined by single "_": it names WSTUI_SECRET_<NAME> and, without the "_", a parameter id.
+SECRET_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z][a-z0-9]*)*$")
+MAX_SECRET_NAME = 64
 # What must never reach an ARN from a route key: IAM wildcards, whitespace, control characters.
 _ARN_UNSAFE = re.compile(r"[*?\s\x00-\x1f\x7f]")
 IDENTITY_SOURCE = re.compile(r"^route\.request\.(header|querystring)\.[A-Za-z0-9_.~-]+$|^(stageVariables|context)\.\w+$")
@@ -161,8 +166,8 @@ def _size_checks(memory: int | None, timeout: int | None, path: KeyPath) -> Iter
         yield _Check(1 <= timeout <= 900, f"Timeout {timeout} s is outside Lambda's 1-900 s.", (*path, "timeout"))
 
 
-def _environment_checks(environment: dict[str, str], path: KeyPath) -> Iterator[_Check]:
-    for name in environment:
+def _environment_checks(environment: dict[str, EnvironmentValue], path: KeyPath) -> Iterator[_Check]:
+    for name, value in environment.items():
         yield _Check(
             bool(ENV_NAME.match(name)),
             f'Environment variable name "{name}" must start with a letter and hold only letters, digits and "_".',
@@ -171,6 +176,13 @@ def _environment_checks(environment: dict[str, str], path: KeyPath) -> Iterator[
         yield _Check(
             name not in RESERVED_ENV, f'Environment variable "{name}" is reserved by Lambda.', (*path, name)
         )
+        if isinstance(value, Secret):
+            yield _Check(
+                bool(SECRET_NAME.match(value.secret)) and len(value.secret) <= MAX_SECRET_NAME,
+                f'Secret name "{value.secret}" must be lower-case words of letters and digits joined by "_", '
+                f'such as "auth_token" (at most {MAX_SECRET_NAME} characters).',
+                (*path, name),
+            )
 
 
 def _route_checks(p: Project) -> Iterator[_Check]:
@@ -291,6 +303,8 @@ def _logical_id_checks(p: Project) -> Iterator[_Check]:
         if route.authorizer:
             handler = route.authorizer.handler
             named.append((f'handler "{handler}"', FunctionIds.of(handler).all(), ("routes", index, "authorizer")))
+    for path, secret in p.secret_uses():
+        named.append((f'secret "{secret}"', (secret_parameter(secret),), path))
     for owner, logical_ids, path in named:
         for logical in logical_ids:
             other = owners.setdefault(logical, owner)

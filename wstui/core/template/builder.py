@@ -18,7 +18,7 @@ from troposphere import MAX_RESOURCES, GetAtt, Output, Parameter, Ref, Sub, Temp
 
 from wstui.core.errors import UsageError
 from wstui.core.project.handlers import HandlerRef, parse_handler
-from wstui.core.project.model import CONNECT, AuthorizerSettings, Project, RouteSettings
+from wstui.core.project.model import CONNECT, AuthorizerSettings, EnvironmentValue, Project, RouteSettings, Secret
 from wstui.core.project.validate import require_valid
 from wstui.core.template.ids import (
     API,
@@ -30,6 +30,7 @@ from wstui.core.template.ids import (
     URL_OUTPUT,
     FunctionIds,
     RouteIds,
+    secret_parameter,
 )
 from wstui.core.template.service import FunctionResources, ServiceTemplate
 
@@ -142,7 +143,7 @@ def _function(
     handler: str,
     code: awslambda.Code,
     route: RouteSettings | None,
-    environment: dict[str, str],
+    environment: dict[str, EnvironmentValue],
 ) -> FunctionResources:
     """The function serving `handler`, made on first use; routes that share a handler share it."""
     if handler in service.functions:
@@ -191,9 +192,28 @@ def _function(
     )
     merged = {**settings.environment, **environment}
     for name in sorted(merged):
-        resources.set_environment(name, merged[name])
+        resources.set_environment(name, _environment_value(service.template, merged[name]))
     service.functions[handler] = resources
     return resources
+
+
+def _environment_value(template: Template, value: EnvironmentValue) -> str | Ref:
+    """A literal as it is; a secret as a Ref to its NoEcho parameter, declared on first use, so the
+    template holds no value and CloudFormation shows none (deploy and dev give it)."""
+    if not isinstance(value, Secret):
+        return value
+    name = secret_parameter(value.secret)
+    if name not in template.parameters:
+        template.add_parameter(
+            Parameter(
+                name,
+                Type="String",
+                NoEcho=True,
+                MinLength=1,
+                Description=f"The secret {value.secret} of wstui.toml: wstui deploy passes its value",
+            )
+        )
+    return Ref(name)
 
 
 def _invoke_uri(resources: FunctionResources) -> Sub:

@@ -21,6 +21,8 @@ CONNECTION_TABLE = "ConnectionTable"
 # The template's parameters: where the code archive is. `wstui deploy` sets both.
 CODE_BUCKET = "CodeS3Bucket"
 CODE_KEY = "CodeS3Key"
+# A secret's parameter: `auth_token` -> SecretAuthToken. NoEcho; `wstui deploy` and `wstui dev` set it.
+SECRET_PREFIX = "Secret"
 # The output holding the wss:// URL: `wstui deploy` prints it last and the console connects to it.
 URL_OUTPUT = "APIGatewayURL"
 FIXED = (API, STAGE, AUTHORIZER, AUTHORIZER_PERMISSION, CONNECTION_TABLE)
@@ -29,6 +31,12 @@ FIXED = (API, STAGE, AUTHORIZER, AUTHORIZER_PERMISSION, CONNECTION_TABLE)
 def pascal(text: str) -> str:
     """`$connect` -> `Connect`, `chat/join` -> `ChatJoin`, `send_message` -> `SendMessage`."""
     return "".join(word[0].upper() + word[1:] for word in _WORD.findall(text))
+
+
+def secret_parameter(name: str) -> str:
+    """The template parameter of the secret `name`; secret names are lower-case words joined by "_",
+    so no two of them give one id."""
+    return SECRET_PREFIX + pascal(name)
 
 
 @dataclass(frozen=True)
