@@ -65,3 +65,31 @@ def test_a_template_from_a_git_repository(tmp_path: Path) -> None:
     result = wstui("new", "chat", "--no-input", "--template", f"git+file://{repository}", cwd=work, env=env)
     assert result.returncode == 0, result.stderr
     assert (work / "chat" / "handlers" / "send_message.py").is_file()
+
+
+def test_the_printed_next_steps_work_as_pasted_in_the_readmes_flow(tmp_path: Path) -> None:
+    """The README runs .venv/bin/wstui without activating the environment: the shell's PATH has
+    neither that wstui nor that Python, so the steps must name them by path."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    env["PATH"] = "/usr/bin:/bin"
+    result = wstui("new", "chat", "--no-input", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    steps = [line.split("   #")[0].strip() for line in lines[lines.index("Next:") + 1:]]
+    assert steps[0] == "cd chat" and all(sys.executable in step for step in steps[1:])
+    ran = subprocess.run(["bash", "-c", " && ".join(steps)], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert " passed" in ran.stdout and '"ProtocolType": "WEBSOCKET"' in ran.stdout
+
+
+def test_a_name_that_changes_is_said_and_a_refused_one_shown_as_typed(tmp_path: Path) -> None:
+    result = wstui("new", "Chat Room", "--no-input", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "  project name chat-room, package folder chat_room (from 'Chat Room')" in result.stdout.splitlines()
+    toml = (tmp_path / "chat_room" / "wstui.toml").read_text()
+    assert toml.startswith("# chat-room: ") and 'name = "chat-room"' in toml
+    assert (tmp_path / "chat_room" / "README.md").read_text().startswith("# chat-room\n")
+    plain = wstui("new", "chat", "--no-input", cwd=tmp_path / "chat_room")
+    assert "project name" not in plain.stdout, "nothing to say when the name is used as typed"
+    refused = wstui("new", "évil", "--no-input", cwd=tmp_path)
+    assert refused.returncode == 2 and 'The project name "évil" may hold only ASCII letters' in refused.stderr

@@ -151,8 +151,9 @@ def _fetch(location: str) -> Path:
 
 
 def _quoted(text: str) -> str:
-    """A name as an error shows it: quoted, with control characters escaped so the message is one line."""
-    return '"' + text.encode("unicode_escape").decode("ascii") + '"'
+    """A name as an error shows it: as typed (`"évil"`), quoted, with control characters and quotes
+    escaped so the message is one line."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def project_slug(name: str) -> str:
@@ -176,11 +177,32 @@ def project_slug(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class ProjectNames:
+    """What a typed name becomes, by one rule: lower-case ASCII words, joined by "-" in the project
+    name (`[project] name`, the stack name, the titles of README.md and wstui.toml) and by "_" in the
+    folder, which is a Python identifier. `wstui new 'Chat Room'` gives chat-room in chat_room/."""
+
+    typed: str
+    project: str
+    folder: str
+
+    @classmethod
+    def of(cls, typed: str) -> ProjectNames:
+        folder = project_slug(typed)
+        return cls(typed.strip(), folder.replace("_", "-"), folder)
+
+    @property
+    def changed(self) -> bool:
+        return self.typed not in (self.project, self.folder) or self.project != self.folder
+
+
+@dataclass(frozen=True)
 class Scaffolded:
     """Where the new project is, the project it holds, and the secrets that got a random value."""
 
     directory: Path
     project: Project
+    names: ProjectNames
     generated_secrets: tuple[str, ...] = ()
 
     @property
@@ -196,10 +218,10 @@ def scaffold(
     force: bool = False,
 ) -> Scaffolded:
     """Render `template` for `name` into `output_dir`/<slug>; nothing is written unless it all works."""
-    slug = project_slug(name)
+    names = ProjectNames.of(name)
     context = {key: template.question(key).check(value) for key, value in answers.items()}
-    context.update({"project_name": name.strip(), "project_slug": slug})
-    target = output_dir / slug
+    context.update({"project_name": names.project, "project_slug": names.folder})
+    target = output_dir / names.folder
     if target.is_symlink():
         raise UsageError(f"{target} is a symbolic link, and wstui new does not write through links: remove it, or choose another name or -o DIR.")
     if target.exists() and not target.is_dir():
@@ -225,7 +247,7 @@ def scaffold(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     project.directory = target.resolve()
-    return Scaffolded(target.resolve(), project, tuple(generated))
+    return Scaffolded(target.resolve(), project, names, tuple(generated))
 
 
 def _render(template: Template, context: dict[str, str], staging: Path) -> Path:
