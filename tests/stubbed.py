@@ -6,6 +6,8 @@ For what moto cannot produce: resource-level events, failures with reasons, roll
 from __future__ import annotations
 
 import itertools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -124,20 +126,49 @@ class _Body:
         yield self.data
 
 
-def broken_pages_for(monkeypatch: pytest.MonkeyPatch, operation: str) -> None:
-    """Every CloudFormation client wstui connects gets, for `operation`, what a proxy in the way sends:
-    an HTML page (not even well formed) with status 200, through botocore's before-send hook.
-    botocore raises ResponseParserError, which wstui does not foresee."""
-    from botocore.awsrequest import AWSResponse
-
-    def page(request: Any, **_kwargs: Any) -> AWSResponse:
-        return AWSResponse(request.url, 200, {"Content-Type": "text/html"}, _Body(BROKEN_PAGE))
-
+def on_request(monkeypatch: pytest.MonkeyPatch, event: str, handler: Callable[..., Any]) -> None:
+    """Every client wstui connects gets `handler` for botocore's `event` ("before-send.s3.PutObject"):
+    a before-send handler may answer in AWS's place (a response), fail (raise), or just watch. Retries
+    are off for that client, so a failure is final at once (botocore would retry a 5xx or a lost
+    connection after real waits)."""
     connect = AwsClients.connect.__func__  # type: ignore[attr-defined]
+    service = event.split(".")[1]
 
     def connected(cls: type[AwsClients], target: Any, fallback: str) -> AwsClients:
         clients: AwsClients = connect(cls, target, fallback)
-        clients.cloudformation.meta.events.register(f"before-send.cloudformation.{operation}", page)
+        client = getattr(clients, service)
+        client.meta.events.unregister(f"needs-retry.{service}", unique_id=f"retry-config-{service}")
+        client.meta.events.register(event, handler)
         return clients
 
     monkeypatch.setattr(AwsClients, "connect", classmethod(connected))
+
+
+def broken_pages_for(monkeypatch: pytest.MonkeyPatch, operation: str) -> None:
+    """Every CloudFormation client wstui connects gets, for `operation`, what a proxy in the way sends:
+    an HTML page (not even well formed) with status 200. botocore raises ResponseParserError, which
+    wstui does not foresee."""
+    on_request(monkeypatch, f"before-send.cloudformation.{operation}", lambda request, **_: answer(request, 200, BROKEN_PAGE, "text/html"))
+
+
+def answer(request: Any, status: int, body: bytes, content_type: str = "text/xml") -> Any:
+    """A response as the endpoint would send it, for a before-send handler to return."""
+    from botocore.awsrequest import AWSResponse
+
+    return AWSResponse(request.url, status, {"Content-Type": content_type}, _Body(body))
+
+
+def error_page(status: int, code: str, message: str) -> Callable[..., Any]:
+    """A before-send handler answering as CloudFormation does when it fails: `status`, and its XML error."""
+    body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+            "<RequestId>wstui-test</RequestId></ErrorResponse>").encode()
+    return lambda request, **_: answer(request, status, body)
+
+
+def after_execution(monkeypatch: pytest.MonkeyPatch, operation: str, handler: Callable[..., Any]) -> None:
+    """Once ExecuteChangeSet has been sent, CloudFormation's `operation` calls go to `handler` (as in
+    `on_request`); before that, to AWS (moto)."""
+    executed = threading.Event()
+    on_request(monkeypatch, "before-send.cloudformation.ExecuteChangeSet", lambda **_: executed.set())
+    on_request(monkeypatch, f"before-send.cloudformation.{operation}",
+               lambda request, **kwargs: handler(request=request, **kwargs) if executed.is_set() else None)

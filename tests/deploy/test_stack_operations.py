@@ -229,14 +229,19 @@ def test_status_follow_streams_the_operation_under_way_until_it_ends(
     cfn.add_response("describe_stack_events", newest_first(REVIEW, started))
     cfn.add_response("describe_stack_events", newest_first(
         REVIEW, started, event(4, FUNCTION, "AWS::Lambda::Function", "UPDATE_COMPLETE"), stack_event(6, "UPDATE_COMPLETE")))
+    cfn.add_response("describe_stacks", stack("UPDATE_COMPLETE", {"APIGatewayURL": URL}))
     monkeypatch.setattr(aws_module.AwsClients, "connect", classmethod(lambda cls, target, fallback: aws.clients))
     result = CliRunner().invoke(cli, ["--project", str(chat_project), "status", "--follow"])
     assert result.exit_code == 0, result.output
     aws.verify()
     assert "Stack chat-v1: UPDATE_IN_PROGRESS" in result.output
     lines = result.output.splitlines()
-    assert [line.split()[-1] for line in lines[-2:]] == ["UPDATE_COMPLETE", "UPDATE_COMPLETE"]
-    assert FUNCTION in lines[-2] and STACK in lines[-1]
+    following = lines.index("Following UPDATE_IN_PROGRESS of stack chat-v1 until it ends (at most 30 min)...")
+    assert [line.split()[-1] for line in lines[following + 1:following + 3]] == ["UPDATE_COMPLETE", "UPDATE_COMPLETE"]
+    assert FUNCTION in lines[following + 1] and STACK in lines[following + 2]
+    assert "UPDATE_COMPLETE: stack chat-v1" in lines and lines[-1] == URL
+    saved = json.loads((chat_project / ".wstui" / "outputs.json").read_text())
+    assert saved == {"stack_name": STACK, "region": "us-east-1", "outputs": {"APIGatewayURL": URL}}
 
 
 def test_a_failed_change_set_is_deleted_so_the_same_deploy_can_run_again(aws: Stubbed) -> None:

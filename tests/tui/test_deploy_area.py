@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from stubbed import STACK, Stubbed, event, expect_new_stack_deploy, expect_plan, newest_first, stack, stack_event, stubbed_clients
+from stubbed import (
+    STACK,
+    Stubbed,
+    event,
+    expect_new_stack_deploy,
+    expect_plan,
+    newest_first,
+    on_request,
+    stack,
+    stack_event,
+    stubbed_clients,
+)
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, RichLog
 
@@ -274,7 +286,7 @@ async def test_a_stack_whose_creation_rolled_back_is_offered_for_re_creation(
             assert screen.plan is None
 
 
-async def test_quitting_while_a_stack_operation_runs_stops_the_watching_not_the_operation(
+async def test_quitting_while_a_stack_operation_runs_asks_and_stops_the_watching_not_the_operation(
     chat: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     aws = stubbed_deploy(monkeypatch, event(1, "ConnectionTable", "AWS::DynamoDB::Table", "CREATE_IN_PROGRESS"))
@@ -285,10 +297,46 @@ async def test_quitting_while_a_stack_operation_runs_stops_the_watching_not_the_
         await pilot.press("a")
         await wait_until(pilot, lambda: "ConnectionTable" in column(screen.query_one("#events", DataTable), 2))
         await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert str(app.screen.query_one("#confirm-question", Label).render()) == (
+            "Creating stack chat-v1 is under way. The stack operation goes on in CloudFormation: follow it with "
+            "`wstui status --follow`. Quit anyway?")
+        await pilot.press("n")
+        assert app.screen is screen and app.is_running
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
     aws.verify()
     assert screen.stopped.is_set(), "the engine's next nap ends at once, and its thread with it"
     with pytest.raises(StoppedWatching):
         screen.nap(60)
+
+
+async def test_quitting_while_the_code_uploads_deletes_the_plan_and_the_stack_it_made(
+    chat: Path, shell: AwsTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing runs in CloudFormation yet, so quitting asks nothing; the worker, once the upload it is in
+    ends, applies nothing and deletes the change set and the empty stack its plan made."""
+    uploading, release, tidied = threading.Event(), threading.Event(), threading.Event()
+
+    def held(**_: object) -> None:
+        uploading.set()
+        release.wait(30)
+
+    on_request(monkeypatch, "before-send.s3.PutObject", held)
+    on_request(monkeypatch, "after-call.cloudformation.DeleteStack", lambda **_: tidied.set())
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot)
+        await plan(pilot, screen)
+        assert live_stacks(shell) == ["REVIEW_IN_PROGRESS"]
+        await pilot.press("a")
+        await wait_until(pilot, uploading.is_set)
+        await pilot.press("ctrl+q")
+    release.set()
+    assert tidied.wait(30), "the plan's stack was never deleted"
+    assert live_stacks(shell) == []
+    assert client(shell, "cloudformation").list_change_sets(StackName=STACK)["Summaries"] == []
 
 
 async def test_a_plan_made_while_the_local_gateway_runs_reaches_the_chosen_account(chat: Path, shell: AwsTarget) -> None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from wstui.cli.deploy_render import DeployView
     from wstui.core.deploy.aws import AwsClients
+    from wstui.core.deploy.deployer import Deployer
     from wstui.core.deploy.events import DeployEvent
     from wstui.core.project.model import Project
 
@@ -46,8 +47,9 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
 
-def _render(view: DeployView, events: Iterable[DeployEvent]) -> list[DeployEvent]:
-    """Show every event; Ctrl-C stops watching, never a stack operation under way."""
+def _render(view: DeployView, events: Iterable[DeployEvent], deployer: Deployer | None = None) -> list[DeployEvent]:
+    """Show every event; Ctrl-C stops watching, never a stack operation under way. Before the change set
+    runs, Ctrl-C deletes what `deployer` made for its plan, so a stopped deploy leaves nothing behind."""
     from wstui.core.deploy.events import OperationStarted
 
     shown: list[DeployEvent] = []
@@ -57,12 +59,34 @@ def _render(view: DeployView, events: Iterable[DeployEvent]) -> list[DeployEvent
             shown.append(event)
     except KeyboardInterrupt:
         view.stop()
-        under_way = any(isinstance(event, OperationStarted) for event in shown) or view.following
-        view.console.print(INTERRUPTED if under_way else STOPPED_BEFORE)
+        started = any(isinstance(event, OperationStarted) for event in shown) or (deployer is not None and deployer.execution_requested)
+        if started or view.following:
+            view.console.print(INTERRUPTED)
+        else:
+            if deployer is not None:
+                _abandon(view, deployer)
+            view.console.print(STOPPED_BEFORE)
         raise SystemExit(130) from None
     finally:
         view.stop()
     return shown
+
+
+def _abandon(view: DeployView, deployer: Deployer) -> None:
+    from wstui.cli.verbatim import verbatim
+    from wstui.core.errors import WstuiError
+
+    unapplied = deployer.unapplied
+    if unapplied is None:
+        return
+    try:
+        for event in deployer.abandon():
+            view.show(event)
+    except WstuiError as error:
+        view.console.print(verbatim(
+            f"{error} The change set {unapplied.change_set_name} may be left: `aws cloudformation delete-change-set "
+            f"--stack-name {unapplied.stack_name} --change-set-name {unapplied.change_set_name}` deletes it."
+        ))
 
 
 def _failed(events: list[DeployEvent]) -> bool:
@@ -110,13 +134,13 @@ def deploy(stack_name: str, region: str, profile: str, endpoint_url: str, s3_buc
             raise SystemExit(1)
         if _failed(_render(view, deployer.recreate(failed))):
             raise SystemExit(1)
-    events = _render(view, deployer.plan(dry_run=plan_only))
+    events = _render(view, deployer.plan(dry_run=plan_only), deployer)
     ready = next((event for event in events if isinstance(event, PlanReady)), None)
     if ready is None:
         return
     plan = ready.plan
     if plan_only:
-        _render(view, deployer.apply(plan, dry_run=True))
+        _render(view, deployer.apply(plan, dry_run=True), deployer)
         return
     try:
         go = _confirm(f"Apply these {len(plan.changes)} changes to {plan.stack_name}?", yes)
@@ -126,13 +150,14 @@ def deploy(stack_name: str, region: str, profile: str, endpoint_url: str, s3_buc
     if not go:
         _render(view, deployer.discard(plan))
         raise SystemExit(1)
-    if _failed(_render(view, deployer.apply(plan))):
+    if _failed(_render(view, deployer.apply(plan), deployer)):
         raise SystemExit(1)
 
 
 @click.command()
 @cloud_options
-@click.option("--follow", is_flag=True, help="If an operation is under way, show its events until it ends.")
+@click.option("--follow", is_flag=True, help="If an operation is under way, show its events until it ends; exit 1 if it "
+              "failed, save the outputs in .wstui/outputs.json if it succeeded (or the stack stands complete).")
 @click.option("--json", "as_json", is_flag=True, help="Print status, outputs and recent events as JSON.")
 @follow_timeout_option
 @project_option
@@ -147,7 +172,7 @@ def status(stack_name: str, region: str, profile: str, endpoint_url: str, follow
     project, clients = _connect(region, profile, endpoint_url)
     name = stack_name or project.stack_name
     if follow:
-        current, events = follow_stack(clients, name, time.sleep, POLL_INTERVAL, float(follow_timeout))
+        current, events = follow_stack(clients, name, project.directory, time.sleep, POLL_INTERVAL, float(follow_timeout))
     else:
         current, events = stack_status(clients, name), iter(())
     if as_json:

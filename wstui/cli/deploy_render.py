@@ -20,10 +20,12 @@ from wstui.core.deploy.events import (
     ChangeSetCreating,
     Deployed,
     DeployEvent,
+    Following,
     FollowingStopped,
     NoChanges,
     OperationFailed,
     OperationStarted,
+    OutputsSaved,
     Packaged,
     Plan,
     PlanDiscarded,
@@ -39,6 +41,7 @@ from wstui.core.template.ids import URL_OUTPUT
 
 VERBS = {"create": "Creating", "update": "Updating", "delete": "Deleting"}
 NO_OUTPUTS = "The stack reports no outputs yet: `wstui status` shows them once it does."
+OUTPUTS_UNREAD = "The outputs are not saved: once AWS answers, `wstui status --follow` reads them and saves them."
 ACTION_STYLES = {"Add": "green", "Modify": "yellow", "Remove": "red"}
 
 
@@ -129,7 +132,7 @@ class DeployView:
         if event.durations:
             self.console.print(durations_table(event.durations))
         if not event.outputs:
-            self.console.print(NO_OUTPUTS)
+            self.console.print(missing_outputs(event))
             return
         self.console.print(outputs_table(event.outputs))
         self.console.print(Text.assemble("Saved to ", verbatim(event.outputs_file)))
@@ -139,6 +142,11 @@ class DeployView:
         """The seed's last line, and what a script piping `wstui deploy` wants: the URL to connect to."""
         if URL_OUTPUT in outputs:
             self.console.print(verbatim(outputs[URL_OUTPUT]))
+
+
+def missing_outputs(event: Deployed) -> Text:
+    """Why a success shows no outputs: the stack has none yet, or AWS did not give them."""
+    return verbatim(f"{event.outputs_unread} {OUTPUTS_UNREAD}" if event.outputs_unread else NO_OUTPUTS)
 
 
 def operation_verb(event: OperationStarted) -> str:
@@ -168,6 +176,11 @@ def event_line(event: DeployEvent) -> Text:
             return verbatim(f"Nothing applied: the change set for {event.stack_name} was deleted.")
         case OperationStarted():
             return verbatim(f"{operation_verb(event)} stack {event.stack_name} ({event.total} resources)")
+        case Following():
+            return verbatim(f"Following {event.status} of stack {event.stack_name} until it ends "
+                            f"(at most {duration_text(event.deadline)})...")
+        case OutputsSaved():
+            return verbatim(f"Saved the outputs of stack {event.stack_name} to {event.path}")
         case FollowingStopped():
             status = f"it is {event.status}" if event.status else "its status is unknown"
             return Text.assemble(

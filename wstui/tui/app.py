@@ -15,11 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from wstui.core.console.target import ConnectionTarget
+from wstui.core.deploy.stack_events import OPERATION_GOES_ON
 from wstui.core.errors import WstuiError
 from wstui.core.project.load import ProjectFile
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.areas import AREAS
 from wstui.tui.config import UserConfig
+from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.local_gateway import LocalGateway
 from wstui.tui.start_screen import StartScreen
 
@@ -34,7 +36,8 @@ class WstuiApp(App[None]):
     MODES: ClassVar = {area.mode: area.screen for area in AREAS}
     BINDINGS: ClassVar[list[BindingType]] = [
         *(area.binding for area in AREAS),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Stop the local gateway if it runs, and quit."),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit",
+                tooltip="Stop the local gateway if it runs, and quit (asks first while a stack operation is followed)."),
     ]
 
     def __init__(self, project_dir: Path | None, start_dir: Path, config: UserConfig | None = None,
@@ -47,6 +50,8 @@ class WstuiApp(App[None]):
         self.initial_project = project_dir
         self.project_file: ProjectFile | None = None
         self.gateway = LocalGateway()
+        self.stack_operation = ""
+        """The stack operation the Deploy area follows now ("Creating stack chat-v1"), or nothing."""
 
     def on_mount(self) -> None:
         for problem in self.config.problems:
@@ -92,6 +97,19 @@ class WstuiApp(App[None]):
         self.switch_mode(mode)
 
     async def action_quit(self) -> None:
+        """Quitting stops the watching, never a stack operation: while one is followed, say so and ask."""
+        if not self.stack_operation:
+            await self.quit_now()
+            return
+        question = f"{self.stack_operation} is under way. {OPERATION_GOES_ON} Quit anyway?"
+
+        async def answered(yes: bool | None) -> None:
+            if yes:
+                await self.quit_now()
+
+        self.push_screen(ConfirmScreen(question, "Quit"), answered)
+
+    async def quit_now(self) -> None:
         await self.gateway.stop()
         self.exit()
 

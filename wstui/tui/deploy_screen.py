@@ -6,8 +6,10 @@ the area renders them with the CLI's own sentences (`event_line`), so the two ne
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
@@ -22,12 +24,13 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RichLog
 from textual.worker import get_current_worker
 
 from wstui.cli.deploy_render import (
-    NO_OUTPUTS,
     archive_table,
     duration_text,
     durations_table,
     event_line,
     failure_lines,
+    missing_outputs,
+    operation_verb,
     status_style,
 )
 from wstui.cli.verbatim import verbatim
@@ -321,16 +324,28 @@ class DeployScreen(AreaScreen):
             with real_environment():
                 for event in steps:
                     if worker.is_cancelled:
+                        self.abandon()
                         return
                     self.post_message(self.Engine(event))
         except WstuiError as error:
             self.post_message(self.Failed(error))
         except StoppedWatching:
-            return
+            self.abandon()
         except Exception as error:  # a bug, or an answer from AWS that botocore cannot read: the app stays up
             self.post_message(self.Failed(UnexpectedError(error)))
         finally:
             self.post_message(self.Idle())
+
+    def abandon(self) -> None:
+        """The app quits while a plan is made, or its code uploaded: delete what the run made for it, as
+        Ctrl-C does in the CLI (waiting with `time.sleep`, as `nap` ends at once now). Once the change
+        set runs, that operation is CloudFormation's."""
+        deployer = self.deployer
+        if deployer is None or deployer.execution_requested:
+            return
+        with real_environment(), contextlib.suppress(WstuiError):
+            for _ in deployer.abandon(time.sleep):
+                pass
 
     def nap(self, seconds: float) -> None:
         """The engine's sleep between two polls of AWS, cut short when the area goes away."""
@@ -361,6 +376,7 @@ class DeployScreen(AreaScreen):
 
     def on_deploy_screen_idle(self, message: Idle) -> None:
         self.busy = False
+        running_app(self).stack_operation = ""
         self.refresh_controls()
         self.query_one("#apply" if self.plan is not None else "#plan", Button).focus()
 
@@ -398,8 +414,9 @@ class DeployScreen(AreaScreen):
                 if isinstance(event, Deployed) and event.durations:
                     log.write(durations_table(event.durations))
                 if isinstance(event, Deployed) and not event.outputs:
-                    log.write(NO_OUTPUTS)
+                    log.write(missing_outputs(event))
             case OperationStarted(total=total):
+                running_app(self).stack_operation = f"{operation_verb(event)} stack {event.stack_name}"
                 progress = self.query_one(ProgressBar)
                 progress.update(total=total, progress=0)
                 progress.display = True

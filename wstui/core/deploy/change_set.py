@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from wstui.core.deploy.aws import AwsClients, AwsError, error_code, explained
@@ -15,6 +15,11 @@ NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 FAILED_TO_RECREATE = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED"}
 MAX_INLINE_TEMPLATE = 51_200
 MAX_CHANGE_SET_WAIT = 600.0
+CHANGE_SET_PREFIX = "wstui-"
+CHANGE_SET_DESCRIPTION = "Created by wstui deploy"
+# A plan waits for a person's answer, which can take a while; one older than this was abandoned.
+STALE_CHANGE_SET = timedelta(hours=1)
+PENDING = {"CREATE_PENDING", "CREATE_IN_PROGRESS"}
 
 
 @dataclass(frozen=True)
@@ -51,13 +56,23 @@ class StackState:
         return self.status.endswith("_IN_PROGRESS") and self.status != "REVIEW_IN_PROGRESS"
 
 
+def change_set_name(now: datetime) -> str:
+    """Named by the time it was made, so a change set left behind (a failed one, one whose wait was
+    interrupted) never blocks the next deploy, and the console lists them in order."""
+    return f"{CHANGE_SET_PREFIX}{now.strftime('%Y%m%d-%H%M%S-%f')}"
+
+
 @dataclass(frozen=True)
 class ChangeSetRequest:
+    """`name` is chosen before CloudFormation is asked, so a run stopped while asking can still find
+    (and delete) the change set it may have made."""
+
     stack_name: str
     template_body: str
     template_url: str
     parameters: dict[str, str]
     tags: dict[str, str]
+    name: str = field(default_factory=lambda: change_set_name(datetime.now(UTC)))
 
 
 @dataclass(frozen=True)
@@ -87,14 +102,9 @@ def stack_state(clients: AwsClients, name: str) -> StackState:
     )
 
 
-def change_set_name(now: datetime) -> str:
-    """Named by the time it was made, so a change set left behind (a failed one, one whose wait was
-    interrupted) never blocks the next deploy, and the console lists them in order."""
-    return f"wstui-{now.strftime('%Y%m%d-%H%M%S-%f')}"
-
-
 def create_change_set(
-    clients: AwsClients, state: StackState, request: ChangeSetRequest, sleep: Callable[[float], None], interval: float
+    clients: AwsClients, state: StackState, request: ChangeSetRequest, sleep: Callable[[float], None], interval: float,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> ChangeSetResult:
     """Create the change set and wait until CloudFormation has worked out what it changes."""
     from botocore.exceptions import ClientError
@@ -102,12 +112,12 @@ def create_change_set(
     change_set_type = "UPDATE" if state.exists else "CREATE"
     options: dict[str, Any] = {
         "StackName": request.stack_name,
-        "ChangeSetName": change_set_name(datetime.now(UTC)),
+        "ChangeSetName": request.name,
         "ChangeSetType": change_set_type,
         "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in sorted(request.parameters.items())],
         "Capabilities": ["CAPABILITY_IAM"],
         "Tags": [{"Key": k, "Value": v} for k, v in sorted(request.tags.items())],
-        "Description": "Created by wstui deploy",
+        "Description": CHANGE_SET_DESCRIPTION,
     }
     if request.template_url:
         options["TemplateURL"] = request.template_url
@@ -115,7 +125,7 @@ def create_change_set(
         options["TemplateBody"] = request.template_body
     doing = f"creating a change set for {request.stack_name}"
     if state.status == "REVIEW_IN_PROGRESS":
-        _delete_leftover_change_sets(clients, request.stack_name)
+        _delete_stale_change_sets(clients, request.stack_name, now())
     with explained(doing):
         try:
             change_set_id = clients.cloudformation.create_change_set(**options)["Id"]
@@ -145,7 +155,7 @@ def _wait_for_change_set(clients: AwsClients, change_set_id: str, sleep: Callabl
         description: dict[str, Any] = clients.cloudformation.describe_change_set(ChangeSetName=change_set_id)
         if waited >= MAX_CHANGE_SET_WAIT:
             return {**description, "Status": "TIMED_OUT", "StatusReason": f"still {description['Status']} after {waited:.0f} s"}
-        if description["Status"] not in {"CREATE_PENDING", "CREATE_IN_PROGRESS"}:
+        if description["Status"] not in PENDING:
             changes = list(description.get("Changes", []))
             token = description.get("NextToken")
             while token:
@@ -175,10 +185,52 @@ def delete_change_set(clients: AwsClients, change_set_id: str) -> None:
         clients.cloudformation.delete_change_set(ChangeSetName=change_set_id)
 
 
-def _delete_leftover_change_sets(clients: AwsClients, stack_name: str) -> None:
-    """A stack left in REVIEW_IN_PROGRESS by a declined deploy may still hold its change set: a new
-    one with the same name would be refused."""
-    with explained(f"tidying change sets of {stack_name}"):
-        summaries = clients.cloudformation.list_change_sets(StackName=stack_name).get("Summaries", [])
-        for summary in summaries:
-            clients.cloudformation.delete_change_set(ChangeSetName=summary["ChangeSetId"])
+def change_sets(clients: AwsClients, stack_name: str) -> list[dict[str, Any]]:
+    """The stack's change sets (none if there is no stack), as ListChangeSets summarises them."""
+    from botocore.exceptions import ClientError
+
+    with explained(f"listing the change sets of {stack_name}"):
+        try:
+            pages = clients.cloudformation.get_paginator("list_change_sets").paginate(StackName=stack_name)
+            summaries = [summary for page in pages for summary in page.get("Summaries", [])]
+        except ClientError as error:
+            if error_code(error) == "ValidationError" and "does not exist" in str(error):
+                return []
+            raise
+    return [summary for summary in summaries if summary.get("StackName") == stack_name]
+
+
+def delete_change_set_named(
+    clients: AwsClients, stack_name: str, name: str, sleep: Callable[[float], None], interval: float
+) -> bool:
+    """Delete the stack's change set called `name` if there is one (a run stopped while asking for it
+    cannot know whether CloudFormation made it); one still being worked out is waited for, as
+    CloudFormation refuses to delete it until then. Says whether there was one."""
+    for summary in change_sets(clients, stack_name):
+        if summary.get("ChangeSetName") == name:
+            change_set_id = summary["ChangeSetId"]
+            if summary.get("Status") in PENDING:
+                with explained("waiting for the change set to be worked out"):
+                    _wait_for_change_set(clients, change_set_id, sleep, interval)
+            delete_change_set(clients, change_set_id)
+            return True
+    return False
+
+
+def _is_stale(summary: dict[str, Any], now: datetime) -> bool:
+    """A change set wstui made (its name and description say so) that nobody will apply: one
+    CloudFormation could not create, or one older than STALE_CHANGE_SET. A fresh one may be the plan
+    another deploy is asking about."""
+    name, description = str(summary.get("ChangeSetName", "")), summary.get("Description")
+    made_here = name.startswith(CHANGE_SET_PREFIX) and description == CHANGE_SET_DESCRIPTION
+    created: datetime | None = summary.get("CreationTime")
+    old = created is not None and now - created > STALE_CHANGE_SET
+    return made_here and (summary.get("Status") == "FAILED" or old)
+
+
+def _delete_stale_change_sets(clients: AwsClients, stack_name: str, now: datetime) -> None:
+    """A stack left in REVIEW_IN_PROGRESS holds the change sets of deploys that never applied them:
+    those wstui made and nobody will apply go, and nothing else."""
+    for summary in change_sets(clients, stack_name):
+        if _is_stale(summary, now):
+            delete_change_set(clients, summary["ChangeSetId"])

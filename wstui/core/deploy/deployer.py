@@ -5,9 +5,9 @@ Nothing here prints or asks: every step yields events, and the caller decides be
 dry_run=True)` walks the same steps and reports what it would do, which is what `--plan` shows.
 
 A plan creates and uploads nothing that outlives it: the change set (and the empty stack a first one
-makes) is deleted when the plan is discarded. The one upload CloudFormation forces is a template over
-51,200 bytes, which it reads from S3 only; that object is deleted with the plan, and a dry run never
-creates a bucket for it.
+makes) is deleted when the plan is discarded, or when the run is stopped before the change set runs
+(`abandon()`). The one upload CloudFormation forces is a template over 51,200 bytes, which it reads
+from S3 only; that object is deleted with the plan, and a dry run never creates a bucket for it.
 """
 
 from __future__ import annotations
@@ -17,20 +17,21 @@ import json
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import pluggy
 
 from wstui.core.deploy import artifacts
 from wstui.core.deploy.archive import build_archive
-from wstui.core.deploy.aws import AwsClients, AwsError, explained
+from wstui.core.deploy.aws import AwsClients, AwsError, error_code, explained
 from wstui.core.deploy.change_set import (
     MAX_INLINE_TEMPLATE,
     ChangeSetRequest,
     StackState,
+    change_sets,
     create_change_set,
     delete_change_set,
+    delete_change_set_named,
     stack_state,
 )
 from wstui.core.deploy.events import (
@@ -42,14 +43,13 @@ from wstui.core.deploy.events import (
     Deployed,
     DeployEvent,
     NoChanges,
-    OperationFailed,
     OperationStarted,
     Packaged,
     Plan,
     PlanDiscarded,
     PlanReady,
 )
-from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
+from wstui.core.deploy.outcome import outcome, save_stack_outputs
 from wstui.core.deploy.removal import delete_stack
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL, StackEventStream
 from wstui.core.errors import UsageError
@@ -59,6 +59,10 @@ from wstui.core.project.secrets import secret_parameters
 from wstui.core.project.validate import bucket_name_problem, stack_name_problem
 from wstui.core.template.builder import build_template
 from wstui.core.template.ids import CODE_BUCKET, CODE_KEY
+
+# What executing a change set answers when it is not there to run any more: deleted, or outdated by
+# another change set of the stack that ran first.
+PLAN_GONE = {"ChangeSetNotFound", "InvalidChangeSetStatus"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,18 @@ class DeploySettings:
             raise UsageError(problem)
 
 
+@dataclass(frozen=True)
+class Unapplied:
+    """What this run asked AWS to make for a plan nobody has applied yet: the change set, by the name
+    it was given (the run may stop before CloudFormation answers with its id), and what was uploaded
+    for the plan alone."""
+
+    stack_name: str
+    change_set_name: str
+    bucket: str
+    staged: tuple[str, ...]
+
+
 class Deployer:
     def __init__(
         self,
@@ -101,6 +117,9 @@ class Deployer:
         self.clock = clock
         self.template_body = json.dumps(template, indent=1, sort_keys=True)
         _check_parameters(template, settings.parameters)
+        self.unapplied: Unapplied | None = None
+        self.execution_requested = False
+        """The change set's execution was asked for: from then on, stopping leaves the operation to CloudFormation."""
 
     @classmethod
     def for_project(
@@ -141,6 +160,7 @@ class Deployer:
         bucket wait for `apply`. A template too large to send inline is the exception, since
         CloudFormation reads it from S3 to work out the change set; it is deleted again if no plan
         comes of it. A dry run needs no bucket, and creates none even for that template."""
+        self.execution_requested = False
         state = self.state()
         if state.busy:
             raise AwsError(
@@ -166,16 +186,19 @@ class Deployer:
         parameters = {**self.settings.parameters, CODE_BUCKET: bucket, CODE_KEY: code_key}
         tags = {**self.project.deploy.tags, **self.settings.tags}
         request = ChangeSetRequest(stack, "" if template_url else self.template_body, template_url, parameters, tags)
+        self.unapplied = Unapplied(stack, request.name, bucket, staged)
         yield ChangeSetCreating(stack, "UPDATE" if state.exists else "CREATE")
         try:
             result = create_change_set(self.clients, state, request, self.sleep, self.settings.poll_interval)
         except Exception:
+            self.unapplied = None
             yield from self._unstage(bucket, staged)
             raise
         if not result.change_set_id:
+            self.unapplied = None
             yield from self._unstage(bucket, staged)
             if state.outputs:
-                self._save_outputs(state.outputs)
+                save_stack_outputs(self.clients, self.project.directory, stack, state.outputs)
             yield NoChanges(stack, state.outputs or {})
             return
         yield PlanReady(Plan(
@@ -242,33 +265,66 @@ class Deployer:
             deadline=self.settings.follow_deadline, clock=self.clock,
         )
         stream.mark()
-        with explained(f"executing the change set of {plan.stack_name}"):
-            self.clients.cloudformation.execute_change_set(ChangeSetName=plan.change_set_id)
+        self.unapplied = None
+        self.execution_requested = True
+        self._execute(plan)
         yield OperationStarted(plan.stack_name, plan.change_set_type.lower(), len(plan.changes))
         yield from stream.follow()
-        if stream.stopped_following:
-            return
-        if not stream.succeeded:
-            yield OperationFailed(plan.stack_name, stream.final_status, stream.failures)
-            return
-        outputs = self.state().outputs or {}
-        path = self._save_outputs(outputs)
-        self.plugins.hook.wstui_after_deploy(project=self.project, outputs=outputs)
-        yield Deployed(plan.stack_name, stream.final_status, stream.durations(), outputs, str(path))
+        for event in outcome(self.clients, stream, plan.stack_name, self.project.directory):
+            if isinstance(event, Deployed) and not event.outputs_unread:
+                self.plugins.hook.wstui_after_deploy(project=self.project, outputs=event.outputs)
+            yield event
 
-    def _save_outputs(self, outputs: dict[str, str]) -> Path:
-        deployed = DeployedOutputs(self.settings.stack_name, self.clients.region, outputs)
-        return save_outputs(self.project.directory, deployed)
+    def _execute(self, plan: Plan) -> None:
+        from botocore.exceptions import ClientError
+
+        with explained(f"executing the change set of {plan.stack_name}"):
+            try:
+                self.clients.cloudformation.execute_change_set(ChangeSetName=plan.change_set_id)
+            except ClientError as error:
+                if error_code(error) not in PLAN_GONE:
+                    raise
+                raise AwsError(
+                    f"The change set planned for stack {plan.stack_name} can no longer be applied: another deploy of "
+                    f"the stack replaced it or ran first (AWS says: {error.response['Error'].get('Message', '').rstrip('.')}). "
+                    "Nothing was applied by this deploy: run `wstui deploy` again to plan against the stack as it is now."
+                ) from None
 
     def discard(self, plan: Plan) -> Iterator[DeployEvent]:
         """Drop a plan the user declined. A stack that exists only to hold that change set goes too, and
         so does what was uploaded only for the plan."""
+        self.unapplied = None
         delete_change_set(self.clients, plan.change_set_id)
-        if plan.change_set_type == "CREATE" and self.state().status == "REVIEW_IN_PROGRESS":
-            with explained(f"deleting the empty stack {plan.stack_name}"):
-                self.clients.cloudformation.delete_stack(StackName=plan.stack_name)
+        if plan.change_set_type == "CREATE":
+            self._delete_empty_stack(plan.stack_name)
         yield from self._unstage(plan.bucket, plan.staged)
         yield PlanDiscarded(plan.stack_name)
+
+    def abandon(self, sleep: Callable[[float], None] | None = None) -> Iterator[DeployEvent]:
+        """The run stopped before the change set ran (Ctrl-C while uploading or planning): delete what it
+        made for its plan, as `discard` does, so nothing of it is left behind. Nothing to do once the
+        change set's execution was asked for: that operation goes on in CloudFormation. `sleep` waits for
+        a change set still being worked out, when the run's own sleep is what stopped it."""
+        unapplied, self.unapplied = self.unapplied, None
+        if unapplied is None:
+            return
+        deleted = delete_change_set_named(
+            self.clients, unapplied.stack_name, unapplied.change_set_name, sleep or self.sleep, self.settings.poll_interval
+        )
+        self._delete_empty_stack(unapplied.stack_name)
+        yield from self._unstage(unapplied.bucket, unapplied.staged)
+        if deleted:
+            yield PlanDiscarded(unapplied.stack_name)
+
+    def _delete_empty_stack(self, stack_name: str) -> None:
+        """A stack in REVIEW_IN_PROGRESS exists only to hold change sets: it goes once it holds none, and
+        stays while another deploy's plan is in it."""
+        if stack_state(self.clients, stack_name).status != "REVIEW_IN_PROGRESS":
+            return
+        if any(not str(summary.get("Status", "")).startswith("DELETE_") for summary in change_sets(self.clients, stack_name)):
+            return
+        with explained(f"deleting the empty stack {stack_name}"):
+            self.clients.cloudformation.delete_stack(StackName=stack_name)
 
 
 def recreation_question(state: StackState) -> str:

@@ -177,13 +177,32 @@ class OperationFailed:
 
 @dataclass(frozen=True)
 class Deployed:
-    """Success. `durations` is (logical id, seconds), longest first; `outputs_file` is where they were saved."""
+    """Success. `durations` is (logical id, seconds), longest first; `outputs_file` is where they were
+    saved. `outputs_unread`: why AWS did not give the outputs after the success (then none were saved)."""
 
     stack_name: str
     status: str
     durations: tuple[tuple[str, float], ...]
     outputs: dict[str, str]
     outputs_file: str
+    outputs_unread: str = ""
+
+
+@dataclass(frozen=True)
+class Following:
+    """`wstui status --follow` waits for the operation under way (the stack is `status`), at most `deadline` seconds."""
+
+    stack_name: str
+    status: str
+    deadline: float
+
+
+@dataclass(frozen=True)
+class OutputsSaved:
+    """The stack's outputs, as it stands after an operation that ended before anyone followed it, are saved at `path`."""
+
+    stack_name: str
+    path: str
 
 
 @dataclass(frozen=True)
@@ -202,5 +221,6 @@ class StackGone:
 
 DeployEvent = (
     Packaged | BucketCreated | ArtifactStored | ArtifactDeleted | ChangeSetCreating | PlanReady | NoChanges | PlanDiscarded
-    | OperationStarted | StackEvent | FollowingStopped | OperationFailed | Deployed | Removed | StackGone
+    | OperationStarted | StackEvent | FollowingStopped | OperationFailed | Deployed | Removed | StackGone | Following
+    | OutputsSaved
 )

@@ -3,7 +3,9 @@
 Events that existed before an operation began are marked as seen first, so the stream shows this
 operation only, whatever the clocks of this machine and of AWS say. Following has an overall deadline:
 a stack operation can outlast any terminal session, and it goes on in CloudFormation whether or not
-anyone watches, so past the deadline the stream says so and ends rather than polling forever.
+anyone watches, so past the deadline the stream says so and ends rather than polling forever. For the
+same reason, AWS failing to answer while the stream follows (a lost network, an expired session, a
+5xx) is told as `FollowingLost`, which says that the operation goes on.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from wstui.core.deploy.aws import AwsClients, explained
+from wstui.core.deploy.aws import AwsClients, AwsError, explained
 from wstui.core.deploy.events import FollowingStopped, ResourceFailure, StackEvent
 
 SUCCESS = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE", "IMPORT_COMPLETE"}
@@ -24,10 +26,36 @@ POLL_INTERVAL = 2.0
 # script waiting on `wstui deploy` learns in the same half hour that something is wrong.
 FOLLOW_DEADLINE = 1800.0
 OPERATION_GOES_ON = "The stack operation goes on in CloudFormation: follow it with `wstui status --follow`."
+OPERATION_STARTS = {"CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "IMPORT_IN_PROGRESS"}
+
+
+class FollowingLost(AwsError):
+    """AWS stopped answering while wstui followed a stack operation whose end it had not seen."""
 
 
 def is_terminal(status: str) -> bool:
     return bool(status) and not status.endswith("_IN_PROGRESS")
+
+
+def is_failed(status: str) -> bool:
+    """The stack's last operation failed, whether or not its rollback did."""
+    return status.endswith("_FAILED") or status.endswith("ROLLBACK_COMPLETE")
+
+
+def last_operation(newest_first: list[dict[str, Any]], stack_name: str) -> list[dict[str, Any]]:
+    """The events of the stack's last operation, from a page of its events (newest first): those down
+    to the stack's own event that began it."""
+    for index, raw in enumerate(newest_first):
+        began = raw.get("ResourceStatus") in OPERATION_STARTS and raw.get("ResourceType") == STACK_TYPE
+        if began and raw.get("LogicalResourceId") == stack_name:
+            return newest_first[: index + 1]
+    return newest_first
+
+
+def oldest_first(newest_first: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events in the order they happened. AWS lists them newest first; reversed before sorting, events
+    of the same millisecond keep their true order."""
+    return sorted(reversed(newest_first), key=lambda event: event["Timestamp"])
 
 
 class StackEventStream:
@@ -66,6 +94,22 @@ class StackEventStream:
         return events
 
     def follow(self) -> Iterator[StackEvent | FollowingStopped]:
+        """The operation's events until it ends, or until the deadline. AWS failing to answer ends the
+        stream with `FollowingLost`, unless the operation's end was seen already: then only some of
+        its last events are missing, and what it came to is known."""
+        try:
+            yield from self._poll()
+        except AwsError as error:
+            if not self.final_status:
+                raise FollowingLost(f"{error} {OPERATION_GOES_ON}") from None
+
+    def replay(self, newest_first: list[dict[str, Any]]) -> None:
+        """Take in the events of an operation that ended before anyone followed it, for its outcome
+        (`final_status`, `failures`) without showing them again."""
+        for _ in self._records(oldest_first(newest_first)):
+            pass
+
+    def _poll(self) -> Iterator[StackEvent | FollowingStopped]:
         began = self.clock()
         while True:
             arrived = self._new_events()
@@ -76,8 +120,8 @@ class StackEventStream:
             if not arrived and (self._started is not None or not self.started_here):
                 status = self._current_status()
                 if is_terminal(status):
+                    self.final_status = status
                     yield from self._records(self._new_events())  # what came between the two calls
-                    self.final_status = self.final_status or status
                     return
             if self.clock() - began >= self.deadline:
                 self.stopped_following = True
@@ -123,8 +167,7 @@ class StackEventStream:
                 if len(unseen) < len(events):
                     break
         self._seen.update(event["EventId"] for event in fresh)
-        # AWS lists newest first; reversed, events of the same millisecond keep their true order.
-        return sorted(reversed(fresh), key=lambda event: event["Timestamp"])
+        return oldest_first(fresh)
 
     def _current_status(self) -> str:
         with explained("reading the stack's status"):

@@ -6,12 +6,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from wstui.core.deploy.aws import AwsClients, explained
 from wstui.core.deploy.change_set import StackState, stack_state
-from wstui.core.deploy.events import FollowingStopped, StackEvent
-from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, StackEventStream
+from wstui.core.deploy.events import DeployEvent, Following, OperationFailed, OutputsSaved
+from wstui.core.deploy.outcome import outcome, save_stack_outputs
+from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, SUCCESS, StackEventStream, is_failed, last_operation
 
 
 @dataclass(frozen=True)
@@ -55,16 +57,34 @@ def _status(state: StackState, newest_first: list[dict[str, Any]], limit: int = 
 
 
 def follow_stack(
-    clients: AwsClients, stack_name: str, sleep: Callable[[float], None], interval: float,
+    clients: AwsClients, stack_name: str, directory: Path, sleep: Callable[[float], None], interval: float,
     deadline: float = FOLLOW_DEADLINE, clock: Callable[[], float] = time.monotonic,
-) -> tuple[StackStatus, Iterator[StackEvent | FollowingStopped]]:
-    """The status now, and the events of the operation under way until it ends (none if none is), or
-    until `deadline` seconds have passed (then `FollowingStopped`).
+) -> tuple[StackStatus, Iterator[DeployEvent]]:
+    """The status now, then what `wstui deploy` would have told of the operation under way: `Following`,
+    its events, and its outcome (`OperationFailed`; `Deployed`, with the outputs saved in `directory`;
+    or `FollowingStopped` after `deadline` seconds). With none under way, the outcome of the last one,
+    which may have ended while nobody watched: `OperationFailed` if it failed, else `OutputsSaved`.
 
     The page of events the stream marks as seen is the one the status shows, so each event shows
     once, in the status or in the stream."""
     state = stack_state(clients, stack_name)
-    if not state.busy:
-        return stack_status(clients, stack_name), iter(())
+    if not state.status:
+        return StackStatus(stack_name, "", {}, ()), iter(())
     stream = StackEventStream(clients, state.stack_id, 0, sleep, interval, started_here=False, deadline=deadline, clock=clock)
-    return _status(state, stream.mark()), stream.follow()
+    page = stream.mark()
+    return _status(state, page), _followed(clients, state, stream, page, directory)
+
+
+def _followed(
+    clients: AwsClients, state: StackState, stream: StackEventStream, page: list[dict[str, Any]], directory: Path
+) -> Iterator[DeployEvent]:
+    if state.busy:
+        yield Following(state.name, state.status, stream.deadline)
+        yield from stream.follow()
+        yield from outcome(clients, stream, state.name, directory)
+    elif is_failed(state.status):
+        stream.replay(last_operation(page, state.name))
+        yield OperationFailed(state.name, state.status, stream.failures)
+    elif state.status in SUCCESS:
+        path = save_stack_outputs(clients, directory, state.name, state.outputs or {})
+        yield OutputsSaved(state.name, str(path))
