@@ -150,7 +150,7 @@ def test_a_plan_declined_while_another_deploy_asks_about_its_own_leaves_that_one
     from wstui.core.project.load import load_project
 
     def planned() -> tuple[Deployer, PlanReady]:
-        deployer = Deployer.for_project(load_project(chat_project), clients, DeploySettings(STACK, create_bucket=True))
+        deployer = Deployer.for_project(load_project(chat_project), clients, DeploySettings(STACK, create_bucket=True), environ={})
         (ready,) = [event for event in deployer.plan() if isinstance(event, PlanReady)]
         return deployer, ready
 
