@@ -89,7 +89,7 @@ def wsgi_environ(request: web.Request, body: bytes) -> dict[str, Any]:
 
 
 def missing_package_answer(missing: ModuleNotFoundError) -> web.Response:
-    """wstui installs moto with DynamoDB's extras only (moto's server extra alone adds about 250 MB):
+    """wstui installs moto with DynamoDB's extras only (moto's server extra alone adds about 175 MB):
     a handler calling a service whose moto backend needs more gets this sentence as its error message,
     not a retried HTTP 500. 501 is not retried by botocore; JSON protocols read `message`."""
     sentence = (f"wstui dev's local AWS cannot serve this service: moto needs the Python package "
