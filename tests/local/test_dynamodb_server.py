@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import EndpointConnectionError
+from botocore.exceptions import ClientError, EndpointConnectionError
 
 from wstui.core.local.dynamodb import LOCAL_CREDENTIALS, LocalDynamoDB
 from wstui.core.local.dynamodb_transport import LocalDynamoDBTransport
@@ -140,3 +140,24 @@ def test_requests_for_other_addresses_are_left_to_botocore(server, transport) ->
         assert transport._opened == [], "the transport did not carry it"
     finally:
         other.stop()
+
+
+def test_a_service_whose_moto_extra_is_missing_answers_with_the_install_command(tmp_path, monkeypatch) -> None:
+    # wstui installs moto[dynamodb] without moto's server extra; joserfc (Cognito's) stands for any
+    # package of that extra: this folder makes the child process fail to import it, as when absent.
+    blocked = tmp_path / "joserfc"
+    blocked.mkdir()
+    (blocked / "__init__.py").write_text('raise ModuleNotFoundError("No module named \'joserfc\'", name="joserfc")\n')
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    lacking = LocalDynamoDB()
+    lacking.start()
+    try:
+        cognito = client(lacking, "cognito-idp")
+        with pytest.raises(ClientError) as refused:
+            cognito.list_user_pools(MaxResults=10)
+        message = refused.value.response["Error"]["Message"]
+        assert "'joserfc'" in message and "pip install 'moto[server]'" in message
+        assert refused.value.response["ResponseMetadata"]["RetryAttempts"] == 0
+        assert client(lacking, "dynamodb").list_tables()["TableNames"] == []
+    finally:
+        lacking.stop()

@@ -88,6 +88,17 @@ def wsgi_environ(request: web.Request, body: bytes) -> dict[str, Any]:
     return environ
 
 
+def missing_package_answer(missing: ModuleNotFoundError) -> web.Response:
+    """wstui installs moto with DynamoDB's extras only (moto's server extra alone adds about 175 MB):
+    a handler calling a service whose moto backend needs more gets this sentence as its error message,
+    not a retried HTTP 500. 501 is not retried by botocore; JSON protocols read `message`."""
+    sentence = (f"wstui dev's local AWS cannot serve this service: moto needs the Python package "
+                f"{missing.name!r}, which is not installed. Install moto's server extra into wstui's "
+                f"environment: {sys.executable} -m pip install 'moto[server]'")
+    return web.json_response({"__type": "MissingDependency", "message": sentence}, status=501,
+                             content_type="application/x-amz-json-1.1")
+
+
 def wsgi_handler(application: WSGIApplication) -> Callable[[web.Request], Any]:
     """An aiohttp handler that calls `application` inline: moto answers from memory, at once."""
 
@@ -99,7 +110,10 @@ def wsgi_handler(application: WSGIApplication) -> Callable[[web.Request], Any]:
             answer["status"], answer["headers"] = status, headers
             return lambda _data: None
 
-        chunks = application(wsgi_environ(request, body), start_response)
+        try:
+            chunks = application(wsgi_environ(request, body), start_response)
+        except ModuleNotFoundError as missing:
+            return missing_package_answer(missing)
         try:
             content = b"".join(chunks)
         finally:
