@@ -33,6 +33,7 @@ from wstui.core.deploy.events import (
     StackEvent,
     StackGone,
 )
+from wstui.core.deploy.sizes import size_text
 from wstui.core.deploy.stack_events import OPERATION_GOES_ON
 from wstui.core.deploy.status import StackStatus
 from wstui.core.template.ids import URL_OUTPUT
@@ -52,12 +53,6 @@ def status_style(status: str) -> str:
 
 def styled_status(status: str) -> Text:
     return verbatim(status, status_style(status))
-
-
-def size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 def duration_text(seconds: float) -> str:
