@@ -150,7 +150,8 @@ async def test_remove_asks_then_deletes_the_stack_and_its_artifacts(chat: Path, 
         assert live_stacks(shell) == []
         assert client(shell, "s3").list_objects_v2(Bucket=BUCKET).get("Contents", []) == []
         await pilot.press("t")
-        await wait_until(pilot, lambda: state(screen) == "There is no stack chat-v1.")
+        await wait_until(pilot, lambda: state(screen) == "There is no stack chat-v1 in us-east-1.")
+        assert in_log(screen, "Account 123456789012, region us-east-1")
 
 
 async def test_a_missing_bucket_is_a_notification_with_the_clis_sentence(chat: Path, shell: AwsTarget) -> None:
@@ -309,3 +310,18 @@ async def test_a_plan_made_while_the_local_gateway_runs_reaches_the_chosen_accou
         await pilot.press("f3")
         await pilot.press("s")
         await wait_until(pilot, lambda: not app.gateway.running, 60)
+
+
+
+async def test_a_record_that_cannot_be_written_is_said_and_the_stack_is_up(chat: Path, shell: AwsTarget) -> None:
+    """.wstui/outputs.json is a folder: the area says the stack is up, and why its record is not written."""
+    (chat / ".wstui" / "outputs.json").mkdir(parents=True)
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot)
+        await apply(pilot, screen)
+        assert in_log(screen, "CREATE_COMPLETE: stack chat-v1")
+        assert state(screen).startswith(
+            f"Stack chat-v1 is up. Its record could not be written: Cannot write {chat / '.wstui' / 'outputs.json'}: Is a directory."
+        )
+        assert app.is_running and app.screen is screen

@@ -12,6 +12,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from wstui.cli.verbatim import verbatim
+from wstui.core.deploy.aws import AwsIdentity
 from wstui.core.deploy.change_set import MAX_INLINE_TEMPLATE
 from wstui.core.deploy.events import (
     ArtifactDeleted,
@@ -83,6 +84,7 @@ class DeployView:
             case PlanReady():
                 self.console.print(plan_table(event.plan))
             case NoChanges():
+                self._not_saved(event.stack_name, event.outputs, event.not_saved)
                 self._url(event.outputs)
             case OperationStarted():
                 self._start(event)
@@ -125,10 +127,16 @@ class DeployView:
             self.console.print(durations_table(event.durations))
         if not event.outputs:
             self.console.print(NO_OUTPUTS)
-            return
-        self.console.print(outputs_table(event.outputs))
-        self.console.print(Text.assemble("Saved to ", verbatim(event.outputs_file)))
+        else:
+            self.console.print(outputs_table(event.outputs))
+            if event.outputs_file:
+                self.console.print(Text.assemble("Saved to ", verbatim(event.outputs_file)))
+        self._not_saved(event.stack_name, event.outputs, event.not_saved)
         self._url(event.outputs)
+
+    def _not_saved(self, stack_name: str, outputs: dict[str, str], not_saved: str) -> None:
+        if not_saved:
+            self.console.print(not_saved_line(stack_name, outputs, not_saved))
 
     def _url(self, outputs: dict[str, str]) -> None:
         """The seed's last line, and what a script piping `wstui deploy` wants: the URL to connect to."""
@@ -179,6 +187,31 @@ def event_line(event: DeployEvent) -> Text:
         case StackGone():
             return verbatim(f"There is no stack {event.stack_name}: nothing to do.")
     return Text()
+
+
+def identity_line(identity: AwsIdentity) -> Text:
+    """Where the command acts, said once before anything else: "Account 123456789012, region eu-west-1"."""
+    account = f"Account {identity.account}" if identity.account else "Account unknown"
+    endpoint = f", endpoint {identity.endpoint_url}" if identity.endpoint_url else ""
+    why = f": {identity.unknown_because}" if identity.unknown_because else ""
+    return verbatim(f"{account}, region {identity.region}{endpoint}{why}")
+
+
+def no_stack_line(stack_name: str, region: str) -> Text:
+    return verbatim(f"There is no stack {stack_name} in {region}.")
+
+
+def not_saved_line(stack_name: str, outputs: dict[str, str], not_saved: str) -> Text:
+    """The stack is up, but its record in .wstui/outputs.json could not be written: both, and what to do."""
+    url = f"; its URL is {outputs[URL_OUTPUT]}" if outputs.get(URL_OUTPUT) else ""
+    return Text.assemble(
+        verbatim(f"Stack {stack_name} is up{url}. ", "green"),
+        verbatim(
+            f"Its record could not be written: {not_saved} `wstui console --deployed` reads the URL from that record: "
+            "fix this, then run `wstui deploy` again to write it (with nothing to change, it changes nothing).",
+            "yellow",
+        ),
+    )
 
 
 def failure_lines(event: OperationFailed) -> list[Text]:
@@ -237,9 +270,9 @@ def outputs_table(outputs: dict[str, str]) -> Table:
     return table
 
 
-def show_status(console: Console, status: StackStatus) -> None:
+def show_status(console: Console, status: StackStatus, region: str) -> None:
     if not status.status:
-        console.print(verbatim(f"There is no stack {status.stack_name}."))
+        console.print(no_stack_line(status.stack_name, region))
         return
     console.print(Text.assemble(verbatim(f"Stack {status.stack_name}: "), styled_status(status.status)))
     if status.outputs:

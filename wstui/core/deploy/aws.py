@@ -37,15 +37,28 @@ class AwsTarget:
     endpoint_url: str = ""
 
 
+@dataclass(frozen=True)
+class AwsIdentity:
+    """Where a command acts: the account (empty when AWS would not say, and `unknown_because` why),
+    the region, and the endpoint when it is not AWS's own."""
+
+    account: str
+    region: str
+    endpoint_url: str = ""
+    unknown_because: str = ""
+
+
 @dataclass
 class AwsClients:
-    """The boto3 clients one command uses, made from one session so they share credentials and region."""
+    """The boto3 clients one command uses, made from one session so they share credentials and region.
+    `account` is filled in by the first `account_id()`."""
 
     region: str
     endpoint_url: str
     cloudformation: Any
     s3: Any
     sts: Any
+    account: str = ""
 
     @classmethod
     def connect(cls, target: AwsTarget, fallback_region: str) -> AwsClients:
@@ -57,8 +70,7 @@ class AwsClients:
         session = botocore.session.Session(profile=target.profile or None)
         with explained("reading your AWS credentials"):
             credentials = session.get_credentials()
-            # botocore reads only AWS_DEFAULT_REGION; AWS_REGION is what the other SDKs and Lambda use.
-            region = target.region or os.environ.get("AWS_REGION") or session.get_config_variable("region") or fallback_region
+            region = _region(session, target.region, fallback_region)
         if credentials is None:
             raise AwsError(f"No AWS credentials found: {CREDENTIAL_HELP}.")
         config = Config(retries={"mode": "standard", "max_attempts": 8}, user_agent_extra="wstui")
@@ -75,8 +87,32 @@ class AwsClients:
             )
 
     def account_id(self) -> str:
-        with explained("asking AWS who you are"):
-            return str(self.sts.get_caller_identity()["Account"])
+        if not self.account:
+            with explained("asking AWS who you are"):
+                self.account = str(self.sts.get_caller_identity()["Account"])
+        return self.account
+
+    def identity(self) -> AwsIdentity:
+        """Where the command acts, for it to say once: a failed STS call leaves the account unknown
+        and says why, rather than ending the command (the calls that follow say what they need)."""
+        try:
+            return AwsIdentity(self.account_id(), self.region, self.endpoint_url)
+        except WstuiError as error:
+            return AwsIdentity("", self.region, self.endpoint_url, str(error))
+
+
+def region_in_effect(target: AwsTarget, fallback_region: str) -> str:
+    """The region a cloud command would use, read without credentials: `console --deployed` picks the
+    record of that region."""
+    import botocore.session
+
+    with explained("reading your AWS configuration"):
+        return _region(botocore.session.Session(profile=target.profile or None), target.region, fallback_region)
+
+
+def _region(session: Any, given: str, fallback_region: str) -> str:
+    # botocore reads only AWS_DEFAULT_REGION; AWS_REGION is what the other SDKs and Lambda use.
+    return given or os.environ.get("AWS_REGION") or session.get_config_variable("region") or fallback_region
 
 
 @contextmanager

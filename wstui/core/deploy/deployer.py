@@ -17,7 +17,6 @@ import json
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -52,7 +51,7 @@ from wstui.core.deploy.events import (
 from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
 from wstui.core.deploy.removal import delete_stack
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL, StackEventStream
-from wstui.core.errors import UsageError
+from wstui.core.errors import UsageError, WstuiError
 from wstui.core.plugins.manager import project_plugins
 from wstui.core.project.model import Project
 from wstui.core.project.validate import bucket_name_problem, stack_name_problem
@@ -161,9 +160,8 @@ class Deployer:
             raise
         if not result.change_set_id:
             yield from self._unstage(bucket, staged)
-            if state.outputs:
-                self._save_outputs(state.outputs)
-            yield NoChanges(stack, state.outputs or {})
+            not_saved = self._save_outputs(state.outputs)[1] if state.outputs else ""
+            yield NoChanges(stack, state.outputs or {}, not_saved)
             return
         yield PlanReady(Plan(
             stack, result.change_set_id, result.change_set_type, result.changes, bucket, tuple(stored), not exists, staged
@@ -239,13 +237,18 @@ class Deployer:
             yield OperationFailed(plan.stack_name, stream.final_status, stream.failures)
             return
         outputs = self.state().outputs or {}
-        path = self._save_outputs(outputs)
+        path, not_saved = self._save_outputs(outputs)
         self.plugins.hook.wstui_after_deploy(project=self.project, outputs=outputs)
-        yield Deployed(plan.stack_name, stream.final_status, stream.durations(), outputs, str(path))
+        yield Deployed(plan.stack_name, stream.final_status, stream.durations(), outputs, path, not_saved)
 
-    def _save_outputs(self, outputs: dict[str, str]) -> Path:
+    def _save_outputs(self, outputs: dict[str, str]) -> tuple[str, str]:
+        """Where the outputs were saved, or why they could not be: the stack is up either way, so a
+        record that cannot be written is said alongside the success, not raised in its place."""
         deployed = DeployedOutputs(self.settings.stack_name, self.clients.region, outputs)
-        return save_outputs(self.project.directory, deployed)
+        try:
+            return str(save_outputs(self.project.directory, deployed)), ""
+        except WstuiError as error:
+            return "", str(error)
 
     def discard(self, plan: Plan) -> Iterator[DeployEvent]:
         """Drop a plan the user declined. A stack that exists only to hold that change set goes too, and

@@ -106,10 +106,12 @@ class PlanReady:
 
 @dataclass(frozen=True)
 class NoChanges:
-    """Nothing to apply. The stack's outputs are saved again all the same (a fresh clone has no copy)."""
+    """Nothing to apply. The stack's outputs are saved again all the same (a fresh clone has no copy);
+    `not_saved` says why they could not be."""
 
     stack_name: str
     outputs: dict[str, str] = field(default_factory=dict)
+    not_saved: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,13 +179,15 @@ class OperationFailed:
 
 @dataclass(frozen=True)
 class Deployed:
-    """Success. `durations` is (logical id, seconds), longest first; `outputs_file` is where they were saved."""
+    """Success. `durations` is (logical id, seconds), longest first; `outputs_file` is where they were
+    saved, or empty, and `not_saved` says why they could not be: the stack is up all the same."""
 
     stack_name: str
     status: str
     durations: tuple[tuple[str, float], ...]
     outputs: dict[str, str]
     outputs_file: str
+    not_saved: str = ""
 
 
 @dataclass(frozen=True)
