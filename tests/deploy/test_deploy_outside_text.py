@@ -43,6 +43,7 @@ from wstui.core.deploy.events import (
     ResourceChange,
     ResourceFailure,
     StackEvent,
+    UploadRetrying,
 )
 from wstui.core.deploy.status import RecentEvent, StackStatus
 from wstui.core.errors import UsageError
@@ -73,6 +74,7 @@ def test_every_deploy_event_shows_outside_text_as_it_came(texts: list[str]) -> N
     logical_id, resource_type, reason, key, value, url, path = texts
     events: list[DeployEvent] = [
         PlanReady(Plan(STACK, "arn", "CREATE", (ResourceChange("Add", logical_id, resource_type, "True"),), "bucket")),
+        UploadRetrying("bucket", key, 2, 4, reason),
         ArtifactStored(key, value, 10, uploaded=True),
         StackEvent(logical_id, resource_type, "CREATE_FAILED", reason, NOW, 1.0, 1, 2),
         OperationFailed(STACK, "ROLLBACK_COMPLETE", (ResourceFailure(logical_id, resource_type, "CREATE_FAILED", reason),)),

@@ -38,6 +38,8 @@ from wstui.core.deploy.events import (
     ResourceChange,
     ResourceFailure,
     StackEvent,
+    UploadProgress,
+    UploadRetrying,
 )
 from wstui.core.deploy.status import RecentEvent, StackStatus
 from wstui.core.project.load import ProjectFile
@@ -101,6 +103,8 @@ def engine_events() -> list[DeployEvent]:
     failures = tuple(ResourceFailure(text, "AWS::IAM::Role", "CREATE_FAILED", text) for text in NASTY)
     return [
         PlanReady(Plan(STACK, "arn", "CREATE", changes, "bucket")),
+        UploadProgress("bucket", NASTY[0], 5, 10),
+        UploadRetrying("bucket", NASTY[0], 2, 4, NASTY[3]),
         ArtifactStored("bucket", NASTY[0], 10, uploaded=True),
         *(StackEvent(text, text, "CREATE_FAILED", text, NOW, 1.0, 1, 2) for text in NASTY),
         OperationFailed(STACK, "ROLLBACK_COMPLETE", failures),
@@ -119,6 +123,7 @@ async def test_the_deploy_area_draws_every_event_and_the_status_as_they_came(cha
         await pilot.pause()
         assert all_shown(NASTY, log_of(screen))
         assert shown(f"Account unknown, region {NASTY[7]}, endpoint {NASTY[5]}: {NASTY[8]}", log_of(screen))
+        assert shown(f"again (attempt 2 of 4): {NASTY[3]}", log_of(screen))
         assert shown(f"Its record could not be written: {NASTY[2]} `wstui console", log_of(screen))
         assert all_shown(NASTY, rows(screen.query_one("#changes", DataTable)))
         assert all_shown(NASTY, rows(screen.query_one("#events", DataTable)))

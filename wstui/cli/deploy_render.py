@@ -7,7 +7,15 @@ as markup (`wstui.cli.verbatim`).
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Column, Table
 from rich.text import Text
 
@@ -33,6 +41,8 @@ from wstui.core.deploy.events import (
     ResourceChange,
     StackEvent,
     StackGone,
+    UploadProgress,
+    UploadRetrying,
 )
 from wstui.core.deploy.sizes import size_text
 from wstui.core.deploy.stack_events import OPERATION_GOES_ON
@@ -86,6 +96,8 @@ class DeployView:
             case NoChanges():
                 self._not_saved(event.stack_name, event.outputs, event.not_saved)
                 self._url(event.outputs)
+            case UploadProgress():
+                self._upload(event)
             case OperationStarted():
                 self._start(event)
             case StackEvent():
@@ -95,7 +107,23 @@ class DeployView:
             case Deployed():
                 self._deployed(event)
 
+    def _upload(self, event: UploadProgress) -> None:
+        """A bar with bytes and speed while an upload runs, on a terminal; it goes when all is sent."""
+        if not self.console.is_terminal:
+            return
+        if self.progress is None:
+            self.progress = Progress(
+                TextColumn("Uploading"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                console=self.console, transient=True,
+            )
+            self.task = self.progress.add_task("upload", total=event.size)
+            self.progress.start()
+        self.progress.update(self.task, completed=event.sent)
+        if event.sent >= event.size:
+            self.stop()
+
     def _start(self, event: OperationStarted) -> None:
+        self.stop()
         if self.console.is_terminal:
             self.progress = Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -161,6 +189,11 @@ def event_line(event: DeployEvent) -> Text:
             verb = "Would upload" if event.dry_run else "Uploaded" if event.uploaded else "Unchanged, not uploaded:"
             why = f": CloudFormation reads a template over {MAX_INLINE_TEMPLATE:,} bytes from S3 only" if event.template else ""
             return verbatim(f"{verb} s3://{event.bucket}/{event.key} ({size_text(event.size)}){why}")
+        case UploadRetrying():
+            of = f" of {event.attempts}" if event.attempts else ""
+            return verbatim(
+                f"Sending s3://{event.bucket}/{event.key} again (attempt {event.attempt}{of}): {event.reason}", "yellow"
+            )
         case ArtifactDeleted():
             return verbatim(f"Deleted s3://{event.bucket}/{event.key}: it was uploaded for this plan only.")
         case ChangeSetCreating():

@@ -30,6 +30,7 @@ from wstui.cli.deploy_render import (
     identity_line,
     no_stack_line,
     not_saved_line,
+    size_text,
     status_style,
 )
 from wstui.cli.verbatim import verbatim
@@ -50,6 +51,8 @@ from wstui.core.deploy.events import (
     Removed,
     StackEvent,
     StackGone,
+    UploadProgress,
+    UploadRetrying,
 )
 from wstui.core.deploy.removal import remove
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL
@@ -400,6 +403,13 @@ class DeployScreen(AreaScreen):
                 self.plan = plan
                 self.query_one(ChangeSetTable).show(plan)
                 self.set_state(f"{len(plan.changes)} changes to {plan.stack_name}: Apply (a) or Discard (d)?")
+            case UploadProgress(size=size, sent=sent):
+                progress = self.query_one(ProgressBar)
+                progress.update(total=size, progress=sent)
+                progress.display = True
+                self.set_state(f"Uploading the code: {size_text(sent)} of {size_text(size)}...")
+            case UploadRetrying():
+                self.set_state(line.plain, error=True)
             case NoChanges() | StackGone() | PlanDiscarded():
                 self.set_state(line.plain)
                 if isinstance(event, NoChanges):

@@ -22,6 +22,11 @@ EXPIRED_CODES = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "Tok
 REJECTED_CODES = {"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException", "InvalidAccessKeyId"}
 DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "403", "Forbidden"}
 THROTTLED_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"}
+# botocore's defaults (60 s to connect, 60 s of silence on a socket) times nine attempts left a stalled
+# upload quiet for up to nine minutes. S3 answers within seconds or not at all: give up on a silent
+# socket sooner and try again, four times in all; `transfer.py` says so at each attempt.
+S3_TIMEOUTS = {"connect_timeout": 10, "read_timeout": 30}
+S3_ATTEMPTS = 4
 
 
 class AwsError(WstuiError):
@@ -63,7 +68,7 @@ class AwsClients:
     @classmethod
     def connect(cls, target: AwsTarget, fallback_region: str) -> AwsClients:
         """botocore rather than boto3: the same chain of credentials and regions, without importing
-        boto3's transfer manager, a tenth of a second of every deploy."""
+        boto3, a tenth of a second of every command (s3transfer loads only for an upload)."""
         import botocore.session
         from botocore.config import Config
 
@@ -74,6 +79,7 @@ class AwsClients:
         if credentials is None:
             raise AwsError(f"No AWS credentials found: {CREDENTIAL_HELP}.")
         config = Config(retries={"mode": "standard", "max_attempts": 8}, user_agent_extra="wstui")
+        s3_config = config.merge(Config(**S3_TIMEOUTS, retries={"mode": "standard", "total_max_attempts": S3_ATTEMPTS}))
         options: dict[str, Any] = {"region_name": region, "config": config}
         if target.endpoint_url:
             options["endpoint_url"] = target.endpoint_url
@@ -82,7 +88,7 @@ class AwsClients:
                 region=region,
                 endpoint_url=target.endpoint_url,
                 cloudformation=session.create_client("cloudformation", **options),
-                s3=session.create_client("s3", **options),
+                s3=session.create_client("s3", **{**options, "config": s3_config}),
                 sts=session.create_client("sts", **options),
             )
 

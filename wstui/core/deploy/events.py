@@ -50,6 +50,29 @@ class ArtifactStored:
 
 
 @dataclass(frozen=True)
+class UploadProgress:
+    """`sent` of the `size` bytes of an object are on their way to S3 (fewer again when a request is
+    sent anew). Reported a few times a second, and once when all are sent."""
+
+    bucket: str
+    key: str
+    sent: int
+    size: int
+
+
+@dataclass(frozen=True)
+class UploadRetrying:
+    """A request of an upload failed or stalled (`reason`) and goes again: attempt `attempt` of
+    `attempts` (0 when unknown)."""
+
+    bucket: str
+    key: str
+    attempt: int
+    attempts: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class ArtifactDeleted:
     """An object uploaded only for a plan that was discarded (or found nothing to change) is gone again."""
 
@@ -205,6 +228,6 @@ class StackGone:
 
 
 DeployEvent = (
-    Packaged | BucketCreated | ArtifactStored | ArtifactDeleted | ChangeSetCreating | PlanReady | NoChanges | PlanDiscarded
+    Packaged | BucketCreated | UploadProgress | UploadRetrying | ArtifactStored | ArtifactDeleted | ChangeSetCreating | PlanReady | NoChanges | PlanDiscarded
     | OperationStarted | StackEvent | FollowingStopped | OperationFailed | Deployed | Removed | StackGone
 )
