@@ -17,6 +17,7 @@ from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
 from wstui.core.project.load import load_project
 from wstui.tui.console_screen import ConsoleScreen
 from wstui.tui.frame_log import FrameLog
+from wstui.tui.local_screen import LocalScreen
 from wstui.tui.payload_editor import PayloadEditor
 from wstui.tui.session_panel import SessionPanel
 
@@ -230,8 +231,10 @@ async def test_the_deployed_url_is_the_record_of_the_region_in_effect_even_while
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
     async with running(make_app(chat, chat)) as pilot:
         await pilot.press("f3")
+        local = pilot.app.screen
+        assert isinstance(local, LocalScreen)
         await pilot.press("s")
-        await wait_until(pilot, lambda: pilot.app.gateway.running, 60)
+        await wait_until(pilot, lambda: pilot.app.gateway.running and not local.busy, 60)
         await pilot.press("f4")
         screen = pilot.app.screen
         assert isinstance(screen, ConsoleScreen)
@@ -239,4 +242,4 @@ async def test_the_deployed_url_is_the_record_of_the_region_in_effect_even_while
         assert screen.query_one("#url", Input).value == "wss://eu-west-1.example/v1"
         await pilot.press("f3")
         await pilot.press("s")
-        await wait_until(pilot, lambda: not pilot.app.gateway.running, 60)
+        await wait_until(pilot, lambda: not pilot.app.gateway.running and not local.busy, 60)
