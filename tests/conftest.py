@@ -167,3 +167,21 @@ def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> AwsTarget:
 @pytest.fixture
 def clients(aws: AwsTarget) -> AwsClients:
     return AwsClients.connect(aws, REGION)
+
+
+@pytest.fixture
+def stalled_first_upload(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The first PutObject of every botocore client made from now on times out before it is sent, as
+    on a stalled connection (botocore's before-send hook); the list gets its URL."""
+    from botocore import handlers
+    from botocore.exceptions import ReadTimeoutError
+
+    stalled: list[str] = []
+
+    def stall(request: Any, **_: Any) -> None:
+        if not stalled:
+            stalled.append(request.url)
+            raise ReadTimeoutError(endpoint_url=request.url)
+
+    monkeypatch.setattr(handlers, "BUILTIN_HANDLERS", [*handlers.BUILTIN_HANDLERS, ("before-send.s3.PutObject", stall)])
+    return stalled

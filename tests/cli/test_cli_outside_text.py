@@ -18,8 +18,10 @@ from wstui.cli.console_render import json_line, plain_line
 from wstui.cli.dev_render import render
 from wstui.cli.main import cli
 from wstui.core.console import Closed, ClosedBy, Direction, Failed, FailureKind, Frame
+from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
 from wstui.core.local.activity import ConnectionClosed, HandlersReloaded, Invoked, Notice, Rejected
 from wstui.core.local.runtime import InvocationResult
+from wstui.core.project.load import load_project
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "chat"
 
@@ -75,10 +77,9 @@ def test_console_output_shows_frames_and_closes_as_they_came(data: str, reason: 
 def test_a_url_that_does_not_parse_is_one_sentence_typed_or_from_outputs_json(chat: Path, url: str) -> None:
     typed = wstui("console", url, "--wait", "0")
     assert typed.exit_code == 2 and typed.stderr.startswith(f"Error: Not a WebSocket URL: {url!r}: "), typed.output
-    (chat / ".wstui").mkdir()
-    outputs = {"stack_name": "chat-v1", "region": "us-east-1", "outputs": {"APIGatewayURL": url}}
-    (chat / ".wstui" / "outputs.json").write_text(json.dumps(outputs), encoding="utf-8")
-    deployed = wstui("--project", str(chat), "console", "--deployed", "--wait", "0")
+    project = load_project(chat)
+    save_outputs(chat, DeployedOutputs(project.stack_name, project.project.region, {"APIGatewayURL": url}))
+    deployed = wstui("--project", str(chat), "console", "--deployed", "--region", project.project.region, "--wait", "0")
     assert deployed.exit_code == 2 and deployed.stderr == typed.stderr, deployed.output
 
 

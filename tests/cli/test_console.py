@@ -131,6 +131,32 @@ def test_local_and_deployed_urls_come_from_the_project(chat: Path, start_service
     assert json.loads(out.splitlines()[0])["url"] == running.url
 
 
+def test_deployed_picks_the_record_of_the_projects_stack_in_the_region(
+    chat: Path, start_service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records of the stack in two regions: --region says which (AWS_REGION too: tests/console/test_endpoints.py;
+    a local runtime in this process hides AWS_* from it); a region with no record is one sentence naming
+    the records there are."""
+    from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
+
+    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/wstui-tests")
+    running = start_service(chat)
+    save_outputs(chat, DeployedOutputs("chat-v1", "eu-west-1", {"APIGatewayURL": running.url}))
+    save_outputs(chat, DeployedOutputs("chat-v1", "us-east-2", {"APIGatewayURL": "ws://127.0.0.1:9/v1"}))
+    code, out, err = invoke("--project", str(chat), "--deployed", "--region", "eu-west-1", "--wait", "0", "--json")
+    assert code == 0, err
+    assert json.loads(out.splitlines()[0])["url"] == running.url
+    code, out, err = invoke("--project", str(chat), "--deployed", "--wait", "0")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"Error: {chat / '.wstui' / 'outputs.json'} has no record of stack chat-v1 in us-east-1 (it holds stack "
+        "chat-v1 in eu-west-1; stack chat-v1 in us-east-2): deploy it there with `wstui deploy`, or name the region "
+        "with --region or AWS_REGION.\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [
@@ -140,6 +166,7 @@ def test_local_and_deployed_urls_come_from_the_project(chat: Path, start_service
         (["ws://127.0.0.1:9/v1", "--local"], "only one of URL, --local and --deployed"),
         (["--local", "--deployed"], "only one of URL, --local and --deployed"),
         (["ws://127.0.0.1:9/v1", "--port", "3001"], "--port goes with --local only"),
+        (["--local", "--region", "eu-west-1"], "--region goes with --deployed only"),
         (["http://127.0.0.1:9/v1"], "Not a WebSocket URL"),
     ],
 )

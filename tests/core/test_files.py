@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from wstui.cli.main import cli
-from wstui.core.deploy.outputs import DeployedOutputs, load_outputs, save_outputs
+from wstui.core.deploy.outputs import DeployedOutputs, find_outputs, save_outputs
 from wstui.core.errors import UsageError
 from wstui.core.files import write_atomic
 from wstui.core.project.load import ProjectFile
@@ -98,7 +98,21 @@ def test_outputs_keep_their_mode(tmp_path: Path) -> None:
     first = save_outputs(tmp_path, DeployedOutputs("chat", "us-east-1", {"APIGatewayURL": "wss://one"}))
     first.chmod(0o600)
     save_outputs(tmp_path, DeployedOutputs("chat", "us-east-1", {"APIGatewayURL": "wss://two"}))
-    assert load_outputs(tmp_path).outputs == {"APIGatewayURL": "wss://two"} and mode(first) == 0o600
+    assert find_outputs(tmp_path, "us-east-1", "chat").outputs == {"APIGatewayURL": "wss://two"} and mode(first) == 0o600
+
+
+def test_a_file_its_owner_cannot_read_is_rewritten_readable(tmp_path: Path) -> None:
+    """A record kept at mode 000 could never be read back: rewriting it gives its owner read and write."""
+    record = save_outputs(tmp_path, DeployedOutputs("chat", "us-east-1", {"APIGatewayURL": "wss://one"}))
+    record.chmod(0o000)
+    save_outputs(tmp_path, DeployedOutputs("chat", "us-east-1", {"APIGatewayURL": "wss://two"}))
+    assert mode(record) == 0o600
+    assert find_outputs(tmp_path, "us-east-1", "chat").outputs == {"APIGatewayURL": "wss://two"}
+    shared = tmp_path / "wstui.toml"
+    shared.write_text("old\n")
+    shared.chmod(0o044)
+    write_atomic(shared, "new\n")
+    assert mode(shared) == 0o644 and shared.read_text() == "new\n"
 
 
 def no_space(*args: object) -> None:

@@ -203,11 +203,15 @@ def local_wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return wheels
 
 
-def test_requirements_the_runtime_lacks_are_vendored_for_lambda(
-    chat_project: Path, local_wheels: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def offline_pip(local_wheels: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pip installs from `local_wheels` only, never from an index."""
     monkeypatch.setenv("PIP_NO_INDEX", "1")
     monkeypatch.setenv("PIP_FIND_LINKS", str(local_wheels))
+
+
+@pytest.mark.usefixtures("offline_pip")
+def test_requirements_the_runtime_lacks_are_vendored_for_lambda(chat_project: Path) -> None:
     (chat_project / "requirements.txt").write_text("boto3\ntinydep==1.0\n")
     project = load_project(chat_project)
     archive = build_archive(project)
@@ -218,11 +222,10 @@ def test_requirements_the_runtime_lacks_are_vendored_for_lambda(
     assert build_archive(project).sha256 == archive.sha256
 
 
-def test_a_requirement_pip_cannot_install_is_one_sentence(chat_project: Path, local_wheels: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("offline_pip")
+def test_a_requirement_pip_cannot_install_is_one_sentence(chat_project: Path) -> None:
     from wstui.core.deploy.archive import PackagingError
 
-    monkeypatch.setenv("PIP_NO_INDEX", "1")
-    monkeypatch.setenv("PIP_FIND_LINKS", str(local_wheels))
     (chat_project / "requirements.txt").write_text("no-such-package-anywhere==9\n")
     with pytest.raises(PackagingError, match="Cannot install requirements.txt for Lambda"):
         build_archive(load_project(chat_project))
@@ -237,3 +240,25 @@ def test_plugin_files_join_the_archive_inside_it_only(chat_project: Path, tmp_pa
     assert "config/extra.json" in listed
     with pytest.raises(UsageError, match="relative paths inside it"):
         build_archive(load_project(chat_project), [("../escape.json", extra)])
+
+
+def sparse(path: Path, size: int) -> None:
+    """A file of `size` bytes that takes no room on disk."""
+    with path.open("wb") as stream:
+        stream.truncate(size)
+
+
+@pytest.mark.usefixtures("offline_pip")
+def test_code_over_lambdas_unzipped_limit_is_refused_naming_the_biggest_files_vendored_ones_too(chat_project: Path) -> None:
+    (chat_project / "requirements.txt").write_text("tinydep==1.0\n")
+    project = load_project(chat_project)
+    assert build_archive(project).vendored == ("tinydep==1.0",)
+    (vendored,) = (chat_project / ".wstui" / "build").glob("vendor-*/tinydep")
+    sparse(vendored / "weights.bin", 110 * 1024 * 1024)
+    sparse(chat_project / "handlers" / "model.bin", 150 * 1024 * 1024)
+    with pytest.raises(PackagingError) as refused:
+        build_archive(project)
+    assert str(refused.value).startswith("The code archive would hold 260.0 MB (272,")
+    assert "bytes) unzipped, over the 262,144,000 bytes (250 MB) Lambda takes for a function's code: the biggest files are " \
+        "handlers/model.bin (150.0 MB), tinydep/weights.bin (110.0 MB), handlers/send_message.py (" in str(refused.value)
+    assert "Keep large files out with [package] exclude or .gitignore" in str(refused.value)

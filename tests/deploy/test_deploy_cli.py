@@ -53,8 +53,9 @@ def test_create_redeploy_unchanged_add_a_route_status_and_remove(chat_project: P
     assert deployed_routes(aws) == {"$connect", "$disconnect", "sendmessage"}
     (code_key,) = objects(aws)
     assert code_key.startswith("wstui/chat-v1/") and code_key.endswith(".zip")
+    assert created.output.startswith(f"Account 123456789012, region us-east-1, endpoint {aws.endpoint_url}\n")
     saved = json.loads((chat_project / ".wstui" / "outputs.json").read_text())
-    assert saved["stack_name"] == "chat-v1" and saved["region"] == "us-east-1"
+    assert list(saved["deployments"]) == ["us-east-1/chat-v1"]
 
     events_before = event_count(aws)
     unchanged = run(chat_project, aws, "deploy", "--yes")
@@ -87,7 +88,7 @@ def test_create_redeploy_unchanged_add_a_route_status_and_remove(chat_project: P
     assert objects(aws) == ["someone-else/keep.txt"]
     assert not (chat_project / ".wstui" / "outputs.json").exists()
     gone = run(chat_project, aws, "status")
-    assert gone.exit_code == 1 and "There is no stack chat-v1." in gone.output
+    assert gone.exit_code == 1 and "There is no stack chat-v1 in us-east-1." in gone.output
 
 
 def test_plan_shows_the_change_set_and_leaves_nothing_behind(chat_project: Path, aws: AwsTarget) -> None:

@@ -28,9 +28,9 @@ from stubbed import (
     stubbed_clients,
 )
 
-from wstui.cli.deploy_render import DeployView, show_status
+from wstui.cli.deploy_render import DeployView, identity_line, show_status
 from wstui.cli.main import cli
-from wstui.core.deploy.aws import AwsClients, AwsTarget
+from wstui.core.deploy.aws import AwsClients, AwsIdentity, AwsTarget
 from wstui.core.deploy.deployer import DeploySettings
 from wstui.core.deploy.events import (
     ArtifactStored,
@@ -43,6 +43,7 @@ from wstui.core.deploy.events import (
     ResourceChange,
     ResourceFailure,
     StackEvent,
+    UploadRetrying,
 )
 from wstui.core.deploy.status import RecentEvent, StackStatus
 from wstui.core.errors import UsageError
@@ -73,11 +74,13 @@ def test_every_deploy_event_shows_outside_text_as_it_came(texts: list[str]) -> N
     logical_id, resource_type, reason, key, value, url, path = texts
     events: list[DeployEvent] = [
         PlanReady(Plan(STACK, "arn", "CREATE", (ResourceChange("Add", logical_id, resource_type, "True"),), "bucket")),
+        UploadRetrying("bucket", key, 2, 4, reason),
         ArtifactStored(key, value, 10, uploaded=True),
         StackEvent(logical_id, resource_type, "CREATE_FAILED", reason, NOW, 1.0, 1, 2),
         OperationFailed(STACK, "ROLLBACK_COMPLETE", (ResourceFailure(logical_id, resource_type, "CREATE_FAILED", reason),)),
         Deployed(STACK, "CREATE_COMPLETE", ((logical_id, 1.0),), {key: value, URL_OUTPUT: url}, path),
-        NoChanges(STACK, {URL_OUTPUT: url}),
+        Deployed(STACK, "CREATE_COMPLETE", (), {URL_OUTPUT: url}, "", not_saved=path),
+        NoChanges(STACK, {URL_OUTPUT: url}, not_saved=reason),
     ]
     output = rendered(through_deploy_view, events)
     for text in texts:
@@ -90,7 +93,22 @@ def test_wstui_status_shows_outside_text_as_it_came(texts: list[str]) -> None:
     logical_id, resource_type, reason, key, value = texts
     status = StackStatus(STACK, "UPDATE_ROLLBACK_COMPLETE", {key: value},
                          (RecentEvent(NOW, logical_id, resource_type, "UPDATE_FAILED", reason),))
-    output = rendered(show_status, status)
+    output = rendered(show_status, status, "us-east-1")
+    for text in texts:
+        assert shown_in(text, output), (text, output)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(outside_text(), min_size=4, max_size=4))
+def test_the_account_region_and_a_missing_stack_show_outside_text_as_it_came(texts: list[str]) -> None:
+    account, region, endpoint, because = texts
+
+    def show(console: Console) -> None:
+        console.print(identity_line(AwsIdentity(account, region, endpoint)))
+        console.print(identity_line(AwsIdentity("", region, "", because)))
+        show_status(console, StackStatus(account, "", {}, ()), region)
+
+    output = rendered(show)
     for text in texts:
         assert shown_in(text, output), (text, output)
 
@@ -129,7 +147,7 @@ def test_the_outputs_and_the_last_line_are_the_outputs_saved(chat_project: Path,
     stubbed_aws.cloudformation.add_response("describe_stacks", stack("CREATE_COMPLETE", outputs))
     result = wstui(chat_project, "deploy", "--yes", "--s3-bucket", "bucket")
     assert result.exit_code == 0, result.output
-    saved = json.loads((chat_project / ".wstui" / "outputs.json").read_text())["outputs"]
+    saved = json.loads((chat_project / ".wstui" / "outputs.json").read_text())["deployments"][f"us-east-1/{STACK}"]["outputs"]
     assert result.output.splitlines()[-1] == saved[URL_OUTPUT] == URL
     for value in outputs.values():
         assert shown_in(value, result.output), result.output
@@ -177,7 +195,8 @@ def test_an_answer_wstui_cannot_read_is_one_sentence_and_debug_shows_the_traceba
     where = ["--endpoint-url", aws.endpoint_url, "--region", aws.region]
     result = CliRunner().invoke(cli, ["--project", str(chat_project), "deploy", "--plan", *where])
     assert result.exit_code == 1 and not isinstance(result.exception, Exception), result.output
-    (line,) = result.output.strip().splitlines()
+    identity, line = result.output.strip().splitlines()
+    assert identity == f"Account 123456789012, region us-east-1, endpoint {aws.endpoint_url}"
     assert line.startswith("Error: Unexpected error (ResponseParserError: Unable to parse response (mismatched tag")
     assert line.endswith("invalid XML received. Further retries may succeed). `wstui --debug ...` shows the traceback.")
     debug = CliRunner().invoke(cli, ["--debug", "--project", str(chat_project), "deploy", "--plan", *where])

@@ -136,7 +136,8 @@ def test_success_reports_progress_durations_longest_first_and_saves_outputs(chat
     assert deployed.durations == ((ROLE, 18.0), (TABLE, 7.0), (FUNCTION, 6.0))
     assert deployed.outputs == {"APIGatewayURL": URL, "ApiId": "abc123"}
     saved = json.loads((chat_project / ".wstui" / "outputs.json").read_text())
-    assert saved == {"stack_name": STACK, "region": "us-east-1", "outputs": {"APIGatewayURL": URL, "ApiId": "abc123"}}
+    assert saved == {"deployments": {f"us-east-1/{STACK}": {
+        "stack_name": STACK, "region": "us-east-1", "outputs": {"APIGatewayURL": URL, "ApiId": "abc123"}}}}
 
 
 def test_a_stack_whose_creation_rolled_back_must_be_deleted_first(chat_project: Path, aws: Stubbed) -> None:

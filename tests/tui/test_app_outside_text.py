@@ -27,7 +27,7 @@ from textual.widgets._toast import Toast
 
 from tests.tui.conftest import SIZE, make_app, wait_until
 from tests.tui.test_deploy_area import applied, open_deploy, state, stubbed, stubbed_deploy
-from wstui.core.deploy.aws import AwsTarget
+from wstui.core.deploy.aws import AwsIdentity, AwsTarget
 from wstui.core.deploy.events import (
     ArtifactStored,
     Deployed,
@@ -38,6 +38,8 @@ from wstui.core.deploy.events import (
     ResourceChange,
     ResourceFailure,
     StackEvent,
+    UploadProgress,
+    UploadRetrying,
 )
 from wstui.core.deploy.status import RecentEvent, StackStatus
 from wstui.core.project.load import ProjectFile
@@ -101,9 +103,12 @@ def engine_events() -> list[DeployEvent]:
     failures = tuple(ResourceFailure(text, "AWS::IAM::Role", "CREATE_FAILED", text) for text in NASTY)
     return [
         PlanReady(Plan(STACK, "arn", "CREATE", changes, "bucket")),
+        UploadProgress("bucket", NASTY[0], 5, 10),
+        UploadRetrying("bucket", NASTY[0], 2, 4, NASTY[3]),
         ArtifactStored("bucket", NASTY[0], 10, uploaded=True),
         *(StackEvent(text, text, "CREATE_FAILED", text, NOW, 1.0, 1, 2) for text in NASTY),
         OperationFailed(STACK, "ROLLBACK_COMPLETE", failures),
+        Deployed(STACK, "CREATE_COMPLETE", (), {URL_OUTPUT: NASTY[5]}, "", not_saved=NASTY[2]),
         Deployed(STACK, "CREATE_COMPLETE", tuple((text, 1.0) for text in NASTY), {text: text for text in NASTY}, NASTY[5]),
     ]
 
@@ -112,16 +117,20 @@ async def test_the_deploy_area_draws_every_event_and_the_status_as_they_came(cha
     app = make_app(chat, chat)
     async with running(app) as pilot:
         screen = await open_deploy(pilot)
+        screen.post_message(DeployScreen.Identified(AwsIdentity("", NASTY[7], NASTY[5], NASTY[8])))
         for deploy_event in engine_events():
             screen.post_message(DeployScreen.Engine(deploy_event))
         await pilot.pause()
         assert all_shown(NASTY, log_of(screen))
+        assert shown(f"Account unknown, region {NASTY[7]}, endpoint {NASTY[5]}: {NASTY[8]}", log_of(screen))
+        assert shown(f"again (attempt 2 of 4): {NASTY[3]}", log_of(screen))
+        assert shown(f"Its record could not be written: {NASTY[2]} `wstui console", log_of(screen))
         assert all_shown(NASTY, rows(screen.query_one("#changes", DataTable)))
         assert all_shown(NASTY, rows(screen.query_one("#events", DataTable)))
         assert all_shown(NASTY, rows(screen.query_one("#outputs", DataTable)))
 
         recent = tuple(RecentEvent(NOW, text, text, "UPDATE_FAILED", text) for text in NASTY)
-        screen.post_message(DeployScreen.StatusRead(StackStatus(STACK, "UPDATE_ROLLBACK_COMPLETE", {"Version": NASTY[1]}, recent)))
+        screen.post_message(DeployScreen.StatusRead(StackStatus(STACK, "UPDATE_ROLLBACK_COMPLETE", {"Version": NASTY[1]}, recent), NASTY[7]))
         await pilot.pause()
         assert all_shown(NASTY, rows(screen.query_one("#events", DataTable)))
         assert rows(screen.query_one("#outputs", DataTable)) == f"Version {NASTY[1]}"

@@ -7,14 +7,18 @@ import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from tests.project_secrets import token_of
 from tests.tui.conftest import make_app, running, wait_until
 from wstui.core.console import ConnectionTarget, Direction, Frame, SessionState
+from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
+from wstui.core.project.load import load_project
 from wstui.tui.console_screen import ConsoleScreen
 from wstui.tui.frame_log import FrameLog
+from wstui.tui.local_screen import LocalScreen
 from wstui.tui.payload_editor import PayloadEditor
 from wstui.tui.session_panel import SessionPanel
 
@@ -216,3 +220,27 @@ async def test_events_that_arrive_before_the_panel_is_built_are_shown_once_it_is
         await wait_until(pilot, lambda: panel.has_class("state-error"))
         assert panel.pending == []
         assert "failed" in str(panel.border_title)
+
+
+async def test_the_deployed_url_is_the_record_of_the_region_in_effect_even_while_the_gateway_runs(
+    chat: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Local area's runtime hides AWS_* from the process: ctrl+r reads the developer's AWS_REGION all the same."""
+    for region in ("eu-west-1", "us-east-1"):
+        save_outputs(chat, DeployedOutputs("chat-v1", region, {"APIGatewayURL": f"wss://{region}.example/v1"}))
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/wstui-tests")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    async with running(make_app(chat, chat)) as pilot:
+        await pilot.press("f3")
+        local = pilot.app.screen
+        assert isinstance(local, LocalScreen)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: pilot.app.gateway.running and not local.busy, 60)
+        await pilot.press("f4")
+        screen = pilot.app.screen
+        assert isinstance(screen, ConsoleScreen)
+        await pilot.press("ctrl+r")
+        assert screen.query_one("#url", Input).value == "wss://eu-west-1.example/v1"
+        await pilot.press("f3")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: not pilot.app.gateway.running and not local.busy, 60)

@@ -162,7 +162,8 @@ async def test_remove_asks_then_deletes_the_stack_and_its_artifacts(chat: Path, 
         assert live_stacks(shell) == []
         assert client(shell, "s3").list_objects_v2(Bucket=BUCKET).get("Contents", []) == []
         await pilot.press("t")
-        await wait_until(pilot, lambda: state(screen) == "There is no stack chat-v1.")
+        await wait_until(pilot, lambda: state(screen) == "There is no stack chat-v1 in us-east-1.")
+        assert in_log(screen, "Account 123456789012, region us-east-1")
 
 
 async def test_a_missing_bucket_is_a_notification_with_the_clis_sentence(chat: Path, shell: AwsTarget) -> None:
@@ -357,3 +358,33 @@ async def test_a_plan_made_while_the_local_gateway_runs_reaches_the_chosen_accou
         await pilot.press("f3")
         await pilot.press("s")
         await wait_until(pilot, lambda: not app.gateway.running, 60)
+
+
+async def test_a_stalled_upload_and_a_record_that_cannot_be_written_are_said(
+    chat: Path, shell: AwsTarget, stalled_first_upload: list[str]
+) -> None:
+    """The first PutObject times out before it reaches moto, and .wstui/outputs.json is a folder: the
+    area says it sends the archive again, that the stack is up, and why its record is not written."""
+    (chat / ".wstui" / "outputs.json").mkdir(parents=True)
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot)
+        await apply(pilot, screen)
+        assert in_log(screen, f"again (attempt 2 of 4): Read timeout on endpoint URL: \"{stalled_first_upload[0]}\"")
+        assert in_log(screen, "CREATE_COMPLETE: stack chat-v1")
+        assert state(screen).startswith(
+            f"Stack chat-v1 is up. Its record could not be written: Cannot write {chat / '.wstui' / 'outputs.json'}: Is a directory."
+        )
+        assert app.is_running and app.screen is screen
+
+
+async def test_an_upload_shows_its_progress_in_the_bar(chat: Path) -> None:
+    from wstui.core.deploy.events import UploadProgress
+
+    async with running(make_app(chat, chat)) as pilot:
+        screen = await open_deploy(pilot)
+        screen.post_message(DeployScreen.Engine(UploadProgress("bucket", "wstui/chat-v1/abc.zip", 3 * 1024 * 1024, 12 * 1024 * 1024)))
+        await pilot.pause()
+        progress = screen.query_one(ProgressBar)
+        assert progress.display and (progress.progress, progress.total) == (3 * 1024 * 1024, 12 * 1024 * 1024)
+        assert state(screen) == "Uploading the code: 3.0 MB of 12.0 MB..."

@@ -21,6 +21,7 @@ DEFAULT_WAIT = 2.0
 @click.argument("url", required=False)
 @click.option("--local", is_flag=True, help="Connect to `wstui dev` on this machine (the default without a URL).")
 @click.option("--deployed", is_flag=True, help="Connect to the deployed stage, from .wstui/outputs.json.")
+@click.option("--region", default="", help="With --deployed: the region of the stack (default: AWS_REGION, your profile's, then [project] region).")
 @click.option("--port", type=click.IntRange(1, 65535), help="The port of `wstui dev`, with --local (default 3001).")
 @click.option("--header", "-H", "headers", multiple=True, metavar="'K: V'", help="A handshake header; repeatable.")
 @click.option("--query", "-q", "query", multiple=True, metavar="K=V", help="A query-string parameter; repeatable.")
@@ -30,7 +31,7 @@ DEFAULT_WAIT = 2.0
               help=f"Seconds to keep printing frames after the last send (or after connecting); default {DEFAULT_WAIT:g}.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line for every event.")
 @project_option
-def console(url: str | None, local: bool, deployed: bool, port: int | None, headers: tuple[str, ...],
+def console(url: str | None, local: bool, deployed: bool, region: str, port: int | None, headers: tuple[str, ...],
             query: tuple[str, ...], payloads: tuple[str, ...], wait: float | None, as_json: bool) -> None:
     """Connect to a WebSocket URL, send PAYLOADs, print every frame received until --wait ends.
 
@@ -40,7 +41,7 @@ def console(url: str | None, local: bool, deployed: bool, port: int | None, head
     from wstui.core.console import ConnectionTarget, parse_header, parse_query, payload_argument
 
     target = ConnectionTarget(
-        resolve_url(url, local, deployed, port),
+        resolve_url(url, local, deployed, port, region),
         tuple(parse_header(h) for h in headers),
         tuple(parse_query(q) for q in query),
     )
@@ -55,21 +56,23 @@ def console(url: str | None, local: bool, deployed: bool, port: int | None, head
         click.get_current_context().exit(code)
 
 
-def resolve_url(url: str | None, local: bool, deployed: bool, port: int | None) -> str:
+def resolve_url(url: str | None, local: bool, deployed: bool, port: int | None, region: str = "") -> str:
     """The URL given, or the one --local or --deployed names; --local is the default."""
     from wstui.core.console import LOCAL_PORT, deployed_url, local_url
     from wstui.core.errors import UsageError
-    from wstui.core.project.load import ProjectNotFound, load_project, project_file_in
+    from wstui.core.project.load import ProjectNotFound, load_project
 
     if (url is not None) + local + deployed > 1:
         raise UsageError("Give only one of URL, --local and --deployed.")
     if port is not None and (url is not None or deployed):
         raise UsageError("--port goes with --local only.")
+    if region and not deployed:
+        raise UsageError("--region goes with --deployed only.")
     if url is not None:
         return url
     if deployed:
         try:
-            return deployed_url(project_file_in(project_dir()).parent)
+            return deployed_url(load_project(project_dir()), region)
         except ProjectNotFound as missing:
             raise UsageError(f"{missing} --deployed reads the URL a deploy saved in the project; "
                              "give the URL instead: `wstui console wss://...`.") from None

@@ -41,6 +41,13 @@ def _connect(region: str, profile: str, endpoint_url: str) -> tuple[Project, Aws
     return project, AwsClients.connect(AwsTarget(region, profile, endpoint_url), project.project.region)
 
 
+def _announce(clients: AwsClients) -> None:
+    """Every cloud command says once which account and region it acts in, before it acts."""
+    from wstui.cli.deploy_render import identity_line
+
+    _console().print(identity_line(clients.identity()))
+
+
 def _console() -> Console:
     from rich.console import Console
 
@@ -124,6 +131,7 @@ def deploy(stack_name: str, region: str, profile: str, endpoint_url: str, s3_buc
     from wstui.core.deploy.events import PlanReady
 
     project, clients = _connect(region, profile, endpoint_url)
+    _announce(clients)
     settings = DeploySettings(stack_name or project.stack_name, s3_bucket, create_bucket, params, tags,
                               follow_deadline=float(follow_timeout))
     deployer = Deployer.for_project(project, clients, settings, environ=os.environ)
@@ -170,15 +178,19 @@ def status(stack_name: str, region: str, profile: str, endpoint_url: str, follow
     from wstui.core.deploy.status import follow_stack, stack_status
 
     project, clients = _connect(region, profile, endpoint_url)
+    if not as_json:
+        _announce(clients)
     name = stack_name or project.stack_name
     if follow:
         current, events = follow_stack(clients, name, project.directory, time.sleep, POLL_INTERVAL, float(follow_timeout))
     else:
         current, events = stack_status(clients, name), iter(())
     if as_json:
-        click.echo(json.dumps(_status_document(current), indent=2))
+        identity = clients.identity()
+        document = {"account": identity.account or None, "region": identity.region, **_status_document(current)}
+        click.echo(json.dumps(document, indent=2))
     else:
-        show_status(_console(), current)
+        show_status(_console(), current, clients.region)
     if not current.status:
         raise SystemExit(1)
     if _failed(_render(DeployView(_console(), following=True), events)):
@@ -208,6 +220,7 @@ def remove(stack_name: str, region: str, profile: str, endpoint_url: str, yes: b
     from wstui.core.deploy.stack_events import POLL_INTERVAL
 
     project, clients = _connect(region, profile, endpoint_url)
+    _announce(clients)
     name = stack_name or project.stack_name
     if not _confirm(f"Delete stack {name} and its uploaded artifacts?", yes):
         raise SystemExit(1)

@@ -7,11 +7,20 @@ as markup (`wstui.cli.verbatim`).
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Column, Table
 from rich.text import Text
 
 from wstui.cli.verbatim import verbatim
+from wstui.core.deploy.aws import AwsIdentity
 from wstui.core.deploy.change_set import MAX_INLINE_TEMPLATE
 from wstui.core.deploy.events import (
     ArtifactDeleted,
@@ -34,7 +43,10 @@ from wstui.core.deploy.events import (
     ResourceChange,
     StackEvent,
     StackGone,
+    UploadProgress,
+    UploadRetrying,
 )
+from wstui.core.deploy.sizes import size_text
 from wstui.core.deploy.stack_events import OPERATION_GOES_ON
 from wstui.core.deploy.status import StackStatus
 from wstui.core.template.ids import URL_OUTPUT
@@ -55,12 +67,6 @@ def status_style(status: str) -> str:
 
 def styled_status(status: str) -> Text:
     return verbatim(status, status_style(status))
-
-
-def size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 def duration_text(seconds: float) -> str:
@@ -91,7 +97,10 @@ class DeployView:
             case PlanReady():
                 self.console.print(plan_table(event.plan))
             case NoChanges():
+                self._not_saved(event.stack_name, event.outputs, event.not_saved)
                 self._url(event.outputs)
+            case UploadProgress():
+                self._upload(event)
             case OperationStarted():
                 self._start(event)
             case StackEvent():
@@ -101,7 +110,23 @@ class DeployView:
             case Deployed():
                 self._deployed(event)
 
+    def _upload(self, event: UploadProgress) -> None:
+        """A bar with bytes and speed while an upload runs, on a terminal; it goes when all is sent."""
+        if not self.console.is_terminal:
+            return
+        if self.progress is None:
+            self.progress = Progress(
+                TextColumn("Uploading"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                console=self.console, transient=True,
+            )
+            self.task = self.progress.add_task("upload", total=event.size)
+            self.progress.start()
+        self.progress.update(self.task, completed=event.sent)
+        if event.sent >= event.size:
+            self.stop()
+
     def _start(self, event: OperationStarted) -> None:
+        self.stop()
         if self.console.is_terminal:
             self.progress = Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -133,10 +158,16 @@ class DeployView:
             self.console.print(durations_table(event.durations))
         if not event.outputs:
             self.console.print(missing_outputs(event))
-            return
-        self.console.print(outputs_table(event.outputs))
-        self.console.print(Text.assemble("Saved to ", verbatim(event.outputs_file)))
+        else:
+            self.console.print(outputs_table(event.outputs))
+            if event.outputs_file:
+                self.console.print(Text.assemble("Saved to ", verbatim(event.outputs_file)))
+        self._not_saved(event.stack_name, event.outputs, event.not_saved)
         self._url(event.outputs)
+
+    def _not_saved(self, stack_name: str, outputs: dict[str, str], not_saved: str) -> None:
+        if not_saved:
+            self.console.print(not_saved_line(stack_name, outputs, not_saved))
 
     def _url(self, outputs: dict[str, str]) -> None:
         """The seed's last line, and what a script piping `wstui deploy` wants: the URL to connect to."""
@@ -166,6 +197,11 @@ def event_line(event: DeployEvent) -> Text:
             verb = "Would upload" if event.dry_run else "Uploaded" if event.uploaded else "Unchanged, not uploaded:"
             why = f": CloudFormation reads a template over {MAX_INLINE_TEMPLATE:,} bytes from S3 only" if event.template else ""
             return verbatim(f"{verb} s3://{event.bucket}/{event.key} ({size_text(event.size)}){why}")
+        case UploadRetrying():
+            of = f" of {event.attempts}" if event.attempts else ""
+            return verbatim(
+                f"Sending s3://{event.bucket}/{event.key} again (attempt {event.attempt}{of}): {event.reason}", "yellow"
+            )
         case ArtifactDeleted():
             return verbatim(f"Deleted s3://{event.bucket}/{event.key}: it was uploaded for this plan only.")
         case ChangeSetCreating():
@@ -179,6 +215,8 @@ def event_line(event: DeployEvent) -> Text:
         case Following():
             return verbatim(f"Following {event.status} of stack {event.stack_name} until it ends "
                             f"(at most {duration_text(event.deadline)})...")
+        case OutputsSaved(not_saved=not_saved) if not_saved:
+            return verbatim(f"The outputs of stack {event.stack_name} could not be saved: {not_saved}", "yellow")
         case OutputsSaved():
             return verbatim(f"Saved the outputs of stack {event.stack_name} to {event.path}")
         case FollowingStopped():
@@ -197,6 +235,31 @@ def event_line(event: DeployEvent) -> Text:
         case StackGone():
             return verbatim(f"There is no stack {event.stack_name}: nothing to do.")
     return Text()
+
+
+def identity_line(identity: AwsIdentity) -> Text:
+    """Where the command acts, said once before anything else: "Account 123456789012, region eu-west-1"."""
+    account = f"Account {identity.account}" if identity.account else "Account unknown"
+    endpoint = f", endpoint {identity.endpoint_url}" if identity.endpoint_url else ""
+    why = f": {identity.unknown_because}" if identity.unknown_because else ""
+    return verbatim(f"{account}, region {identity.region}{endpoint}{why}")
+
+
+def no_stack_line(stack_name: str, region: str) -> Text:
+    return verbatim(f"There is no stack {stack_name} in {region}.")
+
+
+def not_saved_line(stack_name: str, outputs: dict[str, str], not_saved: str) -> Text:
+    """The stack is up, but its record in .wstui/outputs.json could not be written: both, and what to do."""
+    url = f"; its URL is {outputs[URL_OUTPUT]}" if outputs.get(URL_OUTPUT) else ""
+    return Text.assemble(
+        verbatim(f"Stack {stack_name} is up{url}. ", "green"),
+        verbatim(
+            f"Its record could not be written: {not_saved} `wstui console --deployed` reads the URL from that record: "
+            "fix this, then run `wstui deploy` again to write it (with nothing to change, it changes nothing).",
+            "yellow",
+        ),
+    )
 
 
 def failure_lines(event: OperationFailed) -> list[Text]:
@@ -255,9 +318,9 @@ def outputs_table(outputs: dict[str, str]) -> Table:
     return table
 
 
-def show_status(console: Console, status: StackStatus) -> None:
+def show_status(console: Console, status: StackStatus, region: str) -> None:
     if not status.status:
-        console.print(verbatim(f"There is no stack {status.stack_name}."))
+        console.print(no_stack_line(status.stack_name, region))
         return
     console.print(Text.assemble(verbatim(f"Stack {status.stack_name}: "), styled_status(status.status)))
     if status.outputs:

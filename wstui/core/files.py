@@ -20,8 +20,10 @@ def write_atomic(path: Path, data: str | bytes, new_file_mode: int = 0o666) -> N
 
     A symbolic link is written through: its target gets the new content and the link stays a link,
     so a project file kept elsewhere and linked into the project is edited where it lives. An existing
-    file keeps its permission bits (a 0600 file stays 0600); a new one gets `new_file_mode` less the
-    umask's bits (0600 for a file of secrets, readable by its owner alone from the first byte).
+    file keeps its permission bits (a 0600 file stays 0600) but for its owner's read and write, which
+    it always gets: a file its owner cannot read back is lost to wstui (a 000 file becomes 0600). A new
+    one gets `new_file_mode` less the umask's bits (0600 for a file of secrets, readable by its owner
+    alone from the first byte).
     UsageError names the path when it cannot be written.
     """
     content = data.encode("utf-8") if isinstance(data, str) else data
@@ -33,7 +35,7 @@ def write_atomic(path: Path, data: str | bytes, new_file_mode: int = 0o666) -> N
 
 def _replace(real: Path, content: bytes, new_file_mode: int) -> None:
     try:
-        mode: int | None = stat.S_IMODE(real.stat().st_mode)
+        mode: int | None = stat.S_IMODE(real.stat().st_mode) | stat.S_IRUSR | stat.S_IWUSR
     except FileNotFoundError:
         mode = None
     temporary = real.with_name(f".{real.name}.{secrets.token_hex(6)}.tmp")

@@ -30,6 +30,7 @@ from wstui.core.console import (
     parse_query,
 )
 from wstui.core.errors import WstuiError
+from wstui.core.local.isolation import real_environment
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.console_feed import ConsoleFeed
 from wstui.tui.frame_log import FrameLog, frame_detail
@@ -46,7 +47,8 @@ broadcast reach the others. It is `wstui console` with a screen.
 
 - **URL**: where `ctrl+n` connects a new session. It starts on the Local area's gateway when it
   runs, else on the project's local URL; `ctrl+l` puts the local URL back, `ctrl+r` the deployed
-  `wss://` URL from `.wstui/outputs.json`.
+  `wss://` URL from `.wstui/outputs.json` (the record of the project's stack in AWS_REGION, your
+  profile's region, else the project's).
 - **Query** and **Header**: for an authorizer's token, e.g. `token=abc` (several joined with `&`)
   and `Authorization: Bearer abc` (several headers joined with `;`). `ctrl+b` copies the `wscat` command for the same connection.
 - **Sessions**: each shows its state by colour (yellow connecting, green open, grey closed normally,
@@ -286,7 +288,8 @@ class ConsoleScreen(AreaScreen):
             self.show_error("No project open: type the URL.")
             return
         try:
-            self.query_one("#url", Input).value = deployed_url(app.project_file.directory)
+            with real_environment():  # the region the developer chose, even while the Local area runs
+                self.query_one("#url", Input).value = deployed_url(app.project().project)
         except WstuiError as error:
             self.show_error(str(error))
 

@@ -29,12 +29,16 @@ from wstui.cli.deploy_render import (
     durations_table,
     event_line,
     failure_lines,
+    identity_line,
     missing_outputs,
+    no_stack_line,
+    not_saved_line,
     operation_verb,
+    size_text,
     status_style,
 )
 from wstui.cli.verbatim import verbatim
-from wstui.core.deploy.aws import AwsClients, AwsTarget
+from wstui.core.deploy.aws import AwsClients, AwsIdentity, AwsTarget
 from wstui.core.deploy.change_set import StackState
 from wstui.core.deploy.deployer import Deployer, DeploySettings, recreation_question
 from wstui.core.deploy.events import (
@@ -51,6 +55,8 @@ from wstui.core.deploy.events import (
     Removed,
     StackEvent,
     StackGone,
+    UploadProgress,
+    UploadRetrying,
 )
 from wstui.core.deploy.removal import remove
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL
@@ -129,9 +135,17 @@ class DeployScreen(AreaScreen):
             self.state = state
 
     class StatusRead(Message):
-        def __init__(self, status: StackStatus) -> None:
+        def __init__(self, status: StackStatus, region: str) -> None:
             super().__init__()
             self.status = status
+            self.region = region
+
+    class Identified(Message):
+        """The account and region the step acts in, known once it connected."""
+
+        def __init__(self, identity: AwsIdentity) -> None:
+            super().__init__()
+            self.identity = identity
 
     class Failed(Message):
         def __init__(self, error: WstuiError) -> None:
@@ -268,7 +282,7 @@ class DeployScreen(AreaScreen):
 
     def reading_status(self, project: Project, connection: Connection) -> Iterator[DeployEvent]:
         clients = self.connect(project, connection)
-        self.post_message(self.StatusRead(stack_status(clients, connection.settings.stack_name)))
+        self.post_message(self.StatusRead(stack_status(clients, connection.settings.stack_name), clients.region))
         yield from ()
 
     def action_remove(self) -> None:
@@ -302,9 +316,11 @@ class DeployScreen(AreaScreen):
         if isinstance(console, ConsoleScreen):
             console.use_url(url)
 
-    @staticmethod
-    def connect(project: Project, connection: Connection) -> AwsClients:
-        return AwsClients.connect(connection.target, project.project.region)
+    def connect(self, project: Project, connection: Connection) -> AwsClients:
+        """The clients for a step (in the worker), and the account and region it acts in, said in the log."""
+        clients = AwsClients.connect(connection.target, project.project.region)
+        self.post_message(self.Identified(clients.identity()))
+        return clients
 
     # The worker and what it posts.
 
@@ -380,10 +396,13 @@ class DeployScreen(AreaScreen):
         self.refresh_controls()
         self.query_one("#apply" if self.plan is not None else "#plan", Button).focus()
 
+    def on_deploy_screen_identified(self, message: Identified) -> None:
+        self.query_one("#deploy-log", RichLog).write(identity_line(message.identity))
+
     def on_deploy_screen_status_read(self, message: StatusRead) -> None:
         status = message.status
         if not status.status:
-            self.set_state(f"There is no stack {status.stack_name}.")
+            self.set_state(no_stack_line(status.stack_name, message.region).plain)
             return
         self.set_state(f"Stack {status.stack_name}: {status.status}", error=status_style(status.status) == "red")
         self.show_outputs(status.outputs)
@@ -402,10 +421,18 @@ class DeployScreen(AreaScreen):
                 self.plan = plan
                 self.query_one(ChangeSetTable).show(plan)
                 self.set_state(f"{len(plan.changes)} changes to {plan.stack_name}: Apply (a) or Discard (d)?")
+            case UploadProgress(size=size, sent=sent):
+                progress = self.query_one(ProgressBar)
+                progress.update(total=size, progress=sent)
+                progress.display = True
+                self.set_state(f"Uploading the code: {size_text(sent)} of {size_text(size)}...")
+            case UploadRetrying():
+                self.set_state(line.plain, error=True)
             case NoChanges() | StackGone() | PlanDiscarded():
                 self.set_state(line.plain)
                 if isinstance(event, NoChanges):
                     self.show_outputs(event.outputs)
+                    self.not_saved(event.stack_name, event.outputs, event.not_saved)
             case Deployed() | Removed():
                 self.set_state(line.plain)
                 progress = self.query_one(ProgressBar)
@@ -415,6 +442,8 @@ class DeployScreen(AreaScreen):
                     log.write(durations_table(event.durations))
                 if isinstance(event, Deployed) and not event.outputs:
                     log.write(missing_outputs(event))
+                if isinstance(event, Deployed):
+                    self.not_saved(event.stack_name, event.outputs, event.not_saved)
             case OperationStarted(total=total):
                 running_app(self).stack_operation = f"{operation_verb(event)} stack {event.stack_name}"
                 progress = self.query_one(ProgressBar)
@@ -442,6 +471,13 @@ class DeployScreen(AreaScreen):
         log = self.query_one("#deploy-log", RichLog)
         if log.lines:
             log.write(Rule(style="dim"), expand=True)
+
+    def not_saved(self, stack_name: str, outputs: dict[str, str], not_saved: str) -> None:
+        """The stack is up but .wstui/outputs.json could not be written: the log and the state say both."""
+        if not_saved:
+            line = not_saved_line(stack_name, outputs, not_saved)
+            self.query_one("#deploy-log", RichLog).write(line)
+            self.set_state(line.plain, error=True)
 
     def show_outputs(self, outputs: dict[str, str]) -> None:
         self.outputs = outputs

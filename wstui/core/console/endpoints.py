@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from wstui.core.deploy.outputs import NotDeployedError, load_outputs, outputs_path
+from wstui.core.deploy.aws import AwsTarget, region_in_effect
+from wstui.core.deploy.outputs import NotDeployedError, find_outputs, outputs_path
 from wstui.core.project.model import Project, StageSettings
 from wstui.core.template.ids import URL_OUTPUT
 
@@ -19,10 +18,16 @@ def local_url(project: Project | None, port: int = LOCAL_PORT, host: str = LOCAL
     return f"ws://{host}:{port}/{stage}"
 
 
-def deployed_url(project_dir: Path) -> str:
-    """`outputs.APIGatewayURL` of `.wstui/outputs.json`, which `wstui deploy` writes after a deployment."""
-    url = load_outputs(project_dir).outputs.get(URL_OUTPUT)
+def deployed_url(project: Project, region: str = "") -> str:
+    """`outputs.APIGatewayURL` of the project's stack in `region` (empty: the region a cloud command
+    would use, AWS_REGION, your profile's, then the project's), as `wstui deploy` recorded it in
+    `.wstui/outputs.json`."""
+    region = region_in_effect(AwsTarget(region=region), project.project.region)
+    record = find_outputs(project.directory, region, project.stack_name)
+    url = record.outputs.get(URL_OUTPUT)
     if not url:
-        path = outputs_path(project_dir)
-        raise NotDeployedError(f"{path} has no outputs.{URL_OUTPUT}: run `wstui deploy` first to write it again.")
+        raise NotDeployedError(
+            f"The record of {record.where} in {outputs_path(project.directory)} has no URL ({URL_OUTPUT}): "
+            f"`wstui status` shows the stack's outputs, and `wstui deploy` writes the record again."
+        )
     return url

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from wstui.core.deploy.archive_contents import PackagingError, project_files
 from wstui.core.deploy.events import ArchivedFile
+from wstui.core.deploy.sizes import size_text
 from wstui.core.errors import UsageError
 from wstui.core.project.model import Project
 
@@ -27,6 +28,10 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # What the Lambda Python runtime already has: listing these in requirements.txt vendors nothing.
 RUNTIME_PACKAGES = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3", "six"})
 LAMBDA_PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+# Lambda's limit for a function's code unzipped (250 MB), the same for a zip it reads from S3 (the 50 MB
+# zipped limit is for direct uploads, which wstui does not make).
+LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
+BIGGEST_NAMED = 5
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ def build_archive(project: Project, extra: Iterable[tuple[str, Path]] = (), cach
         vendor = vendor_requirements(project, requirements, cache or directory / ".wstui" / "build")
         entries.update(vendored_files(vendor))
     entries.update(own)
+    _check_unzipped_size(entries)
     buffer = io.BytesIO()
     sizes: dict[str, int] = {}
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
@@ -77,6 +83,28 @@ def build_archive(project: Project, extra: Iterable[tuple[str, Path]] = (), cach
     body = buffer.getvalue()
     listing = tuple(ArchivedFile(name, sizes[name]) for name in sorted(own))
     return CodeArchive(body, hashlib.sha256(body).hexdigest(), len(entries), tuple(requirements), listing)
+
+
+def _check_unzipped_size(entries: dict[str, Path]) -> None:
+    """Lambda refuses code over its limit only when CloudFormation creates the function, minutes into
+    a deploy and after the upload: say so before anything is read or sent, naming the files to leave out.
+    A file that cannot be read counts as empty here; zipping it says why it cannot be read."""
+    sizes: dict[str, int] = {}
+    for name, path in entries.items():
+        try:
+            sizes[name] = path.stat().st_size
+        except OSError:
+            sizes[name] = 0
+    total = sum(sizes.values())
+    if total <= LAMBDA_UNZIPPED_LIMIT:
+        return
+    biggest = sorted(sizes.items(), key=lambda item: (-item[1], item[0]))[:BIGGEST_NAMED]
+    named = ", ".join(f"{name} ({size_text(size)})" for name, size in biggest)
+    raise PackagingError(
+        f"The code archive would hold {size_text(total)} ({total:,} bytes) unzipped, over the {LAMBDA_UNZIPPED_LIMIT:,} "
+        f"bytes (250 MB) Lambda takes for a function's code: the biggest files are {named}. Keep large files out with "
+        "[package] exclude or .gitignore (a function can fetch data from S3 when it runs), or trim requirements.txt."
+    )
 
 
 def vendored_files(root: Path) -> list[tuple[str, Path]]:

@@ -6,10 +6,12 @@ uploads nothing, and `wstui remove` deletes exactly what deploys of that stack p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from wstui.core.deploy import transfer
 from wstui.core.deploy.aws import AwsClients, AwsError, error_code, explained
-from wstui.core.deploy.events import Artifact
+from wstui.core.deploy.events import Artifact, UploadProgress, UploadRetrying
 
 PREFIX = "wstui"
 
@@ -85,9 +87,10 @@ def is_present(clients: AwsClients, bucket: str, key: str) -> bool:
     return True
 
 
-def upload(clients: AwsClients, bucket: str, artifact: Artifact) -> None:
+def upload(clients: AwsClients, bucket: str, artifact: Artifact) -> Iterator[UploadProgress | UploadRetrying]:
+    """Yields how far the upload got, and each retry (`transfer.send`)."""
     with explained(f"uploading s3://{bucket}/{artifact.key}"):
-        clients.s3.put_object(Bucket=bucket, Key=artifact.key, Body=artifact.body)
+        yield from transfer.send(clients.s3, bucket, artifact.key, artifact.body)
 
 
 def delete_object(clients: AwsClients, bucket: str, key: str) -> None:

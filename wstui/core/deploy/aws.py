@@ -22,6 +22,11 @@ EXPIRED_CODES = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "Tok
 REJECTED_CODES = {"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException", "InvalidAccessKeyId"}
 DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "403", "Forbidden"}
 THROTTLED_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"}
+# botocore's defaults (60 s to connect, 60 s of silence on a socket) times nine attempts left a stalled
+# upload quiet for up to nine minutes. S3 answers within seconds or not at all: give up on a silent
+# socket sooner and try again, four times in all; `transfer.py` says so at each attempt.
+S3_TIMEOUTS = {"connect_timeout": 10, "read_timeout": 30}
+S3_ATTEMPTS = 4
 
 
 class AwsError(WstuiError):
@@ -37,31 +42,44 @@ class AwsTarget:
     endpoint_url: str = ""
 
 
+@dataclass(frozen=True)
+class AwsIdentity:
+    """Where a command acts: the account (empty when AWS would not say, and `unknown_because` why),
+    the region, and the endpoint when it is not AWS's own."""
+
+    account: str
+    region: str
+    endpoint_url: str = ""
+    unknown_because: str = ""
+
+
 @dataclass
 class AwsClients:
-    """The boto3 clients one command uses, made from one session so they share credentials and region."""
+    """The boto3 clients one command uses, made from one session so they share credentials and region.
+    `account` is filled in by the first `account_id()`."""
 
     region: str
     endpoint_url: str
     cloudformation: Any
     s3: Any
     sts: Any
+    account: str = ""
 
     @classmethod
     def connect(cls, target: AwsTarget, fallback_region: str) -> AwsClients:
         """botocore rather than boto3: the same chain of credentials and regions, without importing
-        boto3's transfer manager, a tenth of a second of every deploy."""
+        boto3, a tenth of a second of every command (s3transfer loads only for an upload)."""
         import botocore.session
         from botocore.config import Config
 
         session = botocore.session.Session(profile=target.profile or None)
         with explained("reading your AWS credentials"):
             credentials = session.get_credentials()
-            # botocore reads only AWS_DEFAULT_REGION; AWS_REGION is what the other SDKs and Lambda use.
-            region = target.region or os.environ.get("AWS_REGION") or session.get_config_variable("region") or fallback_region
+            region = _region(session, target.region, fallback_region)
         if credentials is None:
             raise AwsError(f"No AWS credentials found: {CREDENTIAL_HELP}.")
         config = Config(retries={"mode": "standard", "max_attempts": 8}, user_agent_extra="wstui")
+        s3_config = config.merge(Config(**S3_TIMEOUTS, retries={"mode": "standard", "total_max_attempts": S3_ATTEMPTS}))
         options: dict[str, Any] = {"region_name": region, "config": config}
         if target.endpoint_url:
             options["endpoint_url"] = target.endpoint_url
@@ -70,13 +88,37 @@ class AwsClients:
                 region=region,
                 endpoint_url=target.endpoint_url,
                 cloudformation=session.create_client("cloudformation", **options),
-                s3=session.create_client("s3", **options),
+                s3=session.create_client("s3", **{**options, "config": s3_config}),
                 sts=session.create_client("sts", **options),
             )
 
     def account_id(self) -> str:
-        with explained("asking AWS who you are"):
-            return str(self.sts.get_caller_identity()["Account"])
+        if not self.account:
+            with explained("asking AWS who you are"):
+                self.account = str(self.sts.get_caller_identity()["Account"])
+        return self.account
+
+    def identity(self) -> AwsIdentity:
+        """Where the command acts, for it to say once: a failed STS call leaves the account unknown
+        and says why, rather than ending the command (the calls that follow say what they need)."""
+        try:
+            return AwsIdentity(self.account_id(), self.region, self.endpoint_url)
+        except WstuiError as error:
+            return AwsIdentity("", self.region, self.endpoint_url, str(error))
+
+
+def region_in_effect(target: AwsTarget, fallback_region: str) -> str:
+    """The region a cloud command would use, read without credentials: `console --deployed` picks the
+    record of that region."""
+    import botocore.session
+
+    with explained("reading your AWS configuration"):
+        return _region(botocore.session.Session(profile=target.profile or None), target.region, fallback_region)
+
+
+def _region(session: Any, given: str, fallback_region: str) -> str:
+    # botocore reads only AWS_DEFAULT_REGION; AWS_REGION is what the other SDKs and Lambda use.
+    return given or os.environ.get("AWS_REGION") or session.get_config_variable("region") or fallback_region
 
 
 @contextmanager

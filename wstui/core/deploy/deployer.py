@@ -197,9 +197,8 @@ class Deployer:
         if not result.change_set_id:
             self.unapplied = None
             yield from self._unstage(bucket, staged)
-            if state.outputs:
-                save_stack_outputs(self.clients, self.project.directory, stack, state.outputs)
-            yield NoChanges(stack, state.outputs or {})
+            not_saved = save_stack_outputs(self.clients, self.project.directory, stack, state.outputs)[1] if state.outputs else ""
+            yield NoChanges(stack, state.outputs or {}, not_saved)
             return
         yield PlanReady(Plan(
             stack, result.change_set_id, result.change_set_type, result.changes, bucket, tuple(stored), not exists, staged
@@ -234,7 +233,7 @@ class Deployer:
             yield BucketCreated(bucket, self.clients.region)
         present = exists and artifacts.is_present(self.clients, bucket, template.key)
         if not present:
-            artifacts.upload(self.clients, bucket, template)
+            yield from artifacts.upload(self.clients, bucket, template)
         yield ArtifactStored(bucket, template.key, len(body), not present, template=True)
         return _s3_url(bucket, template.key, self.clients.region), () if present else (template.key,)
 
@@ -253,7 +252,7 @@ class Deployer:
             yield BucketCreated(plan.bucket, self.clients.region, dry_run)
         for artifact in plan.artifacts:
             if not artifact.present and not dry_run:
-                artifacts.upload(self.clients, plan.bucket, artifact)
+                yield from artifacts.upload(self.clients, plan.bucket, artifact)
             yield ArtifactStored(plan.bucket, artifact.key, len(artifact.body), not artifact.present and not dry_run, dry_run)
         if dry_run:
             yield from self.discard(plan)

@@ -50,6 +50,29 @@ class ArtifactStored:
 
 
 @dataclass(frozen=True)
+class UploadProgress:
+    """`sent` of the `size` bytes of an object are on their way to S3 (fewer again when a request is
+    sent anew). Reported a few times a second, and once when all are sent."""
+
+    bucket: str
+    key: str
+    sent: int
+    size: int
+
+
+@dataclass(frozen=True)
+class UploadRetrying:
+    """A request of an upload failed or stalled (`reason`) and goes again: attempt `attempt` of
+    `attempts` (0 when unknown)."""
+
+    bucket: str
+    key: str
+    attempt: int
+    attempts: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class ArtifactDeleted:
     """An object uploaded only for a plan that was discarded (or found nothing to change) is gone again."""
 
@@ -106,10 +129,12 @@ class PlanReady:
 
 @dataclass(frozen=True)
 class NoChanges:
-    """Nothing to apply. The stack's outputs are saved again all the same (a fresh clone has no copy)."""
+    """Nothing to apply. The stack's outputs are saved again all the same (a fresh clone has no copy);
+    `not_saved` says why they could not be."""
 
     stack_name: str
     outputs: dict[str, str] = field(default_factory=dict)
+    not_saved: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,7 +203,8 @@ class OperationFailed:
 @dataclass(frozen=True)
 class Deployed:
     """Success. `durations` is (logical id, seconds), longest first; `outputs_file` is where they were
-    saved. `outputs_unread`: why AWS did not give the outputs after the success (then none were saved)."""
+    saved, or empty, and `not_saved` says why they could not be: the stack is up all the same.
+    `outputs_unread`: why AWS did not give the outputs after the success (then none were saved)."""
 
     stack_name: str
     status: str
@@ -186,6 +212,7 @@ class Deployed:
     outputs: dict[str, str]
     outputs_file: str
     outputs_unread: str = ""
+    not_saved: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,10 +226,12 @@ class Following:
 
 @dataclass(frozen=True)
 class OutputsSaved:
-    """The stack's outputs, as it stands after an operation that ended before anyone followed it, are saved at `path`."""
+    """The stack's outputs, as it stands after an operation that ended before anyone followed it, are
+    saved at `path`, or `not_saved` says why they could not be."""
 
     stack_name: str
     path: str
+    not_saved: str = ""
 
 
 @dataclass(frozen=True)
@@ -220,7 +249,7 @@ class StackGone:
 
 
 DeployEvent = (
-    Packaged | BucketCreated | ArtifactStored | ArtifactDeleted | ChangeSetCreating | PlanReady | NoChanges | PlanDiscarded
-    | OperationStarted | StackEvent | FollowingStopped | OperationFailed | Deployed | Removed | StackGone | Following
-    | OutputsSaved
+    Packaged | BucketCreated | UploadProgress | UploadRetrying | ArtifactStored | ArtifactDeleted | ChangeSetCreating
+    | PlanReady | NoChanges | PlanDiscarded | OperationStarted | StackEvent | FollowingStopped | OperationFailed
+    | Deployed | Removed | StackGone | Following | OutputsSaved
 )

@@ -10,10 +10,16 @@ from wstui.core.deploy.change_set import stack_state
 from wstui.core.deploy.events import Deployed, DeployEvent, OperationFailed
 from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
 from wstui.core.deploy.stack_events import StackEventStream
+from wstui.core.errors import WstuiError
 
 
-def save_stack_outputs(clients: AwsClients, directory: Path, stack_name: str, outputs: dict[str, str]) -> Path:
-    return save_outputs(directory, DeployedOutputs(stack_name, clients.region, outputs))
+def save_stack_outputs(clients: AwsClients, directory: Path, stack_name: str, outputs: dict[str, str]) -> tuple[str, str]:
+    """Where the outputs were saved, or why they could not be: the stack is up either way, so a record
+    that cannot be written is said alongside the success, not raised in its place."""
+    try:
+        return str(save_outputs(directory, DeployedOutputs(stack_name, clients.region, outputs))), ""
+    except WstuiError as error:
+        return "", str(error)
 
 
 def outcome(clients: AwsClients, stream: StackEventStream, stack_name: str, directory: Path) -> Iterator[DeployEvent]:
@@ -32,5 +38,5 @@ def outcome(clients: AwsClients, stream: StackEventStream, stack_name: str, dire
     except AwsError as error:
         yield Deployed(stack_name, stream.final_status, stream.durations(), {}, "", outputs_unread=str(error))
         return
-    path = save_stack_outputs(clients, directory, stack_name, outputs)
-    yield Deployed(stack_name, stream.final_status, stream.durations(), outputs, str(path))
+    path, not_saved = save_stack_outputs(clients, directory, stack_name, outputs)
+    yield Deployed(stack_name, stream.final_status, stream.durations(), outputs, path, not_saved=not_saved)

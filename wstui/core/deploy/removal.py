@@ -54,5 +54,5 @@ def remove(
     if unfinished:
         return
     deleted = artifacts.delete_artifacts(clients, bucket, stack_name) if bucket else 0
-    forget_outputs(directory, stack_name)
+    forget_outputs(directory, clients.region, stack_name)
     yield Removed(stack_name, bucket, deleted)

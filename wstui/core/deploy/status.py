@@ -86,5 +86,5 @@ def _followed(
         stream.replay(last_operation(page, state.name))
         yield OperationFailed(state.name, state.status, stream.failures)
     elif state.status in SUCCESS:
-        path = save_stack_outputs(clients, directory, state.name, state.outputs or {})
-        yield OutputsSaved(state.name, str(path))
+        path, not_saved = save_stack_outputs(clients, directory, state.name, state.outputs or {})
+        yield OutputsSaved(state.name, path, not_saved)
