@@ -4,7 +4,6 @@ failures, a failure in the middle of following, another deploy's change set)."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from wstui.cli.main import cli
 from wstui.core.deploy.aws import AwsClients, AwsError
 from wstui.core.deploy.change_set import ChangeSetRequest, StackState, create_change_set
 from wstui.core.deploy.events import Deployed, FollowingStopped, ResourceChange
+from wstui.core.deploy.outputs import find_outputs
 from wstui.core.deploy.status import follow_stack
 from wstui.core.project.load import load_project
 from wstui.core.template import synthesize
@@ -129,7 +129,7 @@ def test_the_end_of_an_update_seen_in_the_stacks_status_is_a_success_when_its_la
     aws.verify()
     deployed = events[-1]
     assert isinstance(deployed, Deployed) and (deployed.status, deployed.outputs) == ("UPDATE_COMPLETE", {"APIGatewayURL": URL})
-    assert json.loads((chat_project / ".wstui" / "outputs.json").read_text())["outputs"] == {"APIGatewayURL": URL}
+    assert find_outputs(chat_project, "us-east-1", STACK).outputs == {"APIGatewayURL": URL}
 
 
 def test_a_plan_another_deploy_took_away_says_so_and_that_nothing_was_applied(chat_project: Path, aws: Stubbed) -> None:

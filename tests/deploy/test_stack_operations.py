@@ -242,7 +242,8 @@ def test_status_follow_streams_the_operation_under_way_until_it_ends(
     assert FUNCTION in lines[following + 1] and STACK in lines[following + 2]
     assert "UPDATE_COMPLETE: stack chat-v1" in lines and lines[-1] == URL
     saved = json.loads((chat_project / ".wstui" / "outputs.json").read_text())
-    assert saved == {"stack_name": STACK, "region": "us-east-1", "outputs": {"APIGatewayURL": URL}}
+    assert saved == {"deployments": {f"us-east-1/{STACK}": {
+        "stack_name": STACK, "region": "us-east-1", "outputs": {"APIGatewayURL": URL}}}}
 
 
 def test_a_failed_change_set_is_deleted_so_the_same_deploy_can_run_again(aws: Stubbed) -> None:

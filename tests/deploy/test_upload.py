@@ -45,7 +45,7 @@ def test_code_lambda_would_refuse_is_refused_before_anything_is_uploaded(chat_pr
 
 def test_a_large_upload_reports_its_progress_until_all_is_sent(chat_project: Path, clients: AwsClients) -> None:
     (chat_project / "handlers" / "model.bin").write_bytes(os.urandom(12 * MB))
-    deployer = Deployer.for_project(load_project(chat_project), clients, DeploySettings("chat-v1", create_bucket=True))
+    deployer = Deployer.for_project(load_project(chat_project), clients, DeploySettings("chat-v1", create_bucket=True), environ={})
     (ready,) = [event for event in deployer.plan() if isinstance(event, PlanReady)]
     applied = list(deployer.apply(ready.plan))
     progress = [event for event in applied if isinstance(event, UploadProgress)]
