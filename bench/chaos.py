@@ -167,7 +167,10 @@ class ChaosReport:
             print(line)
 
 
-async def client_life(url: str, session: aiohttp.ClientSession, deadline: float, rng: random.Random, actions: collections.Counter[str]) -> None:
+async def client_life(url: str, session: aiohttp.ClientSession, deadline: float, rng: random.Random,
+                      actions: collections.Counter[str], first: str) -> None:
+    """Connect, act, reconnect until the deadline. `first` is the first action of the first connection,
+    so that a run of at least len(ACTIONS) clients does each kind of thing at least once."""
     while time.monotonic() < deadline:
         try:
             ws = await session.ws_connect(url, autoping=True, max_msg_size=0)
@@ -178,17 +181,18 @@ async def client_life(url: str, session: aiohttp.ClientSession, deadline: float,
         actions["connect"] += 1
         reader = asyncio.create_task(_drain(ws))
         try:
-            await _act(ws, reader, deadline, rng, actions)
+            await _act(ws, reader, deadline, rng, actions, first)
+            first = ""
         finally:
             reader.cancel()
             await ws.close()
 
 
 async def _act(ws: aiohttp.ClientWebSocketResponse, reader: asyncio.Task[None], deadline: float, rng: random.Random,
-               actions: collections.Counter[str]) -> None:
-    """Random actions until the connection ends or the run does."""
+               actions: collections.Counter[str], first: str) -> None:
+    """Random actions (`first`, if given, first) until the connection ends or the run does."""
     while time.monotonic() < deadline and not ws.closed and not reader.done():
-        action = rng.choices(ACTIONS, WEIGHTS)[0]
+        action, first = first or rng.choices(ACTIONS, WEIGHTS)[0], ""
         actions[action] += 1
         if action == "send":
             await ws.send_str(json.dumps({"message": "sendmessage", "data": f"chaos {rng.random()}"}))
@@ -226,7 +230,8 @@ async def swarm(url: str, clients: int, seconds: float, seed: int) -> collection
     actions: collections.Counter[str] = collections.Counter()
     deadline = time.monotonic() + seconds
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-        await asyncio.gather(*(client_life(url, session, deadline, random.Random(seed * 100_003 + index), actions)
+        await asyncio.gather(*(client_life(url, session, deadline, random.Random(seed * 100_003 + index), actions,
+                                           ACTIONS[index % len(ACTIONS)])
                                for index in range(clients)))
     return actions
 
