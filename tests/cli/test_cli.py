@@ -131,3 +131,13 @@ def test_synth_writes_json_and_yaml(chat: Path) -> None:
     assert run("--project", str(chat), "synth").stdout == out.read_text()
     yaml = run("--project", str(chat), "synth", "--format", "yaml").stdout
     assert "ProtocolType: WEBSOCKET" in yaml
+
+
+def test_a_reader_that_leaves_early_gets_no_error_message(chat: Path) -> None:
+    """`wstui synth | head -1`: a closed pipe is the reader's choice, not an unexpected error."""
+    process = subprocess.Popen([sys.executable, "-m", "wstui", "synth"], cwd=chat, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    process.stdout.close()
+    _, errors = process.communicate(timeout=60)
+    assert errors == "" and process.returncode == 1

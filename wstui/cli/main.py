@@ -4,6 +4,8 @@ so `wstui --help` starts fast and never pulls in boto3, textual or troposphere."
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import Any
 
 import click
@@ -67,6 +69,11 @@ class WstuiGroup(click.Group):
             ctx.exit(error.exit_code)
         except CLICK_EXITS:
             raise
+        except BrokenPipeError:
+            # The reader went away (`wstui synth | head -1`): nothing went wrong in wstui, so nothing to
+            # say; stdout goes to /dev/null so that flushing it at exit raises nothing more.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
         except Exception as error:
             if ctx.meta.get(_DEBUG_KEY):
                 raise
