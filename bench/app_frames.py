@@ -29,8 +29,8 @@ from aiohttp import web
 from wstui.core.scaffold import Template, scaffold
 from wstui.tui.app import WstuiApp
 from wstui.tui.config import UserConfig
-from wstui.tui.console_screen import ConsoleScreen
-from wstui.tui.session_panel import SessionPanel
+from wstui.tui.console.screen import ConsoleScreen
+from wstui.tui.console.session_panel import SessionPanel
 
 TICK = 0.01
 

@@ -20,9 +20,9 @@ from textual.widgets import Checkbox, DataTable, Input, Log
 from wstui.core.scaffold import Template, scaffold
 from wstui.tui.app import WstuiApp
 from wstui.tui.config import UserConfig
-from wstui.tui.deploy_screen import DeployScreen
-from wstui.tui.payload_editor import PayloadEditor
-from wstui.tui.session_panel import SessionPanel
+from wstui.tui.deploy.screen import DeployScreen
+from wstui.tui.console.payload_editor import PayloadEditor
+from wstui.tui.console.session_panel import SessionPanel
 
 IMAGES = Path(__file__).parent / "images"
 SIZE = (140, 36)

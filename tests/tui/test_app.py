@@ -12,15 +12,15 @@ from tests.tui.conftest import make_app, running, wait_until
 from wstui.tui.app import WstuiApp
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.confirm_screen import ConfirmScreen
-from wstui.tui.console_screen import ConsoleScreen
-from wstui.tui.deploy_screen import DeployScreen
-from wstui.tui.edit_form import EditForm
-from wstui.tui.frame_log import FrameLog
+from wstui.tui.console.screen import ConsoleScreen
+from wstui.tui.deploy.screen import DeployScreen
+from wstui.tui.routes.edit_form import EditForm
+from wstui.tui.console.frame_log import FrameLog
 from wstui.tui.help_screen import HelpScreen
-from wstui.tui.local_screen import LocalScreen
-from wstui.tui.routes_screen import RoutesScreen
-from wstui.tui.start_screen import StartScreen
-from wstui.tui.wizard_screen import WizardScreen
+from wstui.tui.local.screen import LocalScreen
+from wstui.tui.routes.screen import RoutesScreen
+from wstui.tui.start.screen import StartScreen
+from wstui.tui.start.wizard import WizardScreen
 
 BINDING_OWNERS = (
     WstuiApp, AreaScreen, RoutesScreen, LocalScreen, ConsoleScreen, FrameLog, DeployScreen, ConfirmScreen, EditForm,

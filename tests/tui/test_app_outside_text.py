@@ -46,13 +46,13 @@ from wstui.core.project.load import ProjectFile
 from wstui.core.project.routes import add_route
 from wstui.core.template.ids import URL_OUTPUT
 from wstui.tui.app import WstuiApp
-from wstui.tui.console_screen import ConsoleScreen
-from wstui.tui.deploy_screen import DeployScreen
-from wstui.tui.edit_form import EditForm
-from wstui.tui.local_screen import LocalScreen
-from wstui.tui.routes_screen import RoutesScreen
-from wstui.tui.start_screen import StartScreen
-from wstui.tui.wizard_screen import WizardScreen
+from wstui.tui.console.screen import ConsoleScreen
+from wstui.tui.deploy.screen import DeployScreen
+from wstui.tui.routes.edit_form import EditForm
+from wstui.tui.local.screen import LocalScreen
+from wstui.tui.routes.screen import RoutesScreen
+from wstui.tui.start.screen import StartScreen
+from wstui.tui.start.wizard import WizardScreen
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 HANDLER = "handlers.send_message:handle"
@@ -237,9 +237,9 @@ async def test_route_keys_holding_markup_are_listed_edited_and_offered_as_they_a
 
 
 async def test_an_error_the_preview_did_not_foresee_is_said_in_the_form(chat: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import wstui.tui.edit_form
+    import wstui.tui.routes.edit_form
 
-    breaks(monkeypatch, wstui.tui.edit_form, "preview_edit", ValueError("Maximum number of resources [500] reached"))
+    breaks(monkeypatch, wstui.tui.routes.edit_form, "preview_edit", ValueError("Maximum number of resources [500] reached"))
     app = make_app(chat, chat)
     async with running(app) as pilot:
         await pilot.press("a")
@@ -380,9 +380,9 @@ async def test_a_directory_holding_markup_is_named_as_it_is(tmp_path: Path) -> N
 
 
 async def test_an_error_the_wizard_did_not_foresee_is_said_in_the_wizard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import wstui.tui.wizard_screen
+    import wstui.tui.start.wizard
 
-    breaks(monkeypatch, wstui.tui.wizard_screen, "scaffold", RuntimeError("cookiecutter hook failed [/x]"))
+    breaks(monkeypatch, wstui.tui.start.wizard, "scaffold", RuntimeError("cookiecutter hook failed [/x]"))
     app = make_app(None, tmp_path)
     async with running(app) as pilot:
         await pilot.press("n")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wstui.core.console import Closed, ClosedBy, Connected, Direction, Frame
-from wstui.tui.console_feed import ConsoleFeed
+from wstui.tui.console.feed import ConsoleFeed
 
 
 def frame(session: str, number: int) -> Frame:

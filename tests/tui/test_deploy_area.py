@@ -33,8 +33,8 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressB
 from tests.tui.conftest import make_app, running, wait_until
 from wstui.core.deploy.aws import AwsClients, AwsTarget
 from wstui.tui.confirm_screen import ConfirmScreen
-from wstui.tui.console_screen import ConsoleScreen
-from wstui.tui.deploy_screen import DeployScreen, StoppedWatching
+from wstui.tui.console.screen import ConsoleScreen
+from wstui.tui.deploy.screen import DeployScreen, StoppedWatching
 
 BUCKET = "wstui-artifacts-123456789012-us-east-1"
 

@@ -13,7 +13,7 @@ from textual.widgets import Button, DataTable, Input, Label, Log
 
 from tests.tui.conftest import make_app, running, wait_until
 from wstui.tui.app import WstuiApp
-from wstui.tui.local_screen import LocalScreen
+from wstui.tui.local.screen import LocalScreen
 
 
 def port_of(url: str) -> int:

@@ -11,8 +11,8 @@ from tests.core.test_limits import FULL, with_routes
 from tests.tui.conftest import USER_COMMENT, make_app, running, wait_until
 from wstui.core.project.load import load_project
 from wstui.tui.app import WstuiApp
-from wstui.tui.edit_form import EditForm
-from wstui.tui.routes_screen import RoutesScreen
+from wstui.tui.routes.edit_form import EditForm
+from wstui.tui.routes.screen import RoutesScreen
 
 
 def form(app: WstuiApp) -> EditForm:

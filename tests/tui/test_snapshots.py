@@ -13,9 +13,9 @@ from textual.widgets import Checkbox, Input
 
 from tests.tui.conftest import SIZE, make_app, wait_until
 from wstui.core.deploy.aws import AwsTarget
-from wstui.tui.deploy_screen import DeployScreen
-from wstui.tui.payload_editor import PayloadEditor
-from wstui.tui.session_panel import SessionPanel
+from wstui.tui.deploy.screen import DeployScreen
+from wstui.tui.console.payload_editor import PayloadEditor
+from wstui.tui.console.session_panel import SessionPanel
 
 
 def test_routes_area(snap_compare, chat: Path) -> None:  # type: ignore[no-untyped-def]

@@ -8,9 +8,9 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 
 from tests.tui.conftest import make_app, running, wait_until
 from wstui.core.project.load import load_project
-from wstui.tui.routes_screen import RoutesScreen
-from wstui.tui.start_screen import StartScreen
-from wstui.tui.wizard_screen import WizardScreen
+from wstui.tui.routes.screen import RoutesScreen
+from wstui.tui.start.screen import StartScreen
+from wstui.tui.start.wizard import WizardScreen
 
 
 async def test_the_wizard_checks_as_you_type_then_creates_and_opens_the_project(tmp_path: Path) -> None:

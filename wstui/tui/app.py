@@ -22,8 +22,8 @@ from wstui.tui.area_screen import AreaScreen
 from wstui.tui.areas import AREAS
 from wstui.tui.config import UserConfig
 from wstui.tui.confirm_screen import ConfirmScreen
-from wstui.tui.local_gateway import LocalGateway
-from wstui.tui.start_screen import StartScreen
+from wstui.tui.local.gateway import LocalGateway
+from wstui.tui.start.screen import StartScreen
 
 CONSOLE = "console"
 

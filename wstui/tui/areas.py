@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from textual.binding import Binding
 from textual.screen import Screen
 
-from wstui.tui.console_screen import ConsoleScreen
-from wstui.tui.deploy_screen import DeployScreen
-from wstui.tui.local_screen import LocalScreen
-from wstui.tui.routes_screen import RoutesScreen
+from wstui.tui.console.screen import ConsoleScreen
+from wstui.tui.deploy.screen import DeployScreen
+from wstui.tui.local.screen import LocalScreen
+from wstui.tui.routes.screen import RoutesScreen
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,11 @@ from wstui.core.console import (
 from wstui.core.errors import WstuiError
 from wstui.core.local.isolation import real_environment
 from wstui.tui.area_screen import AreaScreen
-from wstui.tui.console_feed import ConsoleFeed
-from wstui.tui.frame_log import FrameLog, frame_detail
-from wstui.tui.payload_editor import PayloadEditor
+from wstui.tui.console.feed import ConsoleFeed
+from wstui.tui.console.frame_log import FrameLog, frame_detail
+from wstui.tui.console.payload_editor import PayloadEditor
 from wstui.tui.running_app import running_app
-from wstui.tui.session_panel import SessionPanel
+from wstui.tui.console.session_panel import SessionPanel
 
 DRAIN_SECONDS = 0.1
 HELP = """\

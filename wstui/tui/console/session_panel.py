@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from wstui.cli.verbatim import verbatim
 from wstui.core.console import Closed, Connected, Connecting, ConsoleEvent, ConsoleSession, Failed, Frame, SessionState
-from wstui.tui.frame_log import FrameLog
+from wstui.tui.console.frame_log import FrameLog
 
 STATE_CLASSES = ("state-connecting", "state-open", "state-closed", "state-error")
 

@@ -31,7 +31,7 @@ from wstui.core.local.activity import (
 )
 from wstui.core.project.model import Project
 from wstui.tui.area_screen import AreaScreen
-from wstui.tui.local_gateway import LocalGateway
+from wstui.tui.local.gateway import LocalGateway
 from wstui.tui.running_app import running_app
 
 LOG_LINES = 5_000

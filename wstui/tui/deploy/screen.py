@@ -1,7 +1,7 @@
 """The Deploy area: plan a deploy, apply or discard it, follow the stack events; status and remove.
 
 The deploy engine runs in a thread worker (boto3 blocks) and posts each event it yields as a message;
-the area renders them with the CLI's own sentences (`event_line`), so the two never tell different stories.
+`DeployView` (rendering.py) shows them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.rule import Rule
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -23,41 +22,11 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RichLog
 from textual.worker import get_current_worker
 
-from wstui.cli.deploy_render import (
-    archive_table,
-    duration_text,
-    durations_table,
-    event_line,
-    failure_lines,
-    identity_line,
-    missing_outputs,
-    no_stack_line,
-    not_saved_line,
-    operation_verb,
-    size_text,
-    status_style,
-)
-from wstui.cli.verbatim import verbatim
+from wstui.cli.deploy_render import duration_text, identity_line
 from wstui.core.deploy.aws import AwsClients, AwsIdentity, AwsTarget
 from wstui.core.deploy.change_set import StackState
 from wstui.core.deploy.deployer import Deployer, DeploySettings, recreation_question
-from wstui.core.deploy.events import (
-    Deployed,
-    DeployEvent,
-    FollowingStopped,
-    NoChanges,
-    OperationFailed,
-    OperationStarted,
-    Packaged,
-    Plan,
-    PlanDiscarded,
-    PlanReady,
-    Removed,
-    StackEvent,
-    StackGone,
-    UploadProgress,
-    UploadRetrying,
-)
+from wstui.core.deploy.events import DeployEvent, OperationFailed
 from wstui.core.deploy.removal import remove
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL
 from wstui.core.deploy.status import StackStatus, stack_status
@@ -65,10 +34,11 @@ from wstui.core.errors import UnexpectedError, WstuiError
 from wstui.core.local.isolation import real_environment
 from wstui.core.project.model import Project
 from wstui.core.template.ids import URL_OUTPUT
-from wstui.tui.area_screen import AreaScreen, palette_text
+from wstui.tui.area_screen import palette_text
 from wstui.tui.confirm_screen import ConfirmScreen
-from wstui.tui.console_screen import ConsoleScreen
-from wstui.tui.deploy_tables import ChangeSetTable, OutputsTable, StackEventsTable
+from wstui.tui.console.screen import ConsoleScreen
+from wstui.tui.deploy.rendering import DeployView
+from wstui.tui.deploy.tables import ChangeSetTable, OutputsTable, StackEventsTable
 from wstui.tui.running_app import running_app
 
 CONSOLE_MODE = "console"
@@ -106,7 +76,7 @@ class Connection:
     settings: DeploySettings
 
 
-class DeployScreen(AreaScreen):
+class DeployScreen(DeployView):
     HELP = HELP
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "plan", "Plan", id="deploy.plan", tooltip="Package the code and create a change set: see what would change."),
@@ -158,8 +128,6 @@ class DeployScreen(AreaScreen):
     busy = False
     stopped: threading.Event
     deployer: Deployer | None = None
-    plan: Plan | None = None
-    outputs: dict[str, str] = {}
 
     def compose_body(self) -> ComposeResult:
         project = running_app(self).project().project
@@ -400,93 +368,10 @@ class DeployScreen(AreaScreen):
         self.query_one("#deploy-log", RichLog).write(identity_line(message.identity))
 
     def on_deploy_screen_status_read(self, message: StatusRead) -> None:
-        status = message.status
-        if not status.status:
-            self.set_state(no_stack_line(status.stack_name, message.region).plain)
-            return
-        self.set_state(f"Stack {status.stack_name}: {status.status}", error=status_style(status.status) == "red")
-        self.show_outputs(status.outputs)
-        self.query_one(StackEventsTable).show_recent(status.events)
+        self.show_status(message.status, message.region)
 
     def on_deploy_screen_engine(self, message: Engine) -> None:
-        event = message.event
-        line = event_line(event)
-        log = self.query_one("#deploy-log", RichLog)
-        if line:
-            log.write(line)
-        match event:
-            case Packaged():
-                log.write(archive_table(event))
-            case PlanReady(plan=plan):
-                self.plan = plan
-                self.query_one(ChangeSetTable).show(plan)
-                self.set_state(f"{len(plan.changes)} changes to {plan.stack_name}: Apply (a) or Discard (d)?")
-            case UploadProgress(size=size, sent=sent):
-                progress = self.query_one(ProgressBar)
-                progress.update(total=size, progress=sent)
-                progress.display = True
-                self.set_state(f"Uploading the code: {size_text(sent)} of {size_text(size)}...")
-            case UploadRetrying():
-                self.set_state(line.plain, error=True)
-            case NoChanges() | StackGone() | PlanDiscarded():
-                self.set_state(line.plain)
-                if isinstance(event, NoChanges):
-                    self.show_outputs(event.outputs)
-                    self.not_saved(event.stack_name, event.outputs, event.not_saved)
-            case Deployed() | Removed():
-                self.set_state(line.plain)
-                progress = self.query_one(ProgressBar)
-                progress.update(progress=progress.total or 0)
-                self.show_outputs(event.outputs if isinstance(event, Deployed) else {})
-                if isinstance(event, Deployed) and event.durations:
-                    log.write(durations_table(event.durations))
-                if isinstance(event, Deployed) and not event.outputs:
-                    log.write(missing_outputs(event))
-                if isinstance(event, Deployed):
-                    self.not_saved(event.stack_name, event.outputs, event.not_saved)
-            case OperationStarted(total=total):
-                running_app(self).stack_operation = f"{operation_verb(event)} stack {event.stack_name}"
-                progress = self.query_one(ProgressBar)
-                progress.update(total=total, progress=0)
-                progress.display = True
-                self.query_one(StackEventsTable).clear()
-            case StackEvent():
-                self.query_one(StackEventsTable).add_event(event)
-                if event.total:
-                    self.query_one(ProgressBar).update(total=event.total, progress=event.done)
-            case FollowingStopped():
-                self.set_state(f"Stopped following {event.stack_name}: it goes on in CloudFormation; Status (t) shows where it stands.", error=True)
-            case OperationFailed():
-                self.set_state(f"Stack {event.stack_name} ended in {event.status}: the reasons are in the log.", error=True)
-                for failure in failure_lines(event):
-                    log.write(failure)
-
-    # Rendering.
-
-    def clear_run(self) -> None:
-        """A new step starts: the last one's tables and bar go, its log stays above a rule."""
-        self.query_one(ChangeSetTable).reset()
-        self.query_one(StackEventsTable).clear()
-        self.query_one(ProgressBar).display = False
-        log = self.query_one("#deploy-log", RichLog)
-        if log.lines:
-            log.write(Rule(style="dim"), expand=True)
-
-    def not_saved(self, stack_name: str, outputs: dict[str, str], not_saved: str) -> None:
-        """The stack is up but .wstui/outputs.json could not be written: the log and the state say both."""
-        if not_saved:
-            line = not_saved_line(stack_name, outputs, not_saved)
-            self.query_one("#deploy-log", RichLog).write(line)
-            self.set_state(line.plain, error=True)
-
-    def show_outputs(self, outputs: dict[str, str]) -> None:
-        self.outputs = outputs
-        self.query_one(OutputsTable).show(outputs)
-
-    def set_state(self, text: str, error: bool = False) -> None:
-        state = self.query_one("#deploy-state", Label)
-        state.update(verbatim(text))
-        state.set_class(error, "error")
+        self.show_event(message.event)
 
     def commands(self) -> Iterable[SystemCommand]:
         if self.plan is not None:

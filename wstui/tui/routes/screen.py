@@ -16,8 +16,8 @@ from wstui.core.errors import WstuiError
 from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project, RouteSettings
 from wstui.tui.area_screen import AreaScreen, palette_text
-from wstui.tui.edit_form import EditForm, Saved, describe_diff
-from wstui.tui.route_forms import ApiForm, DeleteRouteForm, RouteForm
+from wstui.tui.routes.edit_form import EditForm, Saved, describe_diff
+from wstui.tui.routes.forms import ApiForm, DeleteRouteForm, RouteForm
 from wstui.tui.running_app import running_app
 
 HELP = """\

@@ -13,7 +13,7 @@ from textual.widgets import Button, Footer, Header, Static
 
 from wstui.cli.verbatim import verbatim
 from wstui.core.project.load import PROJECT_FILE
-from wstui.tui.wizard_screen import WizardScreen
+from wstui.tui.start.wizard import WizardScreen
 
 
 class StartScreen(Screen[None]):

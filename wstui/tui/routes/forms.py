@@ -15,7 +15,7 @@ from wstui.core.project.routes import (
     set_expression,
     set_route,
 )
-from wstui.tui.edit_form import Edit, EditForm
+from wstui.tui.routes.edit_form import Edit, EditForm
 
 
 def _field(label: str, value: str, field_id: str, placeholder: str, tooltip: str) -> ComposeResult:

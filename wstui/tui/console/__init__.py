@@ -1,0 +1,1 @@
+"""The console area of the app."""

@@ -1,0 +1,1 @@
+"""The deploy area of the app."""

@@ -1,0 +1,1 @@
+"""The local area of the app."""

@@ -1,0 +1,1 @@
+"""The routes area of the app."""

@@ -1,0 +1,1 @@
+"""The start area of the app."""
