@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from wstui.cli.deploy_render import DeployView
     from wstui.core.deploy.aws import AwsClients
-    from wstui.core.deploy.deployer import Deployer
+    from wstui.core.deploy.deployer import Deployer, DeploySettings
     from wstui.core.deploy.events import DeployEvent
     from wstui.core.project.model import Project
 
@@ -126,14 +126,22 @@ def _confirm(question: str, yes: bool) -> bool:
 def deploy(stack_name: str, region: str, profile: str, endpoint_url: str, s3_bucket: str, create_bucket: bool,
            params: dict[str, str], tags: dict[str, str], plan_only: bool, yes: bool, follow_timeout: int) -> None:
     """Package the code, preview the change set, apply it and follow the stack events."""
-    from wstui.cli.deploy_render import DeployView
-    from wstui.core.deploy.deployer import Deployer, DeploySettings, recreation_question
-    from wstui.core.deploy.events import PlanReady
+    from wstui.core.deploy.deployer import DeploySettings
 
     project, clients = _connect(region, profile, endpoint_url)
     _announce(clients)
     settings = DeploySettings(stack_name or project.stack_name, s3_bucket, create_bucket, params, tags,
                               follow_deadline=float(follow_timeout))
+    deploy_project(project, clients, settings, plan_only, yes)
+
+
+def deploy_project(project: Project, clients: AwsClients, settings: DeploySettings, plan_only: bool, yes: bool) -> None:
+    """The deploy path, from a failed creation's question to the stack events; `wstui sync` takes it too
+    when more than code changed. Exits 1 when the deploy was declined or failed."""
+    from wstui.cli.deploy_render import DeployView
+    from wstui.core.deploy.deployer import Deployer, recreation_question
+    from wstui.core.deploy.events import PlanReady
+
     deployer = Deployer.for_project(project, clients, settings, environ=os.environ)
     view = DeployView(_console(), list_archive=plan_only)
     failed = None if plan_only else deployer.failed_creation()
@@ -185,16 +193,33 @@ def status(stack_name: str, region: str, profile: str, endpoint_url: str, follow
         current, events = follow_stack(clients, name, project.directory, time.sleep, POLL_INTERVAL, float(follow_timeout))
     else:
         current, events = stack_status(clients, name), iter(())
+    drift = _code_drift(clients, current.stack_name, current.status)
     if as_json:
         identity = clients.identity()
-        document = {"account": identity.account or None, "region": identity.region, **_status_document(current)}
+        document = {"account": identity.account or None, "region": identity.region, **_status_document(current), "code_drift": drift}
         click.echo(json.dumps(document, indent=2))
     else:
         show_status(_console(), current, clients.region)
+        for function in drift:
+            _console().print(f"{function} runs code synced after the last deploy (`wstui sync`); `wstui deploy` sets it back.", style="yellow")
     if not current.status:
         raise SystemExit(1)
     if _failed(_render(DeployView(_console(), following=True), events)):
         raise SystemExit(1)
+
+
+def _code_drift(clients: AwsClients, stack_name: str, status: str) -> list[str]:
+    """The functions `wstui sync` changed since the last deploy, for a stack at rest; a stack that
+    cannot be read this way (no Lambda permission, say) has none to report rather than a failed status."""
+    from wstui.core.deploy.sync import code_drift
+    from wstui.core.errors import WstuiError
+
+    if not status.endswith("_COMPLETE") or status.startswith(("DELETE", "REVIEW")):
+        return []
+    try:
+        return code_drift(clients, stack_name)
+    except WstuiError:
+        return []
 
 
 def _status_document(current: object) -> dict[str, object]:

@@ -22,6 +22,7 @@ COMMANDS = {
     "remove": "wstui.cli.deploy:remove",
     "routes": "wstui.cli.routes:routes",
     "status": "wstui.cli.deploy:status",
+    "sync": "wstui.cli.sync:sync",
     "synth": "wstui.cli.synth:synth",
 }
 _DEBUG_KEY = "wstui.debug"

@@ -17,12 +17,16 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wstui.core.deploy.archive_contents import PackagingError, project_files
 from wstui.core.deploy.events import ArchivedFile
 from wstui.core.deploy.sizes import size_text
 from wstui.core.errors import UsageError
 from wstui.core.project.model import Project
+
+if TYPE_CHECKING:
+    import pluggy
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # What the Lambda Python runtime already has: listing these in requirements.txt vendors nothing.
@@ -48,6 +52,12 @@ class CodeArchive:
     @property
     def size(self) -> int:
         return len(self.body)
+
+
+def plugged_archive(project: Project, plugins: pluggy.PluginManager) -> CodeArchive:
+    """The archive a deploy or a sync sends: the project's files and those its plugins add."""
+    extra = [pair for pairs in plugins.hook.wstui_archive_files(project=project) for pair in pairs or []]
+    return build_archive(project, extra)
 
 
 def build_archive(project: Project, extra: Iterable[tuple[str, Path]] = (), cache: Path | None = None) -> CodeArchive:

@@ -47,14 +47,14 @@ def project_files(project: Project) -> list[tuple[str, Path]]:
     candidates = {name: path for name, path in _walk(root, GitIgnores(root)) if not exclude.match_file(name)}
     by_top: dict[str, list[tuple[str, Path]]] = {}
     for name, path in candidates.items():
-        top = _top_level(name)
+        top = top_level(name)
         if top:
             by_top.setdefault(top, []).append((name, path))
     refs = handler_refs(project)
     needed = _needed({ref.module.split(".")[0] for ref in refs.values()}, by_top)
     include = compile_patterns(project.package.include)
     _check_includes(project.package.include, candidates)
-    chosen = sorted((name, path) for name, path in candidates.items() if _top_level(name) in needed or include.match_file(name))
+    chosen = sorted((name, path) for name, path in candidates.items() if top_level(name) in needed or include.match_file(name))
     _check_handlers(refs, root, {name for name, _ in chosen})
     return chosen
 
@@ -67,7 +67,7 @@ def handler_refs(project: Project) -> dict[str, HandlerRef]:
     return {handler: ref for handler, ref in refs.items() if ref is not None}
 
 
-def _top_level(name: str) -> str:
+def top_level(name: str) -> str:
     """The importable top-level name a file belongs to: `handlers/x.py` -> `handlers`, `app.py` -> `app`."""
     first, slash, _ = name.partition("/")
     if slash:

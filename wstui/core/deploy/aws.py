@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from wstui.core.errors import UsageError, WstuiError
@@ -64,6 +64,17 @@ class AwsClients:
     s3: Any
     sts: Any
     account: str = ""
+    session: Any = None
+    options: dict[str, Any] = field(default_factory=dict)
+    made: dict[str, Any] = field(default_factory=dict)
+
+    def client(self, service: str) -> Any:
+        """A client of any other service, from the same session, region, endpoint and retry settings
+        (`lambda` for `wstui sync`, say); made once, on first use."""
+        if service not in self.made:
+            with explained(f"setting up the AWS {service} client"):
+                self.made[service] = self.session.create_client(service, **self.options)
+        return self.made[service]
 
     @classmethod
     def connect(cls, target: AwsTarget, fallback_region: str) -> AwsClients:
@@ -90,6 +101,8 @@ class AwsClients:
                 cloudformation=session.create_client("cloudformation", **options),
                 s3=session.create_client("s3", **{**options, "config": s3_config}),
                 sts=session.create_client("sts", **options),
+                session=session,
+                options=options,
             )
 
     def account_id(self) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 import pluggy
 
 from wstui.core.deploy import artifacts
-from wstui.core.deploy.archive import build_archive
+from wstui.core.deploy.archive import plugged_archive
 from wstui.core.deploy.aws import AwsClients, AwsError, error_code, explained
 from wstui.core.deploy.change_set import (
     MAX_INLINE_TEMPLATE,
@@ -171,8 +171,7 @@ class Deployer:
             raise AwsError(f"Stack {state.name} is {state.status} and cannot be updated: delete it first.")
         if state.blocked:
             raise AwsError(state.blocked)
-        extra = [pair for pairs in self.plugins.hook.wstui_archive_files(project=self.project) for pair in pairs or []]
-        archive = build_archive(self.project, extra)
+        archive = plugged_archive(self.project, self.plugins)
         yield Packaged(archive.files, archive.size, archive.sha256, archive.vendored, archive.listing)
         stack = self.settings.stack_name
         bucket, exists = self._bucket(dry_run)

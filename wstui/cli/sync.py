@@ -1,0 +1,149 @@
+"""`wstui sync`: code-only updates of a deployed stack, once or on every save (`--watch`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from wstui.cli.cloud_options import cloud_options, follow_timeout_option
+from wstui.cli.deploy import _announce, _connect, _console, deploy_project
+from wstui.cli.options import project_dir, project_option
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from wstui.core.deploy.aws import AwsClients
+    from wstui.core.deploy.sync import SyncEvent
+
+DRIFT_NOTE = "The stack still records the last deploy's code: `wstui deploy` makes them match again."
+
+
+@click.command()
+@cloud_options
+@click.option("--watch", is_flag=True, help="Sync again on every save of the project's Python files or wstui.toml, until Ctrl-C.")
+@click.option("--yes", "-y", is_flag=True, help="When more than code changed, deploy without asking.")
+@follow_timeout_option
+@project_option
+def sync(stack_name: str, region: str, profile: str, endpoint_url: str, watch: bool, yes: bool, follow_timeout: int) -> None:
+    """Update the deployed functions' code directly when only handler code changed; deploy otherwise."""
+    project, clients = _connect(region, profile, endpoint_url)
+    _announce(clients)
+    console = _console()
+    name = stack_name or project.stack_name
+    syncer = _Session(clients, name, float(follow_timeout), yes)
+    if not watch:
+        if not syncer.run(console, project_dir()):
+            raise SystemExit(1)
+        return
+    try:
+        syncer.run(console, project_dir())
+
+        def watching() -> None:
+            console.print(f"Watching {project.directory} for changes (Ctrl-C to stop).", style="dim")
+
+        for changed in _saves(project.directory, watching):
+            console.print(f"Changed: {', '.join(changed)}", style="dim")
+            syncer.run(console, project_dir())
+    except KeyboardInterrupt:
+        console.print("Stopped watching.")
+
+
+class _Session:
+    """What stays between two syncs of `--watch`: the clients, and the archives already read back."""
+
+    def __init__(self, clients: AwsClients, stack_name: str, follow_deadline: float, yes: bool) -> None:
+        self.clients = clients
+        self.stack_name = stack_name
+        self.follow_deadline = follow_deadline
+        self.yes = yes
+        self.old_archives: dict[str, dict[str, str]] = {}
+
+    def run(self, console: Console, directory: Path) -> bool:
+        """One sync; False when it failed. In `--watch` a failure is one line and the watching goes on."""
+        from wstui.cli.deploy_render import DeployView
+        from wstui.cli.verbatim import verbatim
+        from wstui.core.deploy.deployer import DeploySettings
+        from wstui.core.deploy.sync import Syncer, TemplateChanged
+        from wstui.core.errors import WstuiError
+        from wstui.core.plugins.manager import project_plugins
+        from wstui.core.project.load import load_project
+        from wstui.core.template.builder import build_template
+
+        view = DeployView(console)
+        try:
+            project = load_project(directory)
+            plugins = project_plugins(project.project.plugins, project.directory)
+            template = build_template(project, plugins).to_dict()
+            syncer = Syncer(project, template, plugins, self.clients, self.stack_name, old_archives=self.old_archives)
+            for event in syncer.sync():
+                line = sync_line(event)
+                if line is not None:
+                    console.print(line)
+                else:
+                    view.show(event)  # type: ignore[arg-type]
+                if isinstance(event, TemplateChanged):
+                    settings = DeploySettings(self.stack_name, follow_deadline=self.follow_deadline)
+                    try:
+                        deploy_project(project, self.clients, settings, plan_only=False, yes=self.yes)
+                    except SystemExit as exit_:
+                        return exit_.code in (0, None)
+        except WstuiError as error:
+            view.stop()
+            console.print(verbatim(str(error)), style="red")
+            return False
+        finally:
+            view.stop()
+        return True
+
+
+def sync_line(event: SyncEvent) -> Text | None:
+    """The sentence for a sync's own events; None for the deploy events it shares (packaging, upload)."""
+    from rich.text import Text
+
+    from wstui.cli.verbatim import verbatim
+    from wstui.core.deploy.sync import CodeUpToDate, FunctionSynced, Synced, TemplateChanged
+
+    match event:
+        case TemplateChanged():
+            changes = "\n".join(f"  {difference}" for difference in event.differences)
+            return Text.assemble(
+                verbatim(f"The template of {event.stack_name} changed since its last deploy, so this takes CloudFormation:\n"),
+                verbatim(changes),
+            )
+        case CodeUpToDate():
+            return verbatim(f"The code of {event.stack_name}'s {event.functions} functions is up to date: nothing to sync.")
+        case FunctionSynced():
+            return Text.assemble(
+                ("Updated ", "green"), verbatim(event.logical_id), verbatim(f" ({event.function_name}) in {event.seconds:.1f} s"),
+            )
+        case Synced():
+            unchanged = f"; unchanged: {', '.join(event.unchanged)}" if event.unchanged else ""
+            return verbatim(
+                f"Synced {len(event.updated)} of {len(event.updated) + len(event.unchanged)} functions of {event.stack_name} "
+                f"in {event.seconds:.1f} s{unchanged}. {DRIFT_NOTE}"
+            )
+    return None
+
+
+def _saves(directory: Path, ready: Callable[[], None]) -> Iterator[list[str]]:
+    """The project's saves, one batch at a time: Python files and wstui.toml, as `wstui dev` watches them.
+    `ready` runs once the watcher is in place (its first quiet tick), so a save after it is never missed."""
+    from watchfiles import PythonFilter, watch
+
+    class ProjectFilter(PythonFilter):
+        ignore_dirs = (*PythonFilter.ignore_dirs, "venv", "env", "site-packages", ".wstui")
+
+        def __call__(self, change: object, path: str) -> bool:
+            return Path(path).name == "wstui.toml" or super().__call__(change, path)  # type: ignore[arg-type]
+
+    announced = False
+    for changes in watch(directory, watch_filter=ProjectFilter(), yield_on_timeout=True, rust_timeout=200):
+        if not announced:
+            announced = True
+            ready()
+        if changes:
+            yield sorted({str(Path(path).relative_to(directory)) for _, path in changes})
