@@ -10,7 +10,7 @@ in docs/plugins.md:
 - `ServiceTemplate`, `FunctionResources`: what `wstui_decorate_template` is given.
 - `FunctionIds`, `RouteIds`: the logical ids wstui gives a handler's and a route's resources.
 - `project_option`, `current_project`: for a command, `--project DIR` and the project it names, with
-  every plugin's settings read.
+  every plugin's settings read; `synthesize(project)`: its template, as `wstui synth` builds it.
 
 A plugin is imported to list its commands for `wstui --help`, so the names that pull in troposphere
 or click load when first used, not when this module is imported (PEP 562 `__getattr__`).
@@ -25,6 +25,7 @@ from wstui.core.errors import PluginError
 from wstui.core.plugins.hookspecs import hookimpl
 from wstui.core.plugins.settings import setting
 from wstui.core.project.model import Project, RouteSettings
+from wstui.core.template import synthesize
 from wstui.core.template.ids import FunctionIds, RouteIds
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ __all__ = [
     "hookimpl",
     "project_option",
     "setting",
+    "synthesize",
 ]
 
 _LATER = {
