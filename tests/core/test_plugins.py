@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
-import tomlkit
 from click.testing import CliRunner, Result
 
+from tests.installed_plugins import CHAT, LOCAL_PLUGIN, ROOT, install_plugin, project_with_plugin, run_wstui
 from wstui.cli.main import cli
 from wstui.core.errors import UsageError
 from wstui.core.project.load import load_project
 from wstui.core.template import synthesize
 
-ROOT = Path(__file__).resolve().parents[2]
-CHAT = ROOT / "examples" / "chat"
 LARGER = ROOT / "tests" / "fixtures" / "larger"
-LOCAL_PLUGIN = "local_plugin"
 
 DEMO_PLUGIN = '''\
 """A third-party wstui plugin: an SNS topic in every template and a `demo-hello` command."""
@@ -56,33 +49,7 @@ def wstui_cli_commands():
 
 def install_demo_plugin(site: Path) -> Path:
     """Make `site` look like site-packages holding an installed `wstui_demo_plugin` distribution."""
-    (site / "wstui_demo_plugin.py").write_text(DEMO_PLUGIN, encoding="utf-8")
-    dist_info = site / "wstui_demo_plugin-0.1.dist-info"
-    dist_info.mkdir()
-    (dist_info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: wstui_demo_plugin\nVersion: 0.1\n", encoding="utf-8"
-    )
-    (dist_info / "entry_points.txt").write_text("[wstui]\ndemo = wstui_demo_plugin\n", encoding="utf-8")
-    return site
-
-
-def run_wstui(*args: str, pythonpath: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
-    return subprocess.run(
-        [sys.executable, "-m", "wstui", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
-    )
-
-
-def project_with_plugin(source: Path, destination: Path, plugin_source: str | None, names: list[str]) -> Path:
-    """A copy of `source` listing `names` under [project] plugins, with `local_plugin.py` if given."""
-    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    path = destination / "wstui.toml"
-    document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    document["project"]["plugins"] = names  # type: ignore[index]
-    path.write_text(tomlkit.dumps(document), encoding="utf-8")
-    if plugin_source is not None:
-        (destination / f"{LOCAL_PLUGIN}.py").write_text(textwrap.dedent(plugin_source), encoding="utf-8")
-    return destination
+    return install_plugin(site, "wstui_demo_plugin", "0.1", {"demo": "wstui_demo_plugin"}, DEMO_PLUGIN)
 
 
 def synth(project: Path) -> Result:

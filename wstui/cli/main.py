@@ -6,19 +6,26 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
+import traceback
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from wstui import __version__
 from wstui.cli.options import project_dir, project_option
-from wstui.core.errors import UnexpectedError, WstuiError
+from wstui.core.errors import PluginFailure, PluginWarning, UnexpectedError, WstuiError
+
+if TYPE_CHECKING:
+    from wstui.cli.plugin_commands import PluginCommands
 
 COMMANDS = {
     "console": "wstui.cli.console:console",
     "deploy": "wstui.cli.deploy:deploy",
     "dev": "wstui.cli.dev:dev",
     "new": "wstui.cli.new:new",
+    "plugins": "wstui.cli.plugins:plugins",
     "remove": "wstui.cli.deploy:remove",
     "routes": "wstui.cli.routes:routes",
     "status": "wstui.cli.deploy:status",
@@ -26,6 +33,7 @@ COMMANDS = {
     "synth": "wstui.cli.synth:synth",
 }
 _DEBUG_KEY = "wstui.debug"
+_PLUGIN_KEY = "wstui.plugin_command"
 # click's own ways out (a usage error, --help, ctx.exit, an aborted prompt) are not failures of wstui.
 CLICK_EXITS = (click.ClickException, click.exceptions.Exit, click.Abort)
 
@@ -34,53 +42,94 @@ class WstuiGroup(click.Group):
     """Loads built-in commands on demand, adds plugins' commands, and turns every error into one
     sentence: a WstuiError's own message, or an UnexpectedError's (the traceback only with --debug)."""
 
-    _plugin_commands: dict[str, click.Command] | None = None
+    _plugin_commands: PluginCommands | None = None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*COMMANDS, *self.plugin_commands()})
+        return sorted({*COMMANDS, *self.plugin_commands().commands})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in COMMANDS:
             module, _, attribute = COMMANDS[name].partition(":")
             command: click.Command = getattr(importlib.import_module(module), attribute)
             return command
-        return self.plugin_commands().get(name)
+        found = self.plugin_commands()
+        if name in found.owners:
+            ctx.meta[_PLUGIN_KEY] = (found.owners[name], name)
+        return found.commands.get(name)
 
-    def plugin_commands(self) -> dict[str, click.Command]:
+    def plugin_commands(self) -> PluginCommands:
         if self._plugin_commands is None:
+            from wstui.cli.plugin_commands import PluginCommands, collect
             from wstui.core.plugins.discovery import may_have_plugins
 
-            found: dict[str, click.Command] = {}
-            self._plugin_commands = found
             if not may_have_plugins():
-                return found
+                self._plugin_commands = PluginCommands()
+                return self._plugin_commands
             from wstui.core.plugins.manager import entry_point_plugins
 
-            for commands in entry_point_plugins().hook.wstui_cli_commands():
-                for command in commands or []:
-                    if isinstance(command, click.Command) and command.name and command.name not in COMMANDS:
-                        found[command.name] = command
+            self._plugin_commands = collect(entry_point_plugins(), COMMANDS)
         return self._plugin_commands
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command line with plugin warnings shown as `Warning:` lines on stderr, each once."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("default", PluginWarning)
+            warnings.showwarning = _plugin_warnings_as_lines(warnings.showwarning)
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except WstuiError as error:
-            click.echo(f"Error: {error}", err=True)
-            ctx.exit(error.exit_code)
         except CLICK_EXITS:
             raise
-        except BrokenPipeError:
-            # The reader went away (`wstui synth | head -1`): nothing went wrong in wstui, so nothing to
-            # say; stdout goes to /dev/null so that flushing it at exit raises nothing more.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            ctx.exit(1)
         except Exception as error:
-            if ctx.meta.get(_DEBUG_KEY):
-                raise
-            unexpected = UnexpectedError(error)
-            click.echo(f"Error: {unexpected} `wstui --debug ...` shows the traceback.", err=True)
-            ctx.exit(unexpected.exit_code)
+            _fail(ctx, _name_the_plugin(ctx, error))
+
+
+def _fail(ctx: click.Context, error: Exception) -> NoReturn:
+    debug = bool(ctx.meta.get(_DEBUG_KEY))
+    if isinstance(error, PluginFailure) and error.cause is not None:
+        if debug:
+            click.echo("".join(traceback.format_exception(error.cause)), err=True, nl=False)
+        hint = "" if debug else " `wstui --debug ...` shows the traceback."
+        click.echo(f"Error: {error}{hint}", err=True)
+        ctx.exit(error.exit_code)
+    if isinstance(error, WstuiError):
+        click.echo(f"Error: {error}", err=True)
+        ctx.exit(error.exit_code)
+    if isinstance(error, BrokenPipeError):
+        # The reader went away (`wstui synth | head -1`): nothing went wrong in wstui, so nothing to
+        # say; stdout goes to /dev/null so that flushing it at exit raises nothing more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        ctx.exit(1)
+    if debug:
+        raise error
+    unexpected = UnexpectedError(error)
+    click.echo(f"Error: {unexpected} `wstui --debug ...` shows the traceback.", err=True)
+    ctx.exit(unexpected.exit_code)
+
+
+def _name_the_plugin(ctx: click.Context, error: Exception) -> Exception:
+    """An exception from a plugin's command, as a PluginFailure naming the plugin; any other as it is."""
+    plugin = ctx.meta.get(_PLUGIN_KEY)
+    if plugin is None or isinstance(error, BrokenPipeError):
+        return error
+    from wstui.core.plugins.guard import name_the_plugin
+
+    origin, command = plugin
+    return name_the_plugin(error, origin, f'its command "{command}"')
+
+
+def _plugin_warnings_as_lines(show_other: Callable[..., None]) -> Callable[..., None]:
+    """A `warnings.showwarning` that prints a PluginWarning as one line and leaves others to `show_other`."""
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, PluginWarning):
+            click.echo(f"Warning: {message}", err=True)
+        else:
+            show_other(message, category, *args, **kwargs)
+
+    return show
 
 
 def _remember_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

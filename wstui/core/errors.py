@@ -29,15 +29,20 @@ class UnexpectedError(WstuiError):
     told in one sentence so that it ends an operation, not the app: its kind and the first line of
     its message (a botocore parser error carries a whole HTML page after that)."""
 
-    MAX_DETAIL = 200
-
     def __init__(self, cause: Exception) -> None:
-        first_line = next(iter(str(cause).strip().splitlines()), "").rstrip(".: ")
-        if len(first_line) > self.MAX_DETAIL:
-            first_line = first_line[: self.MAX_DETAIL - 1] + "…"
-        detail = f"{type(cause).__name__}: {first_line}" if first_line else type(cause).__name__
-        super().__init__(f"Unexpected error ({detail}).")
+        super().__init__(f"Unexpected error ({exception_summary(cause)}).")
         self.cause = cause
+
+
+MAX_DETAIL = 200
+
+
+def exception_summary(cause: BaseException) -> str:
+    """An exception's kind and the first line of its message, at most MAX_DETAIL characters of it."""
+    first_line = next(iter(str(cause).strip().splitlines()), "").rstrip(".: ")
+    if len(first_line) > MAX_DETAIL:
+        first_line = first_line[: MAX_DETAIL - 1] + "…"
+    return f"{type(cause).__name__}: {first_line}" if first_line else type(cause).__name__
 
 
 class UsageError(WstuiError):
@@ -71,3 +76,27 @@ class ProjectError(UsageError):
 
 class ExpressionError(UsageError):
     """A route selection expression that does not parse."""
+
+
+class PluginError(WstuiError):
+    """Raised by a plugin (in a hook or a command) to stop wstui with the plugin's own message.
+
+    wstui shows the message after the plugin's name, without a traceback, and exits with code 1.
+    """
+
+
+class PluginFailure(WstuiError):
+    """A plugin's hook or command raised: the message names the plugin (`plugin`) and the hook. `cause` is the
+    exception the plugin raised when wstui did not expect it (the CLI's --debug shows its traceback);
+    None when the plugin stopped on purpose with a WstuiError such as PluginError."""
+
+    def __init__(self, message: str, plugin: str, cause: BaseException | None = None, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.plugin = plugin
+        self.cause = cause
+        self.exit_code = exit_code
+
+
+class PluginWarning(UserWarning):
+    """A plugin wstui skipped (it failed to load, or to list its commands): the rest goes on without it.
+    The core warns through `warnings`; the CLI shows each as one `Warning:` line."""

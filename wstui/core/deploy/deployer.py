@@ -53,7 +53,7 @@ from wstui.core.deploy.outcome import outcome, save_stack_outputs
 from wstui.core.deploy.removal import delete_stack
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL, StackEventStream
 from wstui.core.errors import UsageError
-from wstui.core.plugins.manager import project_plugins
+from wstui.core.plugins.manager import plugins_for
 from wstui.core.project.model import Project
 from wstui.core.project.secrets import secret_parameters
 from wstui.core.project.validate import bucket_name_problem, stack_name_problem
@@ -137,7 +137,7 @@ class Deployer:
         `.wstui/secrets.toml`), passed on every deploy: CloudFormation compares them with the values it
         keeps, so an unchanged secret plans no change and a changed one updates the functions using it.
         """
-        plugins = project_plugins(project.project.plugins, project.directory)
+        plugins = plugins_for(project)
         settings = replace(settings, parameters={**secret_parameters(project, environ), **settings.parameters})
         return cls(project, build_template(project, plugins).to_dict(), plugins, clients, settings, sleep)
 

@@ -54,3 +54,10 @@ def wstui_after_deploy(project: Project, outputs: dict[str, str]) -> None:
 @hookspec
 def wstui_cli_commands() -> list[Any] | None:
     """Click commands to add to the `wstui` command line (only entry-point plugins are asked)."""
+
+
+@hookspec
+def wstui_settings() -> type | None:
+    """The dataclass of this plugin's settings, read from its table `[plugins.NAME]` in wstui.toml (each
+    field a setting, declared with `wstui.plugin.setting(default, help)`); the validated values are in
+    `project.plugin_settings[NAME]`."""

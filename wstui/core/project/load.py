@@ -17,7 +17,7 @@ from tomlkit.toml_document import TOMLDocument
 
 from wstui.core.errors import Problem, ProjectError, UsageError
 from wstui.core.files import write_atomic
-from wstui.core.project.locate import LineIndex
+from wstui.core.project.locate import located
 from wstui.core.project.model import Project
 from wstui.core.project.schema import SchemaProblem, read_dataclass
 from wstui.core.project.validate import validate_project
@@ -152,10 +152,10 @@ def project_from_document(document: TOMLDocument, path: Path) -> Project:
     project = read_dataclass(Project, document.unwrap(), (), problems)
     if project is not None:
         project.directory = path.parent
+        project.source = path
         problems.extend(validate_project(project))
     if problems:
-        lines = LineIndex(tomlkit.dumps(document))
-        raise ProjectError([Problem(p.message, path, lines.line(p.path)) for p in problems])
+        raise ProjectError(located(problems, tomlkit.dumps(document), path))
     assert project is not None
     return project
 

@@ -8,8 +8,10 @@ Inline tables and dotted keys resolve to the line of their outer key, which is w
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from wstui.core.project.schema import KeyPath
+from wstui.core.errors import Problem
+from wstui.core.project.schema import KeyPath, SchemaProblem
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*[=.]""")
@@ -66,3 +68,9 @@ class LineIndex:
             if found:
                 return found
         return None
+
+
+def located(problems: list[SchemaProblem], text: str, path: Path) -> list[Problem]:
+    """`problems` found in `text`, the content of the file at `path`, each with its line."""
+    lines = LineIndex(text)
+    return [Problem(p.message, path, lines.line(p.path)) for p in problems]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 CONNECT = "$connect"
 DISCONNECT = "$disconnect"
@@ -24,6 +25,7 @@ class ProjectSettings:
     name: str
     region: str = "us-east-1"
     plugins: list[str] = field(default_factory=list)
+    disabled_plugins: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -149,7 +151,13 @@ class Project:
     connection_table: ConnectionTableSettings | None = None
     deploy: DeploySettings = field(default_factory=DeploySettings)
     package: PackageSettings = field(default_factory=PackageSettings)
+    plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """[plugins.NAME] tables as written; each plugin's declared settings check them when it loads."""
     directory: Path = field(default=Path("."), metadata={"toml": False})
+    source: Path | None = field(default=None, compare=False, metadata={"toml": False})
+    """The wstui.toml this project was read from, so plugin settings' problems can name their line."""
+    plugin_settings: dict[str, Any] = field(default_factory=dict, compare=False, metadata={"toml": False})
+    """Each loaded plugin's settings (an instance of the dataclass it declares), by plugin name."""
 
     @property
     def api_name(self) -> str:

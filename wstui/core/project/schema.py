@@ -72,6 +72,8 @@ def read_dataclass(cls: type, data: Any, path: KeyPath, problems: list[SchemaPro
 
 
 def _read_value(tp: Any, value: Any, path: KeyPath, problems: list[SchemaProblem]) -> Any:
+    if tp is Any:  # checked later by whoever declared it (a plugin's settings)
+        return value
     origin = typing.get_origin(tp)
     if origin in (Union, types.UnionType):
         inner = [a for a in typing.get_args(tp) if a is not type(None)]

@@ -133,6 +133,11 @@ def _plugin_checks(p: Project) -> Iterator[_Check]:
             f'Plugin "{name}" was not found: install it, or put {name.replace(".", "/")}.py in the project directory.',
             ("project", "plugins"),
         )
+        yield _Check(
+            name not in p.project.disabled_plugins,
+            f'Plugin "{name}" is both listed in plugins and switched off in disabled_plugins: keep one.',
+            ("project", "disabled_plugins"),
+        )
 
 
 def _expression_checks(p: Project) -> Iterator[_Check]:

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 def synthesize(project: Project) -> Synthesized:
     """The template of `project`, with every plugin it uses applied."""
-    from wstui.core.plugins.manager import project_plugins
+    from wstui.core.plugins.manager import plugins_for
     from wstui.core.template.builder import build_template
 
-    return build_template(project, project_plugins(project.project.plugins, project.directory))
+    return build_template(project, plugins_for(project))

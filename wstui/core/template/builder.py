@@ -16,7 +16,7 @@ from typing import Any
 import pluggy
 from troposphere import MAX_RESOURCES, GetAtt, Output, Parameter, Ref, Sub, Template, apigatewayv2, awslambda, iam
 
-from wstui.core.errors import UsageError
+from wstui.core.errors import PluginFailure, UsageError
 from wstui.core.project.handlers import HandlerRef, parse_handler
 from wstui.core.project.model import CONNECT, AuthorizerSettings, EnvironmentValue, Project, RouteSettings, Secret
 from wstui.core.project.validate import require_valid
@@ -92,13 +92,22 @@ def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesiz
         plugins.hook.wstui_decorate_template(service=service)
         _deployment_and_stage(service)
         _outputs(service)
+    except PluginFailure as failure:
+        if not _is_duplicate_id(failure.cause):
+            raise
+        raise UsageError(f"The {failure.plugin} added a resource whose logical id wstui also uses: {failure.cause}.") from None
     except ValueError as error:
-        if "duplicate key" not in str(error):
+        if not _is_duplicate_id(error):
             raise
         raise UsageError(f"A plugin added a resource whose logical id wstui also uses: {error}.") from None
     _check_resource_count(template)
     _check(project, template, plugins)
     return Synthesized(project, template)
+
+
+def _is_duplicate_id(error: BaseException | None) -> bool:
+    """troposphere's answer to a second resource (or output) under one logical id."""
+    return isinstance(error, ValueError) and "duplicate key" in str(error)
 
 
 class UncappedTemplate(Template):
@@ -353,6 +362,8 @@ def _outputs(service: ServiceTemplate) -> None:
 
 def _check(project: Project, template: Template, plugins: pluggy.PluginManager) -> None:
     data = template.to_dict()
-    problems = [p for found in plugins.hook.wstui_validate_template(project=project, template=data) if found for p in found]
+    problems: list[str] = []
+    for found in plugins.hook.wstui_validate_template(project=project, template=data):
+        problems.extend([found] if isinstance(found, str) else found or [])
     if problems:
         raise UsageError("The template did not pass the plugins' checks:\n" + "\n".join(f"- {p}" for p in problems))
