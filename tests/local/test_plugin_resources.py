@@ -147,3 +147,59 @@ def test_a_resource_nothing_uses_that_moto_cannot_create_is_a_notice(chat: Path,
     notice = running.wait_for(lambda event: isinstance(event, Notice))
     assert notice.message == "NotifyPipe (AWS::Pipes::Pipe) is not in the local AWS: moto's CloudFormation does not support AWS::Pipes::Pipe."
     assert ask(running.url, {"message": "notify"})["TOPIC_ARN"].startswith("arn:aws:sns:")
+
+
+LOCAL_HELPER = SNS_NOTIFY + """
+import json
+
+from troposphere import Output
+
+
+@hookimpl
+def wstui_local_start(project, local):
+    sqs = local.client("sqs")
+    queue_url = local.resources["NotifyQueue"]
+    sqs.send_message(QueueUrl=queue_url, MessageBody="seeded")
+    started = {"endpoint": local.endpoint_url, "topic": local.environments["HandlersNotifyHandleFunction"]["TOPIC_ARN"]}
+    (project.directory / "started.json").write_text(json.dumps(started))
+
+    def stop():
+        attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]
+        (project.directory / "stopped.txt").write_text(attributes["QueueArn"])
+
+    return stop
+
+
+@hookimpl(specname="wstui_decorate_template")
+def say_target(service, target):
+    service.template.add_output(Output("BuiltFor", Value=target))
+"""
+
+
+def test_a_plugin_seeds_the_local_aws_at_start_and_stops_its_helper_before_it(chat: Path, start_service) -> None:
+    project = with_plugin(chat, LOCAL_HELPER)
+    running = start_service(project)
+    started = json.loads((project / "started.json").read_text())
+    assert started["endpoint"] == running.service.dynamodb.url
+    answer = ask(running.url, {"message": "notify"})
+    assert started["topic"] == answer["TOPIC_ARN"]
+    sqs = boto3.session.Session().client(
+        "sqs", endpoint_url=running.service.dynamodb.url, region_name="us-east-1",
+        aws_access_key_id="local", aws_secret_access_key="local",
+    )
+    queue_url = sqs.get_queue_url(QueueName=answer["QUEUE_NAME"])["QueueUrl"]
+    bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]]
+    assert "seeded" in bodies
+    assert not (project / "stopped.txt").exists()
+    running.call(running.service.stop(), timeout=30)
+    assert (project / "stopped.txt").read_text().startswith("arn:aws:sqs:us-east-1:")  # the local AWS was still up
+
+
+def test_the_build_hooks_are_told_whether_the_template_is_for_the_cloud_or_wstui_dev(chat: Path) -> None:
+    from wstui.core.local.service import local_build
+    from wstui.core.project.load import load_project
+    from wstui.core.template import synthesize
+
+    project = load_project(with_plugin(chat, LOCAL_HELPER))
+    assert synthesize(project).to_dict()["Outputs"]["BuiltFor"]["Value"] == "cloud"
+    assert local_build(project)[0]["Outputs"]["BuiltFor"]["Value"] == "local"
