@@ -59,6 +59,7 @@ from wstui.core.deploy.events import (
     UploadRetrying,
 )
 from wstui.core.deploy.removal import remove
+from wstui.core.plugins.manager import project_plugins
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL
 from wstui.core.deploy.status import StackStatus, stack_status
 from wstui.core.errors import UnexpectedError, WstuiError
@@ -303,7 +304,10 @@ class DeployScreen(AreaScreen):
 
     def removing(self, project: Project, connection: Connection) -> Iterator[DeployEvent]:
         clients = self.connect(project, connection)
-        yield from remove(clients, connection.settings.stack_name, project.directory, self.nap, POLL_INTERVAL)
+        plugins = project_plugins(project.project.plugins, project.directory)
+        yield from remove(
+            clients, connection.settings.stack_name, project.directory, self.nap, POLL_INTERVAL, project=project, plugins=plugins
+        )
 
     def action_open_console(self) -> None:
         """The Console area, with the deployed URL in its URL field, ready to connect."""

@@ -50,11 +50,13 @@ class CodeArchive:
         return len(self.body)
 
 
-def build_archive(project: Project, extra: Iterable[tuple[str, Path]] = (), cache: Path | None = None) -> CodeArchive:
-    """Zip what the functions need of the project (`archive_contents`), what plugins add (`extra`),
-    and the requirements the runtime lacks."""
+def build_archive(
+    project: Project, extra: Iterable[tuple[str, Path]] = (), cache: Path | None = None, excluded: Iterable[str] = ()
+) -> CodeArchive:
+    """Zip what the functions need of the project (`archive_contents`) less what plugins exclude
+    (`excluded` patterns), what plugins add (`extra`), and the requirements the runtime lacks."""
     directory = project.directory.resolve()
-    own: dict[str, Path] = dict(project_files(project))
+    own: dict[str, Path] = dict(project_files(project, excluded))
     for name, path in extra:
         own[_archive_name(name)] = path
     entries: dict[str, Path] = {}

@@ -52,7 +52,8 @@ def wstui_archive_files(project: Project) -> list[tuple[str, Path]] | None:
 
 @hookspec
 def wstui_before_deploy(project: Project, template: dict[str, Any]) -> None:
-    """Called after the change set is approved and before it is executed."""
+    """Called after the change set is approved, before anything is uploaded and before it is executed.
+    Raising refuses the deploy: the change set is deleted, and nothing is uploaded."""
 
 
 @hookspec
@@ -79,3 +80,28 @@ def wstui_local_resource(project: Project, logical_id: str, resource: dict[str, 
 def wstui_local_start(project: Project, local: LocalAws) -> Callable[[], object] | None:
     """Called as `wstui dev` starts, once the local AWS holds the template's resources and before the
     gateway takes connections: start a helper, seed data. Return a function to call when it stops."""
+
+
+# --- deploy and remove: refusing, and what follows ---------------------------------------------------
+
+
+@hookspec
+def wstui_before_change_set(project: Project, template: dict[str, Any], dry_run: bool) -> None:
+    """Called by every `wstui deploy`, `--plan` included (`dry_run`), before the code is packaged and the
+    change set created. Raising refuses the deploy: nothing is uploaded and no change set is made."""
+
+
+@hookspec
+def wstui_before_remove(project: Project, stack_name: str) -> None:
+    """Called by `wstui remove` before the stack is deleted. Raising refuses: nothing is deleted."""
+
+
+@hookspec
+def wstui_after_remove(project: Project, stack_name: str) -> None:
+    """Called by `wstui remove` once the stack and its uploaded artifacts are gone."""
+
+
+@hookspec
+def wstui_archive_exclude(project: Project) -> list[str] | None:
+    """Patterns (as in .gitignore) of project files to keep out of the code archive, whatever
+    `[package] include` says: a plugin's own settings or data files, say."""
