@@ -4,12 +4,17 @@
 
 Figures to reach: `wstui --help` under 150 ms and `wstui synth` of the seed's service under 500 ms
 (issue 2); `wstui new chat --no-input` under 1 s (issue 3).
+
+`wstui dev` is timed to its first line (the URL: everything has started), then stopped: on the seed's
+service, and on the same with a plugin that adds an SNS topic and an SQS queue, which moto's
+CloudFormation creates (its import is the difference).
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -31,6 +36,46 @@ COMMANDS: dict[str, Callable[[int], list[str]]] = {
 }
 
 
+TOPIC_PLUGIN = """
+from troposphere import Ref, sns, sqs
+
+from wstui.core.plugins.hookspecs import hookimpl
+
+
+@hookimpl
+def wstui_decorate_template(service):
+    queue = service.template.add_resource(sqs.Queue("NotifyQueue"))
+    topic = service.template.add_resource(sns.Topic("NotifyTopic"))
+    for resources in service.functions.values():
+        resources.set_environment("TOPIC_ARN", Ref(topic))
+        resources.set_environment("QUEUE_URL", Ref(queue))
+"""
+
+
+def with_topic_plugin(directory: Path) -> Path:
+    shutil.copytree(EXAMPLE, directory)
+    (directory / "topic_plugin.py").write_text(TOPIC_PLUGIN, encoding="utf-8")
+    toml = directory / "wstui.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('region = "us-west-2"', 'region = "us-west-2"\nplugins = ["topic_plugin"]'), encoding="utf-8")
+    return directory
+
+
+def time_dev_start(project: Path, runs: int) -> list[float]:
+    """Milliseconds from launch to the first line `wstui dev` prints; the first run warms the caches."""
+    samples = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        process = subprocess.Popen([*WSTUI, "--project", str(project), "dev", "--port", "0", "--no-reload"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert process.stdout is not None
+        if not process.stdout.readline().startswith("ws://"):
+            raise RuntimeError(f"wstui dev did not start on {project}")
+        samples.append((time.perf_counter() - start) * 1000)
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=60)
+    return samples[1:]
+
+
 def time_command(command: Callable[[int], list[str]], runs: int) -> list[float]:
     subprocess.run(command(-1), capture_output=True, check=True)  # warm the file cache and .pyc files
     samples = []
@@ -49,6 +94,9 @@ def main() -> None:
     try:
         for name, command in COMMANDS.items():
             samples = time_command(command, runs)
+            print(f"{name:<30} {statistics.median(samples):>10.1f} {min(samples):>8.1f} {max(samples):>8.1f}")
+        for name, project in (("wstui dev (seed service)", EXAMPLE), ("wstui dev (+ topic plugin)", with_topic_plugin(SCRATCH / "topic"))):
+            samples = time_dev_start(project, runs)
             print(f"{name:<30} {statistics.median(samples):>10.1f} {min(samples):>8.1f} {max(samples):>8.1f}")
     finally:
         shutil.rmtree(SCRATCH, ignore_errors=True)

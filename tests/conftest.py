@@ -20,11 +20,10 @@ from moto_models import apigatewayv2 as moto_apigatewayv2
 from wstui.core.console import Connected, ConnectionTarget, ConsoleSession, Failed
 from wstui.core.deploy.aws import AwsClients, AwsTarget
 from wstui.core.local.gateway import Limits
-from wstui.core.local.service import DevOptions, LocalService
+from wstui.core.local.service import DevOptions, LocalService, local_build
 from wstui.core.project.load import load_project
 from wstui.core.project.secrets import secret_parameters
 from wstui.core.scaffold import Template, scaffold
-from wstui.core.template import synthesize
 
 
 @pytest.fixture(scope="session")
@@ -100,9 +99,10 @@ def start_service() -> Iterator[Callable[..., Running]]:
         thread = threading.Thread(target=loop.run_forever, daemon=True)
         thread.start()
         holder: list[Running] = []
+        template, plugins = local_build(project)
         service = LocalService(
-            project, synthesize(project).to_dict(), DevOptions(port=0, limits=limits or Limits(), reload=reload, workers=workers),
-            lambda event: holder[0].record(event), secret_parameters(project, {}),
+            project, template, DevOptions(port=0, limits=limits or Limits(), reload=reload, workers=workers),
+            lambda event: holder[0].record(event), secret_parameters(project, {}), plugins,
         )
         running = Running(service=service, loop=loop)
         holder.append(running)

@@ -22,10 +22,11 @@ def test_every_wstui_package_is_listed_in_pyproject() -> None:
 
 def test_the_first_install_takes_moto_without_its_server_extra() -> None:
     """moto's server extra is about 175 MB of other services' packages (cfn-lint, sympy, networkx...):
-    the README's first command installs only what wstui dev's DynamoDB needs; the tests take the rest."""
+    the README's first command installs only what wstui dev needs (DynamoDB, and moto's CloudFormation,
+    whose import needs the apigateway extra's openapi-spec-validator); the tests take the rest."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     base = {Requirement(line).name: Requirement(line) for line in project["dependencies"]}
-    assert base["moto"].extras == {"dynamodb"}
+    assert base["moto"].extras == {"dynamodb", "apigateway"}
     assert {"flask", "flask-cors"} <= base.keys(), "moto's WSGI dispatcher, which wstui dev runs, imports them"
     test = {Requirement(line).name: Requirement(line) for line in project["optional-dependencies"]["test"]}
     assert {"server", "dynamodb"} <= test["moto"].extras

@@ -9,6 +9,8 @@ in docs/plugins.md:
 - `Project`, `RouteSettings`: the project model hooks are given.
 - `ServiceTemplate`, `FunctionResources`: what `wstui_decorate_template` is given.
 - `FunctionIds`, `RouteIds`: the logical ids wstui gives a handler's and a route's resources.
+- `CLOUD`, `LOCAL`: the `target` a build hook is given (`wstui synth`/`deploy`, or `wstui dev`).
+- `LocalResource`, `LocalAws`: what `wstui_local_resource` returns and `wstui_local_start` is given.
 - `project_option`, `current_project`: for a command, `--project DIR` and the project it names, with
   every plugin's settings read; `synthesize(project)`: its template, as `wstui synth` builds it.
 
@@ -22,7 +24,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from wstui.core.errors import PluginError
-from wstui.core.plugins.hookspecs import hookimpl
+from wstui.core.plugins.hookspecs import CLOUD, LOCAL, hookimpl
 from wstui.core.plugins.settings import setting
 from wstui.core.project.model import Project, RouteSettings
 from wstui.core.template import synthesize
@@ -30,9 +32,15 @@ from wstui.core.template.ids import FunctionIds, RouteIds
 
 if TYPE_CHECKING:
     from wstui.cli.options import project_option
+    from wstui.core.local.local_aws import LocalAws
+    from wstui.core.local.references import LocalResource
     from wstui.core.template.service import FunctionResources, ServiceTemplate
 
 __all__ = [
+    "CLOUD",
+    "LOCAL",
+    "LocalAws",
+    "LocalResource",
     "FunctionIds",
     "FunctionResources",
     "PluginError",
@@ -51,6 +59,8 @@ _LATER = {
     "FunctionResources": "wstui.core.template.service",
     "ServiceTemplate": "wstui.core.template.service",
     "project_option": "wstui.cli.options",
+    "LocalAws": "wstui.core.local.local_aws",
+    "LocalResource": "wstui.core.local.references",
 }
 
 

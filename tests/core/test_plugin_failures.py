@@ -108,7 +108,7 @@ def test_a_plugin_resource_under_a_taken_id_names_the_plugin(tmp_path: Path) -> 
         ),
         (
             "@hookimpl\ndef wstui_decorate_template(servce):\n    pass\n",
-            "wstui_decorate_template asks for servce, which wstui_decorate_template is not given (it gets: service).",
+            "wstui_decorate_template asks for servce, which wstui_decorate_template is not given (it gets: service, target).",
         ),
     ],
 )

@@ -344,9 +344,9 @@ async def test_what_a_handler_prints_reaches_the_local_log_as_it_came(chat: Path
 async def test_a_gateway_that_fails_to_start_for_an_unforeseen_reason_is_said_in_the_area(
     chat: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wstui.core import template
+    from wstui.core.template import builder
 
-    breaks(monkeypatch, template, "synthesize", ValueError("troposphere says [/x] is wrong"))
+    breaks(monkeypatch, builder, "build_template", ValueError("troposphere says [/x] is wrong"))
     app = make_app(chat, chat)
     async with running(app) as pilot:
         await pilot.press("f3")

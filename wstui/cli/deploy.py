@@ -243,12 +243,16 @@ def remove(stack_name: str, region: str, profile: str, endpoint_url: str, yes: b
     from wstui.cli.deploy_render import DeployView
     from wstui.core.deploy.removal import remove as remove_stack
     from wstui.core.deploy.stack_events import POLL_INTERVAL
+    from wstui.core.plugins.manager import plugins_for
 
     project, clients = _connect(region, profile, endpoint_url)
     _announce(clients)
     name = stack_name or project.stack_name
     if not _confirm(f"Delete stack {name} and its uploaded artifacts?", yes):
         raise SystemExit(1)
-    removal = remove_stack(clients, name, project.directory, time.sleep, POLL_INTERVAL, float(follow_timeout))
+    plugins = plugins_for(project)
+    removal = remove_stack(
+        clients, name, project.directory, time.sleep, POLL_INTERVAL, float(follow_timeout), project=project, plugins=plugins
+    )
     if _failed(_render(DeployView(_console()), removal)):
         raise SystemExit(1)

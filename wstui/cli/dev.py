@@ -30,13 +30,12 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
     from wstui.cli.dev_render import render
     from wstui.core.local.gateway import Limits
     from wstui.core.local.ports import free_port_after
-    from wstui.core.local.service import DevOptions, LocalService
+    from wstui.core.local.service import DevOptions, LocalService, local_build
     from wstui.core.project.load import load_project
     from wstui.core.project.secrets import secret_parameters
-    from wstui.core.template import synthesize
 
     project = load_project(project_dir())
-    template = synthesize(project).to_dict()
+    template, plugins = local_build(project)
     parameters = secret_parameters(project, os.environ)
     limits = Limits(idle_timeout=idle_timeout, hard_timeout=hard_timeout, new_connections_per_second=connection_rate)
     options = DevOptions(host, port, limits, not no_reload, workers)
@@ -52,7 +51,7 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
             pass
 
     async def run() -> int:
-        service = LocalService(project, template, options, lambda event: render(event, echo), parameters)
+        service = LocalService(project, template, options, lambda event: render(event, echo), parameters, plugins)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

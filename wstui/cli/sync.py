@@ -69,14 +69,14 @@ class _Session:
         from wstui.core.deploy.deployer import DeploySettings
         from wstui.core.deploy.sync import Syncer, TemplateChanged
         from wstui.core.errors import WstuiError
-        from wstui.core.plugins.manager import project_plugins
+        from wstui.core.plugins.manager import plugins_for
         from wstui.core.project.load import load_project
         from wstui.core.template.builder import build_template
 
         view = DeployView(console)
         try:
             project = load_project(directory)
-            plugins = project_plugins(project.project.plugins, project.directory)
+            plugins = plugins_for(project)
             template = build_template(project, plugins).to_dict()
             syncer = Syncer(project, template, plugins, self.clients, self.stack_name, old_archives=self.old_archives)
             for event in syncer.sync():

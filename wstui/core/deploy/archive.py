@@ -55,16 +55,23 @@ class CodeArchive:
 
 
 def plugged_archive(project: Project, plugins: pluggy.PluginManager) -> CodeArchive:
-    """The archive a deploy or a sync sends: the project's files and those its plugins add."""
+    """The archive a deploy or a sync sends: the project's files less what plugins exclude, and the
+    files plugins add."""
     extra = [pair for pairs in plugins.hook.wstui_archive_files(project=project) for pair in pairs or []]
-    return build_archive(project, extra)
+    excluded = [
+        pattern for patterns in plugins.hook.wstui_archive_exclude(project=project)
+        for pattern in ([patterns] if isinstance(patterns, str) else patterns or [])
+    ]
+    return build_archive(project, extra, excluded=excluded)
 
 
-def build_archive(project: Project, extra: Iterable[tuple[str, Path]] = (), cache: Path | None = None) -> CodeArchive:
-    """Zip what the functions need of the project (`archive_contents`), what plugins add (`extra`),
-    and the requirements the runtime lacks."""
+def build_archive(
+    project: Project, extra: Iterable[tuple[str, Path]] = (), cache: Path | None = None, excluded: Iterable[str] = ()
+) -> CodeArchive:
+    """Zip what the functions need of the project (`archive_contents`) less what plugins exclude
+    (`excluded` patterns), what plugins add (`extra`), and the requirements the runtime lacks."""
     directory = project.directory.resolve()
-    own: dict[str, Path] = dict(project_files(project))
+    own: dict[str, Path] = dict(project_files(project, excluded))
     for name, path in extra:
         own[_archive_name(name)] = path
     entries: dict[str, Path] = {}

@@ -10,7 +10,8 @@ The archive goes to S3 and into every function, so its files are chosen rather t
 
 Never, whatever `include` says: dot-files and dot-folders (`.env.local`, `.aws/`, `.git/`, `.wstui/`),
 virtual environments, tests (`tests/`, `test_*.py`, `conftest.py`), caches, what the project's
-`.gitignore` files ignore, and what `[package] exclude` names. `wstui dev` imports from the whole project
+`.gitignore` files ignore, what `[package] exclude` names, and what plugins exclude
+(`wstui_archive_exclude`: their own settings and data files). `wstui dev` imports from the whole project
 directory; the archive is narrower on purpose.
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pathspec import GitIgnoreSpec
@@ -33,17 +34,18 @@ NEVER_DIRECTORIES = frozenset({"__pycache__", "node_modules", "tests", "test"})
 NEVER_FILES = frozenset({"wstui.toml", "conftest.py", "pytest.ini"})
 TEST_MODULE = re.compile(r"test_.*\.py|.*_test\.py")
 GITIGNORE = ".gitignore"
-NEVER_IN = "dot-files, tests, virtual environments, what .gitignore ignores and [package] exclude never go in"
+NEVER_IN = "dot-files, tests, virtual environments, what .gitignore ignores, [package] exclude and plugins exclude never go in"
 
 
 class PackagingError(WstuiError):
     """The archive could not be built: a file unreadable, a requirement pip could not install."""
 
 
-def project_files(project: Project) -> list[tuple[str, Path]]:
-    """(name in the archive, file) for the project's files the functions need, sorted by name."""
+def project_files(project: Project, excluded: Iterable[str] = ()) -> list[tuple[str, Path]]:
+    """(name in the archive, file) for the project's files the functions need, sorted by name; files
+    matching `excluded` (patterns plugins give) stay out, as `[package] exclude` keeps them out."""
     root = project.directory.resolve()
-    exclude = compile_patterns(project.package.exclude)
+    exclude = compile_patterns([*project.package.exclude, *excluded])
     candidates = {name: path for name, path in _walk(root, GitIgnores(root)) if not exclude.match_file(name)}
     by_top: dict[str, list[tuple[str, Path]]] = {}
     for name, path in candidates.items():

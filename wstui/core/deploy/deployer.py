@@ -171,6 +171,7 @@ class Deployer:
             raise AwsError(f"Stack {state.name} is {state.status} and cannot be updated: delete it first.")
         if state.blocked:
             raise AwsError(state.blocked)
+        self.plugins.hook.wstui_before_change_set(project=self.project, template=self.template, dry_run=dry_run)
         archive = plugged_archive(self.project, self.plugins)
         yield Packaged(archive.files, archive.size, archive.sha256, archive.vendored, archive.listing)
         stack = self.settings.stack_name
@@ -244,7 +245,14 @@ class Deployer:
     def apply(self, plan: Plan, dry_run: bool = False) -> Iterator[DeployEvent]:
         """Create the bucket if needed, upload what is missing and execute the change set, streaming
         stack events; ends with `Deployed` or `OperationFailed`. With `dry_run`, reports the same
-        steps, does none of them, and discards the plan."""
+        steps, does none of them, and discards the plan. A plugin's `wstui_before_deploy` that raises
+        refuses the deploy before anything is uploaded: the plan is discarded, and the error goes on."""
+        if not dry_run:
+            try:
+                self.plugins.hook.wstui_before_deploy(project=self.project, template=self.template)
+            except BaseException:
+                yield from self.discard(plan)
+                raise
         if plan.create_bucket:
             if not dry_run:
                 artifacts.create_bucket(self.clients, plan.bucket)
@@ -256,7 +264,6 @@ class Deployer:
         if dry_run:
             yield from self.discard(plan)
             return
-        self.plugins.hook.wstui_before_deploy(project=self.project, template=self.template)
         state = self.state()
         stream = StackEventStream(
             self.clients, state.stack_id, len(plan.changes), self.sleep, self.settings.poll_interval,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wstui.core.deploy import artifacts
 from wstui.core.deploy.aws import AwsClients, AwsError, explained
@@ -13,6 +14,11 @@ from wstui.core.deploy.events import DeployEvent, FollowingStopped, OperationFai
 from wstui.core.deploy.outputs import forget_outputs
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, StackEventStream
 from wstui.core.template.ids import CODE_BUCKET
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from wstui.core.project.model import Project
 
 
 def delete_stack(
@@ -36,16 +42,20 @@ def delete_stack(
 def remove(
     clients: AwsClients, stack_name: str, directory: Path, sleep: Callable[[float], None], interval: float,
     deadline: float = FOLLOW_DEADLINE, clock: Callable[[], float] = time.monotonic,
+    *, project: Project | None = None, plugins: pluggy.PluginManager | None = None,
 ) -> Iterator[DeployEvent]:
     """Ends with `Removed`, `StackGone` (nothing to remove), `OperationFailed`, or `FollowingStopped` (the
     deletion outlasted `deadline`; its artifacts stay, as after a failed deletion: they go only once the
-    stack is seen gone)."""
+    stack is seen gone). With `project` and its `plugins`, their `wstui_before_remove` runs before
+    anything is deleted (and may refuse by raising), and `wstui_after_remove` once all is gone."""
     state = stack_state(clients, stack_name)
     if not state.status:
         yield StackGone(stack_name)
         return
     if state.busy:
         raise AwsError(f"Stack {stack_name} is {state.status}: wait for it to end (`wstui status --follow`), then remove it.")
+    if project is not None and plugins is not None:
+        plugins.hook.wstui_before_remove(project=project, stack_name=stack_name)
     bucket = (state.parameters or {}).get(CODE_BUCKET, "")
     unfinished = False
     for event in delete_stack(clients, state, sleep, interval, deadline, clock):
@@ -55,4 +65,6 @@ def remove(
         return
     deleted = artifacts.delete_artifacts(clients, bucket, stack_name) if bucket else 0
     forget_outputs(directory, clients.region, stack_name)
+    if project is not None and plugins is not None:
+        plugins.hook.wstui_after_remove(project=project, stack_name=stack_name)
     yield Removed(stack_name, bucket, deleted)

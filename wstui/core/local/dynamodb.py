@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from wstui.core.errors import WstuiError
 from wstui.core.local.spec import TableSpec
@@ -76,15 +76,7 @@ class LocalDynamoDB:
                 self._process.kill()
 
     def create_tables(self, tables: list[TableSpec]) -> None:
-        import boto3
-
-        client = boto3.session.Session().client(
-            "dynamodb",
-            endpoint_url=self.url,
-            region_name=self.region,
-            aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        )
+        client = local_client("dynamodb", self.url, self.region)
         for table in tables:
             client.create_table(
                 TableName=table.name,
@@ -97,3 +89,17 @@ class LocalDynamoDB:
                     TableName=table.name,
                     TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
                 )
+
+
+def local_client(service: str, url: str, region: str) -> Any:
+    """A boto3 client of `service` on the local moto at `url`, in a session of its own (never the
+    developer's profile or keys)."""
+    import boto3
+
+    return boto3.session.Session().client(
+        service,
+        endpoint_url=url,
+        region_name=region,
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )

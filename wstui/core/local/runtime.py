@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from wstui.core.local.isolation import run_isolated
-from wstui.core.local.spec import FunctionSpec
+from wstui.core.local.spec import FunctionSpec, function_arn
 
 INSTALLED_PARTS = frozenset({"site-packages", "dist-packages"})
 
@@ -178,7 +178,7 @@ class HandlerRuntime:
             memory_limit_in_mb=spec.memory,
             timeout=spec.timeout,
             aws_request_id=str(uuid.uuid4()),
-            invoked_function_arn=f"arn:aws:lambda:{self.region}:000000000000:function:{spec.logical_id}",
+            invoked_function_arn=function_arn(self.region, spec.logical_id),
             started=time.monotonic(),
         )
 

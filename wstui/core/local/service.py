@@ -1,4 +1,5 @@
-"""The whole local service in one process: DynamoDB, the handler runtime, the gateway, the reloader.
+"""The whole local service in one process: the local AWS (moto: DynamoDB and the stack of what plugins
+add), the handler runtime, the gateway, the reloader.
 
 Built from the synthesized template, so `wstui dev` runs what `wstui deploy` would deploy.
 """
@@ -11,16 +12,33 @@ import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from wstui.core.local.activity import GatewayEvent, HandlersReloaded, Notice, ServiceStarted
-from wstui.core.local.dynamodb import LOCAL_CREDENTIALS, LocalDynamoDB
+from wstui.core.local.dynamodb import LOCAL_CREDENTIALS, LocalDynamoDB, local_client
 from wstui.core.local.dynamodb_transport import LocalDynamoDBTransport
 from wstui.core.local.gateway import Gateway, Limits
 from wstui.core.local.intercept import ManagementIntercept
 from wstui.core.local.isolation import Isolation
+from wstui.core.local.local_aws import LocalAws, Stop, plugin_values, start_plugins
 from wstui.core.local.runtime import HandlerRuntime
 from wstui.core.local.spec import LocalSpec, local_spec
+from wstui.core.local.stack import LocalStack, create_stack
 from wstui.core.project.model import Project
+
+if TYPE_CHECKING:
+    import pluggy
+
+
+def local_build(project: Project) -> tuple[dict[str, Any], pluggy.PluginManager]:
+    """The template `wstui dev` runs, built for the local target, and the plugins that built it: the
+    same ones are asked for local values and started, so a plugin's module state carries over."""
+    from wstui.core.plugins.hookspecs import LOCAL
+    from wstui.core.plugins.manager import plugins_for
+    from wstui.core.template.builder import build_template
+
+    plugins = plugins_for(project)
+    return build_template(project, plugins, LOCAL).to_dict(), plugins
 
 
 @dataclass(frozen=True)
@@ -36,7 +54,8 @@ class LocalService:
     """Start with `await start()`, stop with `await stop()`; events go to `emit` as they happen.
 
     `parameters` gives the template's parameters their values, as `wstui deploy` gives them to
-    CloudFormation: the project's secrets (`secret_parameters`).
+    CloudFormation: the project's secrets (`secret_parameters`). `plugins` (those that built the
+    template, see `local_build`) are asked for local values and started with the service.
     """
 
     def __init__(
@@ -46,11 +65,18 @@ class LocalService:
         options: DevOptions,
         emit: Callable[[GatewayEvent], None],
         parameters: Mapping[str, str] | None = None,
+        plugins: pluggy.PluginManager | None = None,
     ) -> None:
         self.project = project
         self.options = options
         self.emit = emit
-        self.spec: LocalSpec = local_spec(template, project.project.name, parameters)
+        self.plugins = plugins
+        provided = plugin_values(plugins, project, template) if plugins is not None else {}
+        region = project.project.region
+        self.spec: LocalSpec = local_spec(template, project.project.name, parameters, provided, region)
+        self.stack: LocalStack | None = None
+        self._stops: list[Stop] = []
+        self._stopped = False
         self.dynamodb = LocalDynamoDB(region=project.project.region)
         self.runtime = HandlerRuntime(project.directory, project.project.region, options.workers)
         self.gateway = Gateway(self.spec, self.runtime, emit, options.limits)
@@ -65,7 +91,14 @@ class LocalService:
     async def start(self) -> str:
         """The developer's AWS_* settings are hidden first, so nothing below can reach a real account
         (or fail on a profile that does not exist). moto starts from this thread: the child process
-        is tied to the thread that starts it."""
+        is tied to the thread that starts it. A start that fails stops what it started."""
+        try:
+            return await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> str:
         loop = asyncio.get_running_loop()
         shared: dict[str, str] = {}
         self._isolation = Isolation(shared)
@@ -73,6 +106,14 @@ class LocalService:
         dynamodb_url = self.dynamodb.start()
         shared.update(self._shared_environment(dynamodb_url, ""))
         await loop.run_in_executor(None, self.dynamodb.create_tables, self.spec.tables)
+        if self.spec.stack or self.spec.pending:
+            await loop.run_in_executor(None, self._create_stack, dynamodb_url)
+        if self.plugins is not None:
+            local = LocalAws(
+                dynamodb_url, self.project.project.region, self.stack.resources if self.stack else {},
+                {logical: dict(function.environment) for logical, function in self.spec.functions.items()},
+            )
+            self._stops = await loop.run_in_executor(None, start_plugins, self.plugins, self.project, local)
         self.url = await self.gateway.start(self.options.host, self.options.port)
         management_url = f"http://{self.gateway.domain_name}/{self.spec.stage}"
         shared.update(self._shared_environment(dynamodb_url, management_url))
@@ -92,6 +133,15 @@ class LocalService:
             self.emit(Notice(f"Listening on {self.options.host}: other machines on the network can connect."))
         return self.url
 
+    def _create_stack(self, url: str) -> None:
+        """Have moto's CloudFormation create what plugins added; the functions' environment values that
+        name those resources are known from then on."""
+        client = local_client("cloudformation", url, self.project.project.region)
+        self.stack, self.spec = create_stack(client, self.project.project.name, self.spec)
+        self.gateway.spec = self.spec
+        for logical, kind in sorted(self.stack.skipped.items()):
+            self.emit(Notice(f"{logical} ({kind}) is not in the local AWS: moto's CloudFormation does not support {kind}."))
+
     def _shared_environment(self, dynamodb_url: str, management_url: str) -> dict[str, str]:
         """What every local function sees, whatever its own environment: local endpoints, no real account."""
         region = self.project.project.region
@@ -105,11 +155,17 @@ class LocalService:
         }
 
     async def stop(self) -> None:
+        """Stop everything that was started, once; what plugins started stops after the gateway (the
+        last $disconnect calls may still need it) and before the local AWS."""
+        if self._stopped:
+            return
+        self._stopped = True
         self._stop_watching.set()
         if self._watcher is not None:
             await asyncio.wait([self._watcher], timeout=2)
         await self.gateway.stop()
         self.runtime.close()
+        await asyncio.get_running_loop().run_in_executor(None, self._stop_plugins)
         if self._intercept is not None:
             self._intercept.uninstall()
         if self._transport is not None:
@@ -135,6 +191,15 @@ class LocalService:
             modules = self.runtime.reload()
             changed = sorted({str(Path(path).relative_to(directory)) for _, path in changes})
             self.emit(HandlersReloaded(tuple(changed), tuple(modules)))
+
+
+    def _stop_plugins(self) -> None:
+        stops, self._stops = self._stops, []
+        for stop in reversed(stops):
+            try:
+                stop()
+            except Exception as error:  # noqa: BLE001 (one plugin's failed cleanup must not keep the rest running)
+                self.emit(Notice(f"A plugin's wstui_local_start cleanup {getattr(stop, '__qualname__', stop)!s} failed: {error!r}"))
 
 
 def _warm_boto3(management_url: str) -> None:

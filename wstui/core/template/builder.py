@@ -17,6 +17,7 @@ import pluggy
 from troposphere import MAX_RESOURCES, GetAtt, Output, Parameter, Ref, Sub, Template, apigatewayv2, awslambda, iam
 
 from wstui.core.errors import PluginFailure, UsageError
+from wstui.core.plugins.hookspecs import CLOUD, Target
 from wstui.core.project.handlers import HandlerRef, parse_handler
 from wstui.core.project.model import CONNECT, AuthorizerSettings, EnvironmentValue, Project, RouteSettings, Secret
 from wstui.core.project.validate import require_valid
@@ -61,15 +62,16 @@ class Synthesized:
         raise ValueError(f"Unknown template format {fmt!r}: json or yaml.")
 
 
-def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesized:
-    """The CloudFormation template of `project`, decorated and then checked by `plugins`.
+def build_template(project: Project, plugins: pluggy.PluginManager, target: Target = CLOUD) -> Synthesized:
+    """The CloudFormation template of `project`, decorated and then checked by `plugins`, which are
+    told the `target` it is built for.
 
     Plugins configure a copy, validated again: building twice from one project gives the same
     template. Without such a plugin the project is used as loaded (and validated) already.
     """
     if plugins.hook.wstui_configure_project.get_hookimpls():
         project = copy.deepcopy(project)
-        plugins.hook.wstui_configure_project(project=project)
+        plugins.hook.wstui_configure_project(project=project, target=target)
         require_valid(project, headline="A plugin's wstui_configure_project left the project invalid:")
     template = UncappedTemplate(Description=f"{project.project.name}: WebSocket API on API Gateway, built by wstui")
     template.set_version("2010-09-09")
@@ -89,7 +91,7 @@ def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesiz
     for resources in service.functions.values():
         _grant_post(service, resources)
     try:
-        plugins.hook.wstui_decorate_template(service=service)
+        plugins.hook.wstui_decorate_template(service=service, target=target)
         _deployment_and_stage(service)
         _outputs(service)
     except PluginFailure as failure:
@@ -101,7 +103,7 @@ def build_template(project: Project, plugins: pluggy.PluginManager) -> Synthesiz
             raise
         raise UsageError(f"A plugin added a resource whose logical id wstui also uses: {error}.") from None
     _check_resource_count(template)
-    _check(project, template, plugins)
+    _check(project, template, plugins, target)
     return Synthesized(project, template)
 
 
@@ -360,10 +362,10 @@ def _outputs(service: ServiceTemplate) -> None:
     )
 
 
-def _check(project: Project, template: Template, plugins: pluggy.PluginManager) -> None:
+def _check(project: Project, template: Template, plugins: pluggy.PluginManager, target: Target) -> None:
     data = template.to_dict()
     problems: list[str] = []
-    for found in plugins.hook.wstui_validate_template(project=project, template=data):
+    for found in plugins.hook.wstui_validate_template(project=project, template=data, target=target):
         problems.extend([found] if isinstance(found, str) else found or [])
     if problems:
         raise UsageError("The template did not pass the plugins' checks:\n" + "\n".join(f"- {p}" for p in problems))

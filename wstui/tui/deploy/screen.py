@@ -28,6 +28,7 @@ from wstui.core.deploy.change_set import StackState
 from wstui.core.deploy.deployer import Deployer, DeploySettings, recreation_question
 from wstui.core.deploy.events import DeployEvent, OperationFailed
 from wstui.core.deploy.removal import remove
+from wstui.core.plugins.manager import plugins_for
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL
 from wstui.core.deploy.status import StackStatus, stack_status
 from wstui.core.errors import UnexpectedError, WstuiError
@@ -271,7 +272,10 @@ class DeployScreen(DeployView):
 
     def removing(self, project: Project, connection: Connection) -> Iterator[DeployEvent]:
         clients = self.connect(project, connection)
-        yield from remove(clients, connection.settings.stack_name, project.directory, self.nap, POLL_INTERVAL)
+        plugins = plugins_for(project)
+        yield from remove(
+            clients, connection.settings.stack_name, project.directory, self.nap, POLL_INTERVAL, project=project, plugins=plugins
+        )
 
     def action_open_console(self) -> None:
         """The Console area, with the deployed URL in its URL field, ready to connect."""

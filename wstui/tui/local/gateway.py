@@ -16,7 +16,7 @@ from typing import Any
 from wstui.core.errors import WstuiError
 from wstui.core.local.activity import GatewayEvent
 from wstui.core.local.ports import free_port_after
-from wstui.core.local.service import DevOptions, LocalService
+from wstui.core.local.service import DevOptions, LocalService, local_build
 from wstui.core.project.model import Project
 
 HOST = "127.0.0.1"
@@ -43,14 +43,13 @@ class LocalGateway:
         if self.service is not None:
             return self.service.url
         from wstui.core.project.secrets import secret_parameters
-        from wstui.core.template import synthesize
 
-        template = await asyncio.to_thread(lambda: synthesize(project).to_dict())
+        template, plugins = await asyncio.to_thread(local_build, project)
         parameters = await asyncio.to_thread(secret_parameters, project, os.environ)
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="wstui-local", daemon=True)
         thread.start()
-        service = LocalService(project, template, DevOptions(HOST, port), self.events.append, parameters)
+        service = LocalService(project, template, DevOptions(HOST, port), self.events.append, parameters, plugins)
         self._loop, self._thread, self.service = loop, thread, service
         try:
             return str(await self._on_loop(service.start()))
