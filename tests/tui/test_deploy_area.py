@@ -92,7 +92,7 @@ async def test_plan_shows_the_change_set_and_discard_leaves_no_stack(chat: Path,
         screen = await open_deploy(pilot)
         await plan(pilot, screen)
         changes = screen.query_one("#changes", DataTable)
-        assert changes.border_title == "Change set for chat-v1 (CREATE, 19 changes)"
+        assert changes.border_title == "Change set for chat-v1 (stage v1, CREATE, 19 changes)"
         assert {"ConnectionTable", "WebSocketApi", "RouteSendmessage"} <= set(column(changes, 1))
         assert set(column(changes, 0)) == {"Add"}
         assert state(screen) == "19 changes to chat-v1: Apply (a) or Discard (d)?"

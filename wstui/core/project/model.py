@@ -225,8 +225,8 @@ class Project:
         return self.resolve_stage(self.stage_name)
 
     def at_stage(self, name: str | None) -> Project:
-        """This project as stage `name` deploys it (None or "": the default stage). Check the name
-        first with `validate.stage_name_problem`: a name wstui.toml does not declare is allowed."""
+        """This project as stage `name` deploys it (None or "": the default stage). A name wstui.toml
+        does not declare is allowed; `stage_checks.select_stage` also checks that AWS would take it."""
         return replace(self, selected_stage=name or "")
 
     def stage_names(self) -> list[str]:

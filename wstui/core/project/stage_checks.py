@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from wstui.core.errors import UsageError
 from wstui.core.project.model import Project, StageOverrides, StageSettings
 from wstui.core.project.schema import KeyPath, SchemaProblem
 
@@ -87,3 +88,11 @@ def _settings_problems(settings: StageSettings | StageOverrides, path: KeyPath, 
         yield SchemaProblem(f"{where} throttling_burst must be 0 or more requests.", (*path, "throttling_burst"))
     if settings.throttling_rate is not None and settings.throttling_rate < 0:
         yield SchemaProblem(f"{where} throttling_rate must be 0 or more requests per second.", (*path, "throttling_rate"))
+
+
+def select_stage(project: Project, name: str) -> Project:
+    """`project` as stage `name` deploys it ("": the default stage); UsageError for a name that cannot be."""
+    problem = stage_name_problem(project, name) if name else ""
+    if problem:
+        raise UsageError(problem)
+    return project.at_stage(name)
