@@ -101,8 +101,8 @@ def _checks(project: Project) -> Iterator[_Check]:
         problem = bucket_name_problem(p.deploy.s3_bucket)
         yield _Check(not problem, problem, ("deploy", "s3_bucket"))
     yield from _package_checks(p)
-    yield from (_Check(False, problem.message, problem.path) for problem in stage_problems(p))
     yield from _stage_section_checks(p)
+    yield from (_Check(False, problem.message, problem.path) for problem in stage_problems(p))
 
 
 def _stage_section_checks(p: Project) -> Iterator[_Check]:
