@@ -42,7 +42,7 @@ def test_the_default_stage_takes_stage_and_functions(tmp_path: Path) -> None:
     stage = project.active_stage
     assert (stage.name, stage.stack_name, stage.memory, stage.timeout) == ("dev", "demo-dev", 256, 10)
     assert stage.environment == {"LOG_LEVEL": "debug"}
-    assert (stage.log_retention, stage.access_logging, stage.protected, stage.declared) == (7, False, False, True)
+    assert (stage.log_retention, stage.access_logging, stage.protected) == (7, False, False)
     assert project.stage_names() == ["dev", "prod"]
 
 
@@ -61,10 +61,17 @@ def test_only_the_chosen_stage_needs_its_secrets(tmp_path: Path) -> None:
     assert project.at_stage("prod").secret_uses() == [(("stages", "prod", "environment", "API_KEY"), "prod_api_key")]
 
 
+def test_a_secret_the_stage_replaces_is_not_needed_by_that_stage(tmp_path: Path) -> None:
+    toml = STAGES.replace('LOG_LEVEL = "debug"', 'LOG_LEVEL = "debug"\nAPI_KEY = { secret = "dev_api_key" }')
+    project = load_project(make_project(tmp_path, toml))
+    assert project.secret_uses() == [(("functions", "environment", "API_KEY"), "dev_api_key")]
+    assert project.at_stage("prod").secret_uses() == [(("stages", "prod", "environment", "API_KEY"), "prod_api_key")]
+
+
 def test_a_stage_wstui_toml_does_not_name_has_the_shared_settings(tmp_path: Path) -> None:
     project = load_project(make_project(tmp_path, STAGES))
     stage = project.resolve_stage("pr-42")
-    assert (stage.stack_name, stage.memory, stage.log_retention, stage.declared) == ("demo-pr-42", 256, 7, False)
+    assert (stage.stack_name, stage.memory, stage.log_retention) == ("demo-pr-42", 256, 7)
     assert stage_name_problem(project, "pr-42") == ""
     assert "may hold only letters" in stage_name_problem(project, "pr 42")
     assert 'would deploy to stack "demo-my_stage"' in stage_name_problem(project, "my_stage")

@@ -66,12 +66,11 @@ class StageOverrides:
 
 
 @dataclass(frozen=True)
-class Stage:
+class ResolvedStage:
     """One stage as it deploys: [stage] and [functions] with the stage's [stages.NAME] section over them.
 
     `memory`, `timeout` and `environment` stand where [functions]' do: a route's own still wins.
-    `declared` says whether wstui.toml names the stage; any valid name can be deployed, with the
-    settings of [stage].
+    Any valid name resolves: a stage wstui.toml does not name has the settings of [stage].
     """
 
     name: str
@@ -85,7 +84,6 @@ class Stage:
     throttling_rate: float | None
     access_logging: bool
     protected: bool
-    declared: bool
 
 
 @dataclass
@@ -221,7 +219,7 @@ class Project:
         return self.stack_name_for(self.stage_name)
 
     @property
-    def active_stage(self) -> Stage:
+    def active_stage(self) -> ResolvedStage:
         return self.resolve_stage(self.stage_name)
 
     def at_stage(self, name: str | None) -> Project:
@@ -243,11 +241,10 @@ class Project:
             return self.deploy.stack_name
         return f"{self.project.name}-{stage}"
 
-    def resolve_stage(self, name: str) -> Stage:
+    def resolve_stage(self, name: str) -> ResolvedStage:
         base, functions = self.stage, self.functions
-        overrides = self.stages.get(name)
-        o = overrides or StageOverrides()
-        return Stage(
+        o = self.stages.get(name) or StageOverrides()
+        return ResolvedStage(
             name=name,
             stack_name=self.stack_name_for(name),
             description=_over(o.description, base.description),
@@ -259,7 +256,6 @@ class Project:
             throttling_rate=_over(o.throttling_rate, base.throttling_rate),
             access_logging=_over(o.access_logging, base.access_logging),
             protected=_over(o.protected, base.protected),
-            declared=name == base.name or overrides is not None,
         )
 
     def route(self, key: str) -> RouteSettings | None:
@@ -267,12 +263,13 @@ class Project:
 
     def secret_uses(self) -> list[tuple[tuple[str | int, ...], str]]:
         """(key path, secret name) of every environment value of this stage that is a secret, in file
-        order: another stage's secrets are not needed to deploy or run this one."""
+        order: another stage's secrets, and a [functions] secret this stage's section replaces, are not
+        needed to deploy or run this one."""
+        staged = self.stages[self.stage_name].environment if self.stage_name in self.stages else {}
+        shared = {name: value for name, value in self.functions.environment.items() if name not in staged}
         tables: list[tuple[tuple[str | int, ...], dict[str, EnvironmentValue]]] = [
-            (("functions", "environment"), self.functions.environment)
+            (("functions", "environment"), shared), (("stages", self.stage_name, "environment"), staged)
         ]
-        if self.stage_name in self.stages:
-            tables.append((("stages", self.stage_name, "environment"), self.stages[self.stage_name].environment))
         for index, route in enumerate(self.routes):
             tables.append((("routes", index, "environment"), route.environment))
             if route.authorizer is not None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from troposphere import GetAtt, Ref, Sub, apigatewayv2, awslambda, logs
 
-from wstui.core.project.model import Stage
+from wstui.core.project.model import ResolvedStage
 from wstui.core.template.ids import ACCESS_LOGS, STAGE
 from wstui.core.template.service import FunctionResources, ServiceTemplate
 
@@ -69,7 +69,7 @@ def _lambda_logs_statements() -> list[dict[str, Any]]:
 
 def api_stage(service: ServiceTemplate, deployment: apigatewayv2.Deployment) -> apigatewayv2.Stage:
     """The API Gateway stage: its name ends the wss:// URL; throttling and the access log as the stage says."""
-    stage: Stage = service.project.active_stage
+    stage: ResolvedStage = service.project.active_stage
     props: dict[str, Any] = {"ApiId": Ref(service.api), "StageName": stage.name, "DeploymentId": Ref(deployment)}
     if stage.description:
         props["Description"] = stage.description
