@@ -93,8 +93,8 @@ class Running(EventLog):
 def start_service() -> Iterator[Callable[..., Running]]:
     started: list[tuple[Running, threading.Thread]] = []
 
-    def start(project_dir: Path, limits: Limits | None = None, reload: bool = False, workers: int = 64) -> Running:
-        project = load_project(project_dir)
+    def start(project_dir: Path, limits: Limits | None = None, reload: bool = False, workers: int = 64, stage: str = "") -> Running:
+        project = load_project(project_dir).at_stage(stage)
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, daemon=True)
         thread.start()

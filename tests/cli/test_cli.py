@@ -121,6 +121,18 @@ def test_no_project_here_says_what_to_do(tmp_path: Path) -> None:
     assert "No wstui.toml" in result.stderr and "wstui new" in result.stderr
 
 
+def test_synth_builds_the_stage_named(chat: Path) -> None:
+    with (chat / "wstui.toml").open("a", encoding="utf-8") as toml:
+        toml.write("\n[stages.prod]\nthrottling_burst = 100\n")
+    template = json.loads(run("--project", str(chat), "synth", "--stage", "prod").stdout)
+    assert template["Resources"]["Stage"]["Properties"]["StageName"] == "prod"
+    assert template["Resources"]["Stage"]["Properties"]["DefaultRouteSettings"] == {"ThrottlingBurstLimit": 100}
+    default = json.loads(run("--project", str(chat), "synth").stdout)
+    assert default["Resources"]["Stage"]["Properties"]["StageName"] == "v1"
+    refused = run("--project", str(chat), "synth", "--stage", "my_stage")
+    assert refused.returncode == 2 and 'Stage "my_stage" would deploy to stack "sample-my_stage"' in refused.stderr
+
+
 def test_synth_writes_json_and_yaml(chat: Path) -> None:
     out = chat / "template.json"
     result = run("--project", str(chat), "synth", "-o", str(out))

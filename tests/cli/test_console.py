@@ -131,6 +131,30 @@ def test_local_and_deployed_urls_come_from_the_project(chat: Path, start_service
     assert json.loads(out.splitlines()[0])["url"] == running.url
 
 
+def test_local_and_deployed_urls_follow_the_stage(chat: Path, start_service, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`wstui dev --stage prod` serves /prod; the console's --local and --deployed go where --stage says."""
+    from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
+
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    with (chat / "wstui.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[stages.prod]\nmemory = 512\n')
+    running = start_service(chat, stage="prod")
+    port = running.url.split(":")[2].split("/")[0]
+    assert running.url.endswith("/prod")
+    code, out, err = invoke("--project", str(chat), "--local", "--stage", "prod", "--port", port, "--wait", "0", "--json")
+    assert code == 0, err
+    assert json.loads(out.splitlines()[0])["url"] == f"ws://127.0.0.1:{port}/prod"
+    code, out, err = invoke("--project", str(chat), "--local", "--port", port, "--wait", "0")
+    assert code == 1 and "404" in err, "the default stage's path is not served"
+    save_outputs(chat, DeployedOutputs("chat-v1", "us-east-1", {"APIGatewayURL": "ws://127.0.0.1:9/v1"}))
+    save_outputs(chat, DeployedOutputs("chat-prod", "us-east-1", {"APIGatewayURL": running.url}))
+    code, out, err = invoke("--project", str(chat), "--deployed", "--stage", "prod", "--wait", "0", "--json")
+    assert code == 0, err
+    assert json.loads(out.splitlines()[0])["url"] == running.url
+    code, out, err = invoke("--project", str(chat), "--deployed", "--stage", "dev", "--wait", "0")
+    assert code == 1 and "has no record of stack chat-dev in us-east-1" in err
+
+
 def test_deployed_picks_the_record_of_the_projects_stack_in_the_region(
     chat: Path, start_service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -167,6 +191,7 @@ def test_deployed_picks_the_record_of_the_projects_stack_in_the_region(
         (["--local", "--deployed"], "only one of URL, --local and --deployed"),
         (["ws://127.0.0.1:9/v1", "--port", "3001"], "--port goes with --local only"),
         (["--local", "--region", "eu-west-1"], "--region goes with --deployed only"),
+        (["ws://127.0.0.1:9/v1", "--stage", "prod"], "--stage goes with --local or --deployed, not with a URL"),
         (["http://127.0.0.1:9/v1"], "Not a WebSocket URL"),
     ],
 )

@@ -11,17 +11,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import websocket
 
 from wstui.core.scaffold import Template, scaffold
 
 
 def start_dev(
-    tmp_path: Path, *options: str, answers: dict[str, str] | None = None, env: dict[str, str] | None = None
+    tmp_path: Path, *options: str, answers: dict[str, str] | None = None, env: dict[str, str] | None = None, toml: str = ""
 ) -> subprocess.Popen[str]:
-    """`wstui dev` on a free port in a new scaffolded project, in a process group of its own (so a
-    test can signal the group as a terminal's Ctrl-C does)."""
+    """`wstui dev` on a free port in a new scaffolded project (`toml` added to its wstui.toml), in a
+    process group of its own (so a test can signal the group as a terminal's Ctrl-C does)."""
     project = scaffold("chat", tmp_path, answers or {}, Template.load(None)).directory
+    with (project / "wstui.toml").open("a", encoding="utf-8") as file:
+        file.write(toml)
     return subprocess.Popen(
         [sys.executable, "-m", "wstui", "dev", "--port", "0", "--no-reload", *options],
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
@@ -29,11 +32,13 @@ def start_dev(
     )
 
 
-def test_dev_prints_the_url_first_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
-    process = start_dev(tmp_path)
+@pytest.mark.parametrize(("options", "path"), [((), "/v1"), (("--stage", "prod"), "/prod")])
+def test_dev_prints_the_url_first_and_stops_cleanly_on_ctrl_c(tmp_path: Path, options: tuple[str, ...], path: str) -> None:
+    """The URL's path is the stage: [stage] name, or the one --stage names."""
+    process = start_dev(tmp_path, *options, toml='\n[stages.prod]\nmemory = 512\n')
     try:
         url = process.stdout.readline().strip()
-        assert url.startswith("ws://127.0.0.1:") and url.endswith("/v1")
+        assert url.startswith("ws://127.0.0.1:") and url.endswith(path)
         client = websocket.create_connection(url, timeout=10)
         client.send(json.dumps({"message": "sendmessage", "data": "hello world !"}))
         assert client.recv() == '"hello world !"'
@@ -153,3 +158,11 @@ def test_a_missing_secret_stops_dev_before_it_starts(tmp_path: Path) -> None:
         r'value: add auth_token = "\.\.\." to \S+/\.wstui/secrets\.toml, or set WSTUI_SECRET_AUTH_TOKEN\.\n',
         result.stderr,
     ), result.stderr
+
+
+def test_dev_refuses_a_stage_name_api_gateway_would(tmp_path: Path) -> None:
+    project = scaffold("chat", tmp_path, {}, Template.load(None)).directory
+    refused = subprocess.run([sys.executable, "-m", "wstui", "dev", "--stage", "my stage"], cwd=project,
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2
+    assert refused.stderr == 'Error: Stage name "my stage" may hold only letters, digits, "_" and "-" (at most 128).\n'

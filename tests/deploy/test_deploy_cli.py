@@ -48,7 +48,7 @@ def deployed_routes(aws: AwsTarget) -> set[str]:
 def test_create_redeploy_unchanged_add_a_route_status_and_remove(chat_project: Path, aws: AwsTarget) -> None:
     created = run(chat_project, aws, "deploy", "--create-bucket", "--yes")
     assert created.exit_code == 0, created.output
-    assert "Created bucket" in created.output and "Change set for chat-v1 (CREATE, 19 changes)" in created.output
+    assert "Created bucket" in created.output and "Change set for chat-v1 (stage v1, CREATE, 19 changes)" in created.output
     assert "CREATE_COMPLETE: stack chat-v1" in created.output
     assert deployed_routes(aws) == {"$connect", "$disconnect", "sendmessage"}
     (code_key,) = objects(aws)
@@ -75,7 +75,7 @@ def test_create_redeploy_unchanged_add_a_route_status_and_remove(chat_project: P
     assert "UPDATE_COMPLETE: stack chat-v1" in updated.output
     assert deployed_routes(aws) == {"$connect", "$disconnect", "sendmessage", "ping"}
 
-    status = run(chat_project, aws, "status", "--json")
+    status = run(chat_project, aws, "status", "--stage", "v1", "--json")
     assert status.exit_code == 0, status.output
     document = json.loads(status.output)
     assert document["status"] == "UPDATE_COMPLETE"
@@ -87,7 +87,7 @@ def test_create_redeploy_unchanged_add_a_route_status_and_remove(chat_project: P
     assert f"Removed stack chat-v1 and 1 artifacts from s3://{BUCKET}" in removed.output
     assert objects(aws) == ["someone-else/keep.txt"]
     assert not (chat_project / ".wstui" / "outputs.json").exists()
-    gone = run(chat_project, aws, "status")
+    gone = run(chat_project, aws, "status", "--stage", "v1")
     assert gone.exit_code == 1 and "There is no stack chat-v1 in us-east-1." in gone.output
 
 

@@ -157,7 +157,7 @@ def test_wstui_status_prints_reasons_and_outputs_as_they_came(chat_project: Path
     stubbed_aws.cloudformation.add_response("describe_stacks", stack("UPDATE_ROLLBACK_COMPLETE", {"Version": NASTY[1]}))
     stubbed_aws.cloudformation.add_response("describe_stack_events", newest_first(
         event(1, "ConnectRole", "AWS::IAM::Role", "UPDATE_FAILED", NASTY[3]), stack_event(2, "UPDATE_ROLLBACK_COMPLETE")))
-    result = wstui(chat_project, "status")
+    result = wstui(chat_project, "status", "--stage", "v1")
     assert result.exit_code == 0, result.output
     assert shown_in(NASTY[1], result.output) and shown_in(NASTY[3], result.output), result.output
 
@@ -195,8 +195,9 @@ def test_an_answer_wstui_cannot_read_is_one_sentence_and_debug_shows_the_traceba
     where = ["--endpoint-url", aws.endpoint_url, "--region", aws.region]
     result = CliRunner().invoke(cli, ["--project", str(chat_project), "deploy", "--plan", *where])
     assert result.exit_code == 1 and not isinstance(result.exception, Exception), result.output
-    identity, line = result.output.strip().splitlines()
+    identity, stage, line = result.output.strip().splitlines()
     assert identity == f"Account 123456789012, region us-east-1, endpoint {aws.endpoint_url}"
+    assert stage == "Stage v1, stack chat-v1"
     assert line.startswith("Error: Unexpected error (ResponseParserError: Unable to parse response (mismatched tag")
     assert line.endswith("invalid XML received. Further retries may succeed). `wstui --debug ...` shows the traceback.")
     debug = CliRunner().invoke(cli, ["--debug", "--project", str(chat_project), "deploy", "--plan", *where])

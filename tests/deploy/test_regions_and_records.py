@@ -37,10 +37,10 @@ def test_every_cloud_command_names_its_account_and_region_once(chat_project: Pat
     assert planned.exit_code == 0, planned.output
     assert planned.output.startswith(f"Account {ACCOUNT}, region eu-west-1, endpoint {aws.endpoint_url}\n")
     assert said_once(planned.output, "eu-west-1", aws)
-    missing = run(chat_project, aws, "eu-west-1", "status")
+    missing = run(chat_project, aws, "eu-west-1", "status", "--stage", "v1")
     assert missing.exit_code == 1
     assert said_once(missing.output, "eu-west-1", aws) and "There is no stack chat-v1 in eu-west-1." in missing.output
-    as_json = json.loads(run(chat_project, aws, "eu-west-1", "status", "--json").output)
+    as_json = json.loads(run(chat_project, aws, "eu-west-1", "status", "--stage", "v1", "--json").output)
     assert (as_json["account"], as_json["region"], as_json["status"]) == (ACCOUNT, "eu-west-1", "")
     removed = run(chat_project, aws, "eu-west-1", "remove", "--yes")
     assert removed.exit_code == 0 and said_once(removed.output, "eu-west-1", aws)
@@ -59,13 +59,14 @@ def test_when_aws_will_not_say_the_account_the_region_is_said_and_the_command_go
         raise ClientError(error, model.name)
 
     monkeypatch.setattr(handlers, "BUILTIN_HANDLERS", [*handlers.BUILTIN_HANDLERS, ("before-call.sts.GetCallerIdentity", refused)])
-    result = run(chat_project, aws, "eu-west-1", "status")
+    result = run(chat_project, aws, "eu-west-1", "status", "--stage", "v1")
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
-    first, second = result.output.splitlines()[:2]
+    first, stage, second = result.output.splitlines()[:3]
+    assert stage == "Stage v1, stack chat-v1"
     assert first.startswith(f"Account unknown, region eu-west-1, endpoint {aws.endpoint_url}: AWS denied access while asking AWS who you are: ")
     assert "no sts for you [/x]" in first
     assert second == "There is no stack chat-v1 in eu-west-1."
-    as_json = json.loads(run(chat_project, aws, "eu-west-1", "status", "--json").output)
+    as_json = json.loads(run(chat_project, aws, "eu-west-1", "status", "--stage", "v1", "--json").output)
     assert (as_json["account"], as_json["region"]) == (None, "eu-west-1")
 
 

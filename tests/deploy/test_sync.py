@@ -71,13 +71,13 @@ def test_sync_leaves_drift_that_status_reports_and_deploy_removes(deployed: Path
     append(deployed / "handlers" / "send_message.py", "\n# a fix\n")
     assert run(deployed, aws, "sync").exit_code == 0
     assert code_drift(clients, STACK) == ["HandlersSendMessageHandleFunction"]
-    status = run(deployed, aws, "status")
+    status = run(deployed, aws, "status", "--stage", "v1")
     assert "HandlersSendMessageHandleFunction runs code synced after the last deploy" in status.output
 
     redeployed = run(deployed, aws, "deploy", "--yes")
     assert redeployed.exit_code == 0, redeployed.output
     assert code_drift(clients, STACK) == []
-    assert "synced after the last deploy" not in run(deployed, aws, "status").output
+    assert "synced after the last deploy" not in run(deployed, aws, "status", "--stage", "v1").output
 
 
 def test_a_template_change_says_what_changed_and_takes_the_deploy_path(deployed: Path, aws: AwsTarget) -> None:
@@ -152,3 +152,19 @@ def read_until(lines: queue.Queue[str], wanted: str) -> list[str]:
             raise AssertionError(f"{wanted!r} never came: {''.join(seen)}") from None
         if wanted in seen[-1]:
             return seen
+
+
+def test_a_protected_stage_is_refused_unless_forced_and_other_stages_sync(chat_project: Path, aws: AwsTarget) -> None:
+    project_file = chat_project / "wstui.toml"
+    project_file.write_text(project_file.read_text() + "\n[stages.prod]\nprotected = true\n")
+    assert run(chat_project, aws, "deploy", "--stage", "prod", "--create-bucket", "--yes").exit_code == 0
+    append(chat_project / "handlers" / "send_message.py", "\n# a fix\n")
+    refused = run(chat_project, aws, "sync", "--stage", "prod")
+    assert refused.exit_code == 2
+    assert "Stage prod is protected (protected = true in wstui.toml)" in refused.output
+    assert "Updated" not in refused.output
+
+    forced = run(chat_project, aws, "sync", "--stage", "prod", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "Stage prod, stack chat-prod" in forced.output
+    assert "Synced 1 of 3 functions of chat-prod" in forced.output

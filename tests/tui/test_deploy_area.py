@@ -92,7 +92,7 @@ async def test_plan_shows_the_change_set_and_discard_leaves_no_stack(chat: Path,
         screen = await open_deploy(pilot)
         await plan(pilot, screen)
         changes = screen.query_one("#changes", DataTable)
-        assert changes.border_title == "Change set for chat-v1 (CREATE, 19 changes)"
+        assert changes.border_title == "Change set for chat-v1 (stage v1, CREATE, 19 changes)"
         assert {"ConnectionTable", "WebSocketApi", "RouteSendmessage"} <= set(column(changes, 1))
         assert set(column(changes, 0)) == {"Add"}
         assert state(screen) == "19 changes to chat-v1: Apply (a) or Discard (d)?"
@@ -388,3 +388,28 @@ async def test_an_upload_shows_its_progress_in_the_bar(chat: Path) -> None:
         progress = screen.query_one(ProgressBar)
         assert progress.display and (progress.progress, progress.total) == (3 * 1024 * 1024, 12 * 1024 * 1024)
         assert state(screen) == "Uploading the code: 3.0 MB of 12.0 MB..."
+
+
+async def test_the_chosen_stage_is_planned_and_the_console_uses_its_deployed_url(chat: Path, shell: AwsTarget) -> None:
+    from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
+
+    with (chat / "wstui.toml").open("a", encoding="utf-8") as toml:
+        toml.write("\n[stages.prod]\nmemory = 512\n")
+    save_outputs(chat, DeployedOutputs("chat-v1", shell.region, {"APIGatewayURL": "wss://v1.example/v1"}))
+    save_outputs(chat, DeployedOutputs("chat-prod", shell.region, {"APIGatewayURL": "wss://prod.example/prod"}))
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot)
+        await pilot.pause()
+        await pilot.click("#stage")
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: screen.query_one("#stack", Input).value == "chat-prod")
+        await plan(pilot, screen)
+        assert screen.query_one("#changes", DataTable).border_title == "Change set for chat-prod (stage prod, CREATE, 19 changes)"
+        await pilot.press("d")
+        await wait_until(pilot, lambda: not screen.busy and screen.plan is None)
+        await pilot.press("f4")
+        console = app.screen
+        assert isinstance(console, ConsoleScreen)
+        await pilot.press("ctrl+r")
+        assert console.query_one("#url", Input).value == "wss://prod.example/prod"

@@ -22,6 +22,8 @@ DEFAULT_WAIT = 2.0
 @click.option("--local", is_flag=True, help="Connect to `wstui dev` on this machine (the default without a URL).")
 @click.option("--deployed", is_flag=True, help="Connect to the deployed stage, from .wstui/outputs.json.")
 @click.option("--region", default="", help="With --deployed: the region of the stack (default: AWS_REGION, your profile's, then [project] region).")
+@click.option("--stage", default="", metavar="NAME",
+              help="With --deployed or --local: the stage to connect to (default: [stage] name of wstui.toml).")
 @click.option("--port", type=click.IntRange(1, 65535), help="The port of `wstui dev`, with --local (default 3001).")
 @click.option("--header", "-H", "headers", multiple=True, metavar="'K: V'", help="A handshake header; repeatable.")
 @click.option("--query", "-q", "query", multiple=True, metavar="K=V", help="A query-string parameter; repeatable.")
@@ -31,7 +33,7 @@ DEFAULT_WAIT = 2.0
               help=f"Seconds to keep printing frames after the last send (or after connecting); default {DEFAULT_WAIT:g}.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line for every event.")
 @project_option
-def console(url: str | None, local: bool, deployed: bool, region: str, port: int | None, headers: tuple[str, ...],
+def console(url: str | None, local: bool, deployed: bool, region: str, stage: str, port: int | None, headers: tuple[str, ...],
             query: tuple[str, ...], payloads: tuple[str, ...], wait: float | None, as_json: bool) -> None:
     """Connect to a WebSocket URL, send PAYLOADs, print every frame received until --wait ends.
 
@@ -41,7 +43,7 @@ def console(url: str | None, local: bool, deployed: bool, region: str, port: int
     from wstui.core.console import ConnectionTarget, parse_header, parse_query, payload_argument
 
     target = ConnectionTarget(
-        resolve_url(url, local, deployed, port, region),
+        resolve_url(url, local, deployed, port, region, stage),
         tuple(parse_header(h) for h in headers),
         tuple(parse_query(q) for q in query),
     )
@@ -56,11 +58,12 @@ def console(url: str | None, local: bool, deployed: bool, region: str, port: int
         click.get_current_context().exit(code)
 
 
-def resolve_url(url: str | None, local: bool, deployed: bool, port: int | None, region: str = "") -> str:
-    """The URL given, or the one --local or --deployed names; --local is the default."""
+def resolve_url(url: str | None, local: bool, deployed: bool, port: int | None, region: str = "", stage: str = "") -> str:
+    """The URL given, or the one --local or --deployed names for the stage; --local is the default."""
+    from wstui.cli.options import load_stage
     from wstui.core.console import LOCAL_PORT, deployed_url, local_url
     from wstui.core.errors import UsageError
-    from wstui.core.project.load import ProjectNotFound, load_project
+    from wstui.core.project.load import ProjectNotFound
 
     if (url is not None) + local + deployed > 1:
         raise UsageError("Give only one of URL, --local and --deployed.")
@@ -68,16 +71,18 @@ def resolve_url(url: str | None, local: bool, deployed: bool, port: int | None, 
         raise UsageError("--port goes with --local only.")
     if region and not deployed:
         raise UsageError("--region goes with --deployed only.")
+    if stage and url is not None:
+        raise UsageError("--stage goes with --local or --deployed, not with a URL.")
     if url is not None:
         return url
     if deployed:
         try:
-            return deployed_url(load_project(project_dir()), region)
+            return deployed_url(load_stage(stage), region)
         except ProjectNotFound as missing:
             raise UsageError(f"{missing} --deployed reads the URL a deploy saved in the project; "
                              "give the URL instead: `wstui console wss://...`.") from None
     try:
-        project = load_project(project_dir())
+        project = load_stage(stage)
     except ProjectNotFound:
-        project = None  # no project here: `wstui dev`'s default stage
-    return local_url(project, port or LOCAL_PORT)
+        project = None  # no project here: `wstui dev`'s default stage, or the one named
+    return local_url(project, port or LOCAL_PORT, stage=stage)

@@ -6,12 +6,13 @@ import json
 import os
 import sys
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import click
 
 from wstui.cli.cloud_options import checked_name, cloud_options, follow_timeout_option
-from wstui.cli.options import key_values, project_dir, project_option
+from wstui.cli.options import key_values, load_stage, project_option, stage_option
 from wstui.core.deploy.stack_events import OPERATION_GOES_ON
 from wstui.core.errors import UsageError
 
@@ -33,19 +34,22 @@ PLAN_HELP = (
 STOPPED_BEFORE = "\nStopped. Nothing was applied to the stack."
 
 
-def _connect(region: str, profile: str, endpoint_url: str) -> tuple[Project, AwsClients]:
+def _connect(region: str, profile: str, endpoint_url: str, stage: str) -> tuple[Project, AwsClients]:
     from wstui.core.deploy.aws import AwsClients, AwsTarget
-    from wstui.core.project.load import load_project
 
-    project = load_project(project_dir())
+    project = load_stage(stage)
     return project, AwsClients.connect(AwsTarget(region, profile, endpoint_url), project.project.region)
 
 
-def _announce(clients: AwsClients) -> None:
-    """Every cloud command says once which account and region it acts in, before it acts."""
-    from wstui.cli.deploy_render import identity_line
+def _announce(clients: AwsClients, project: Project | None = None, stack_name: str = "") -> None:
+    """Every cloud command says once which account and region it acts in, before it acts, and, when it
+    acts on one stage, which stage and stack."""
+    from wstui.cli.deploy_render import identity_line, stage_line
 
-    _console().print(identity_line(clients.identity()))
+    console = _console()
+    console.print(identity_line(clients.identity()))
+    if project is not None:
+        console.print(stage_line(project.stage_name, stack_name or project.stack_name))
 
 
 def _console() -> Console:
@@ -122,14 +126,15 @@ def _confirm(question: str, yes: bool) -> bool:
 @click.option("--plan", "plan_only", is_flag=True, help=PLAN_HELP)
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
 @follow_timeout_option
+@stage_option
 @project_option
 def deploy(stack_name: str, region: str, profile: str, endpoint_url: str, s3_bucket: str, create_bucket: bool,
-           params: dict[str, str], tags: dict[str, str], plan_only: bool, yes: bool, follow_timeout: int) -> None:
-    """Package the code, preview the change set, apply it and follow the stack events."""
+           params: dict[str, str], tags: dict[str, str], plan_only: bool, yes: bool, follow_timeout: int, stage: str) -> None:
+    """Package the code, preview the change set, apply it and follow the stack events of the stage's stack."""
     from wstui.core.deploy.deployer import DeploySettings
 
-    project, clients = _connect(region, profile, endpoint_url)
-    _announce(clients)
+    project, clients = _connect(region, profile, endpoint_url, stage)
+    _announce(clients, project, stack_name)
     settings = DeploySettings(stack_name or project.stack_name, s3_bucket, create_bucket, params, tags,
                               follow_deadline=float(follow_timeout))
     deploy_project(project, clients, settings, plan_only, yes)
@@ -176,18 +181,24 @@ def deploy_project(project: Project, clients: AwsClients, settings: DeploySettin
               "failed, save the outputs in .wstui/outputs.json if it succeeded (or the stack stands complete).")
 @click.option("--json", "as_json", is_flag=True, help="Print status, outputs and recent events as JSON.")
 @follow_timeout_option
+@stage_option
 @project_option
-def status(stack_name: str, region: str, profile: str, endpoint_url: str, follow: bool, as_json: bool, follow_timeout: int) -> None:
-    """Show the stack's status, outputs and recent events."""
+def status(stack_name: str, region: str, profile: str, endpoint_url: str, follow: bool, as_json: bool, follow_timeout: int,
+           stage: str) -> None:
+    """Show the stage's stack: status, outputs and recent events. Without --stage (or --stack-name, or
+    --follow), list every deployed stage of the project with its URL and last update."""
     import time
 
     from wstui.cli.deploy_render import DeployView, show_status
     from wstui.core.deploy.stack_events import POLL_INTERVAL
     from wstui.core.deploy.status import follow_stack, stack_status
 
-    project, clients = _connect(region, profile, endpoint_url)
+    project, clients = _connect(region, profile, endpoint_url, stage)
+    if not (stage or stack_name or follow):
+        _list_stages(project, clients, as_json)
+        return
     if not as_json:
-        _announce(clients)
+        _announce(clients, project, stack_name)
     name = stack_name or project.stack_name
     if follow:
         current, events = follow_stack(clients, name, project.directory, time.sleep, POLL_INTERVAL, float(follow_timeout))
@@ -208,6 +219,24 @@ def status(stack_name: str, region: str, profile: str, endpoint_url: str, follow
         raise SystemExit(1)
 
 
+def _list_stages(project: Project, clients: AwsClients, as_json: bool) -> None:
+    """Every deployed stage of the project in the region; exit code 1 when there is none."""
+    from wstui.cli.deploy_render import show_stages
+    from wstui.core.deploy.stages import deployed_stages
+
+    if not as_json:
+        _announce(clients)
+    stages = deployed_stages(clients, project)
+    if as_json:
+        identity = clients.identity()
+        rows = [{**asdict(s), "updated": s.updated.isoformat() if s.updated else None} for s in stages]
+        click.echo(json.dumps({"account": identity.account or None, "region": identity.region, "stages": rows}, indent=2))
+    else:
+        show_stages(_console(), stages, project.project.name, clients.region)
+    if not stages:
+        raise SystemExit(1)
+
+
 def _code_drift(clients: AwsClients, stack_name: str, status: str) -> list[str]:
     """The functions `wstui sync` changed since the last deploy, for a stack at rest; a stack that
     cannot be read this way (no Lambda permission, say) has none to report rather than a failed status."""
@@ -223,8 +252,6 @@ def _code_drift(clients: AwsClients, stack_name: str, status: str) -> list[str]:
 
 
 def _status_document(current: object) -> dict[str, object]:
-    from dataclasses import asdict
-
     document = asdict(current)  # type: ignore[call-overload]
     for event in document["events"]:
         event["timestamp"] = event["timestamp"].isoformat()
@@ -235,9 +262,10 @@ def _status_document(current: object) -> dict[str, object]:
 @cloud_options
 @click.option("--yes", "-y", is_flag=True, help="Remove without asking.")
 @follow_timeout_option
+@stage_option
 @project_option
-def remove(stack_name: str, region: str, profile: str, endpoint_url: str, yes: bool, follow_timeout: int) -> None:
-    """Delete the stack and the code archives its deploys uploaded."""
+def remove(stack_name: str, region: str, profile: str, endpoint_url: str, yes: bool, follow_timeout: int, stage: str) -> None:
+    """Delete the stage's stack and the code archives its deploys uploaded; other stages stay as they are."""
     import time
 
     from wstui.cli.deploy_render import DeployView
@@ -245,10 +273,10 @@ def remove(stack_name: str, region: str, profile: str, endpoint_url: str, yes: b
     from wstui.core.deploy.stack_events import POLL_INTERVAL
     from wstui.core.plugins.manager import plugins_for
 
-    project, clients = _connect(region, profile, endpoint_url)
-    _announce(clients)
+    project, clients = _connect(region, profile, endpoint_url, stage)
+    _announce(clients, project, stack_name)
     name = stack_name or project.stack_name
-    if not _confirm(f"Delete stack {name} and its uploaded artifacts?", yes):
+    if not _confirm(f"Delete stack {name} of stage {project.stage_name} and its uploaded artifacts?", yes):
         raise SystemExit(1)
     plugins = plugins_for(project)
     removal = remove_stack(

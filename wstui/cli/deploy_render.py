@@ -47,6 +47,7 @@ from wstui.core.deploy.events import (
     UploadRetrying,
 )
 from wstui.core.deploy.sizes import size_text
+from wstui.core.deploy.stages import DeployedStage
 from wstui.core.deploy.stack_events import OPERATION_GOES_ON
 from wstui.core.deploy.status import StackStatus
 from wstui.core.template.ids import URL_OUTPUT
@@ -245,6 +246,23 @@ def identity_line(identity: AwsIdentity) -> Text:
     return verbatim(f"{account}, region {identity.region}{endpoint}{why}")
 
 
+def stage_line(stage: str, stack_name: str) -> Text:
+    return verbatim(f"Stage {stage}, stack {stack_name}")
+
+
+def show_stages(console: Console, stages: list[DeployedStage], project_name: str, region: str) -> None:
+    """`wstui status` without --stage: one row per deployed stage."""
+    if not stages:
+        console.print(verbatim(f"No stage of {project_name} is deployed in {region}: `wstui deploy --stage NAME` deploys one."))
+        return
+    table = Table("stage", "stack", "status", "last update", Column("URL", overflow="fold"),
+                  title=f"Stages of {project_name}", title_justify="left")
+    for s in stages:
+        updated = s.updated.strftime("%Y-%m-%d %H:%M:%S") if s.updated else ""
+        table.add_row(verbatim(s.stage), verbatim(s.stack_name), styled_status(s.status), updated, verbatim(s.url))
+    console.print(table)
+
+
 def no_stack_line(stack_name: str, region: str) -> Text:
     return verbatim(f"There is no stack {stack_name} in {region}.")
 
@@ -273,7 +291,8 @@ def failure_lines(event: OperationFailed) -> list[Text]:
 
 
 def plan_title(plan: Plan) -> Text:
-    return verbatim(f"Change set for {plan.stack_name} ({plan.change_set_type}, {len(plan.changes)} changes)")
+    stage = f"stage {plan.stage}, " if plan.stage else ""
+    return verbatim(f"Change set for {plan.stack_name} ({stage}{plan.change_set_type}, {len(plan.changes)} changes)")
 
 
 def plan_row(change: ResourceChange) -> tuple[Text, Text, Text, Text]:

@@ -6,7 +6,7 @@ import os
 
 import click
 
-from wstui.cli.options import project_dir, project_option
+from wstui.cli.options import load_stage, project_option, stage_option
 
 
 @click.command()
@@ -21,9 +21,13 @@ from wstui.cli.options import project_dir, project_option
 @click.option("--workers", type=click.IntRange(min=1), default=64, show_default=True,
               help="Handlers that run at once. Work that waits past its timeout for a free one never runs.")
 @click.option("--no-reload", is_flag=True, help="Do not reload handlers when project files change.")
+@stage_option
 @project_option
-def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connection_rate: int, workers: int, no_reload: bool) -> None:
-    """Run the WebSocket API locally: gateway, handlers and DynamoDB, no AWS account."""
+def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connection_rate: int, workers: int, no_reload: bool,
+        stage: str) -> None:
+    """Run the WebSocket API locally: gateway, handlers and DynamoDB, no AWS account.
+
+    The URL's path is the stage; the functions get the stage's memory, timeout and environment."""
     import asyncio
     import signal
 
@@ -31,10 +35,9 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
     from wstui.core.local.gateway import Limits
     from wstui.core.local.ports import free_port_after
     from wstui.core.local.service import DevOptions, LocalService, local_build
-    from wstui.core.project.load import load_project
     from wstui.core.project.secrets import secret_parameters
 
-    project = load_project(project_dir())
+    project = load_stage(stage)
     template, plugins = local_build(project)
     parameters = secret_parameters(project, os.environ)
     limits = Limits(idle_timeout=idle_timeout, hard_timeout=hard_timeout, new_connections_per_second=connection_rate)

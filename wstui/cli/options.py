@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from wstui.core.project.model import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 _PROJECT_KEY = "wstui.project"
@@ -42,3 +45,20 @@ def key_values(_ctx: click.Context, param: click.Parameter, values: tuple[str, .
             raise click.BadParameter(f'"{value}" is not KEY=VALUE.', param=param)
         pairs[key.strip()] = rest
     return pairs
+
+
+def stage_option(command: F) -> F:
+    """Add `--stage NAME`: the stage a command builds, runs, deploys or reads (default: [stage] name)."""
+    return click.option(
+        "--stage", default="", metavar="NAME",
+        help="The stage (default: [stage] name of wstui.toml). Each stage is a stack of its own; a [stages.NAME] "
+             "section may change its settings.",
+    )(command)
+
+
+def load_stage(stage: str) -> Project:
+    """The project of `--project` as `--stage` deploys it."""
+    from wstui.core.project.load import load_project
+    from wstui.core.project.stage_checks import select_stage
+
+    return select_stage(load_project(project_dir()), stage)

@@ -10,7 +10,8 @@ import click
 
 from wstui.cli.cloud_options import cloud_options, follow_timeout_option
 from wstui.cli.deploy import _announce, _connect, _console, deploy_project
-from wstui.cli.options import project_dir, project_option
+from wstui.cli.options import load_stage, project_option, stage_option
+from wstui.core.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,28 +27,35 @@ DRIFT_NOTE = "The stack still records the last deploy's code: `wstui deploy` mak
 @cloud_options
 @click.option("--watch", is_flag=True, help="Sync again on every save of the project's Python files or wstui.toml, until Ctrl-C.")
 @click.option("--yes", "-y", is_flag=True, help="When more than code changed, deploy without asking.")
+@click.option("--force", is_flag=True, help="Sync a stage marked `protected = true` in wstui.toml all the same.")
 @follow_timeout_option
+@stage_option
 @project_option
-def sync(stack_name: str, region: str, profile: str, endpoint_url: str, watch: bool, yes: bool, follow_timeout: int) -> None:
-    """Update the deployed functions' code directly when only handler code changed; deploy otherwise."""
-    project, clients = _connect(region, profile, endpoint_url)
-    _announce(clients)
+def sync(stack_name: str, region: str, profile: str, endpoint_url: str, watch: bool, yes: bool, force: bool,
+         follow_timeout: int, stage: str) -> None:
+    """Update the stage's functions' code directly when only handler code changed; deploy otherwise."""
+    project, clients = _connect(region, profile, endpoint_url, stage)
+    if project.active_stage.protected and not force:
+        raise UsageError(
+            f"Stage {project.stage_name} is protected (protected = true in wstui.toml): deploy it with `wstui deploy`, "
+            "so what runs is what CloudFormation records, or pass --force to sync it all the same."
+        )
+    _announce(clients, project, stack_name)
     console = _console()
-    name = stack_name or project.stack_name
-    syncer = _Session(clients, name, float(follow_timeout), yes)
+    syncer = _Session(clients, stage, stack_name or project.stack_name, float(follow_timeout), yes)
     if not watch:
-        if not syncer.run(console, project_dir()):
+        if not syncer.run(console):
             raise SystemExit(1)
         return
     try:
-        syncer.run(console, project_dir())
+        syncer.run(console)
 
         def watching() -> None:
             console.print(f"Watching {project.directory} for changes (Ctrl-C to stop).", style="dim")
 
         for changed in _saves(project.directory, watching):
             console.print(f"Changed: {', '.join(changed)}", style="dim")
-            syncer.run(console, project_dir())
+            syncer.run(console)
     except KeyboardInterrupt:
         console.print("Stopped watching.")
 
@@ -55,14 +63,15 @@ def sync(stack_name: str, region: str, profile: str, endpoint_url: str, watch: b
 class _Session:
     """What stays between two syncs of `--watch`: the clients, and the archives already read back."""
 
-    def __init__(self, clients: AwsClients, stack_name: str, follow_deadline: float, yes: bool) -> None:
+    def __init__(self, clients: AwsClients, stage: str, stack_name: str, follow_deadline: float, yes: bool) -> None:
         self.clients = clients
+        self.stage = stage
         self.stack_name = stack_name
         self.follow_deadline = follow_deadline
         self.yes = yes
         self.old_archives: dict[str, dict[str, str]] = {}
 
-    def run(self, console: Console, directory: Path) -> bool:
+    def run(self, console: Console) -> bool:
         """One sync; False when it failed. In `--watch` a failure is one line and the watching goes on."""
         from wstui.cli.deploy_render import DeployView
         from wstui.cli.verbatim import verbatim
@@ -70,12 +79,11 @@ class _Session:
         from wstui.core.deploy.sync import Syncer, TemplateChanged
         from wstui.core.errors import WstuiError
         from wstui.core.plugins.manager import plugins_for
-        from wstui.core.project.load import load_project
         from wstui.core.template.builder import build_template
 
         view = DeployView(console)
         try:
-            project = load_project(directory)
+            project = load_stage(self.stage)
             plugins = plugins_for(project)
             template = build_template(project, plugins).to_dict()
             syncer = Syncer(project, template, plugins, self.clients, self.stack_name, old_archives=self.old_archives)

@@ -18,6 +18,7 @@ from wstui.core.console.target import ConnectionTarget
 from wstui.core.deploy.stack_events import OPERATION_GOES_ON
 from wstui.core.errors import WstuiError
 from wstui.core.project.load import ProjectFile
+from wstui.core.project.model import Project
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.areas import AREAS
 from wstui.tui.config import UserConfig
@@ -52,6 +53,8 @@ class WstuiApp(App[None]):
         self.gateway = LocalGateway()
         self.stack_operation = ""
         """The stack operation the Deploy area follows now ("Creating stack chat-v1"), or nothing."""
+        self.stage = ""
+        """The stage the Deploy area chose ("": the default); the Console's deployed URL is that stage's."""
 
     def on_mount(self) -> None:
         for problem in self.config.problems:
@@ -82,6 +85,10 @@ class WstuiApp(App[None]):
         """The open project file; areas exist only once one is open."""
         assert self.project_file is not None, "an area is open without a project"
         return self.project_file
+
+    def staged_project(self) -> Project:
+        """The open project as the chosen stage deploys it."""
+        return self.project().project.at_stage(self.stage)
 
     def reopen_project(self) -> ProjectFile:
         """Read wstui.toml again: the user may have edited it by hand since."""

@@ -11,15 +11,16 @@ LOCAL_HOST = "127.0.0.1"
 LOCAL_PORT = 3001
 
 
-def local_url(project: Project | None, port: int = LOCAL_PORT, host: str = LOCAL_HOST) -> str:
-    """The URL `wstui dev` serves the project's stage on; without a project, the stage `wstui new`
-    gives every project (v1)."""
-    stage = project.stage.name if project is not None else StageSettings().name
-    return f"ws://{host}:{port}/{stage}"
+def local_url(project: Project | None, port: int = LOCAL_PORT, host: str = LOCAL_HOST, stage: str = "") -> str:
+    """The URL `wstui dev` serves the project's stage on; without a project, `stage`, or else the
+    stage `wstui new` gives every project (v1)."""
+    if project is not None:
+        stage = project.stage_name
+    return f"ws://{host}:{port}/{stage or StageSettings().name}"
 
 
 def deployed_url(project: Project, region: str = "") -> str:
-    """`outputs.APIGatewayURL` of the project's stack in `region` (empty: the region a cloud command
+    """`outputs.APIGatewayURL` of the stack of the project's stage in `region` (empty: the region a cloud command
     would use, AWS_REGION, your profile's, then the project's), as `wstui deploy` recorded it in
     `.wstui/outputs.json`."""
     region = region_in_effect(AwsTarget(region=region), project.project.region)

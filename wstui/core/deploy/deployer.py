@@ -51,6 +51,7 @@ from wstui.core.deploy.events import (
 )
 from wstui.core.deploy.outcome import outcome, save_stack_outputs
 from wstui.core.deploy.removal import delete_stack
+from wstui.core.deploy.stages import stage_tags
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL, StackEventStream
 from wstui.core.errors import UsageError
 from wstui.core.plugins.manager import plugins_for
@@ -184,7 +185,7 @@ class Deployer:
             template_url, staged = yield from self._template_in_s3(bucket, exists, dry_run)
             exists = True
         parameters = {**self.settings.parameters, CODE_BUCKET: bucket, CODE_KEY: code_key}
-        tags = {**self.project.deploy.tags, **self.settings.tags}
+        tags = {**self.project.deploy.tags, **self.settings.tags, **stage_tags(self.project)}
         request = ChangeSetRequest(stack, "" if template_url else self.template_body, template_url, parameters, tags)
         self.unapplied = Unapplied(stack, request.name, bucket, staged)
         yield ChangeSetCreating(stack, "UPDATE" if state.exists else "CREATE")
@@ -201,7 +202,8 @@ class Deployer:
             yield NoChanges(stack, state.outputs or {}, not_saved)
             return
         yield PlanReady(Plan(
-            stack, result.change_set_id, result.change_set_type, result.changes, bucket, tuple(stored), not exists, staged
+            stack, result.change_set_id, result.change_set_type, result.changes, bucket, tuple(stored), not exists, staged,
+            self.project.stage_name,
         ))
 
     def _bucket(self, dry_run: bool) -> tuple[str, bool]:

@@ -120,6 +120,7 @@ class Plan:
     artifacts: tuple[Artifact, ...] = ()
     create_bucket: bool = False
     staged: tuple[str, ...] = ()
+    stage: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ read a TOML table and to name unknown keys. Defaults here are the defaults users
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 CONNECT = "$connect"
 DISCONNECT = "$disconnect"
 DEFAULT = "$default"
@@ -30,10 +31,60 @@ class ProjectSettings:
 
 @dataclass
 class StageSettings:
-    """[stage]: the API Gateway stage; its name is the last segment of the wss:// URL."""
+    """[stage]: the default stage (the one every command uses without --stage), and what every stage
+    has unless its own [stages.NAME] section says otherwise.
+
+    A stage is one deployment of the API, in a stack of its own; its name is the API Gateway stage,
+    the last segment of the wss:// URL (and of `wstui dev`'s).
+    """
 
     name: str = "v1"
     description: str = ""
+    log_retention: int | None = None
+    throttling_burst: int | None = None
+    throttling_rate: float | None = None
+    access_logging: bool = False
+    protected: bool = False
+
+
+@dataclass
+class StageOverrides:
+    """[stages.NAME]: what one stage changes of [stage] and [functions]; a key left out keeps theirs.
+
+    `protected` marks a stage that only a full deploy may change (`wstui sync` refuses it).
+    """
+
+    stack_name: str = ""
+    description: str | None = None
+    memory: int | None = None
+    timeout: int | None = None
+    environment: dict[str, EnvironmentValue] = field(default_factory=dict)
+    log_retention: int | None = None
+    throttling_burst: int | None = None
+    throttling_rate: float | None = None
+    access_logging: bool | None = None
+    protected: bool | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedStage:
+    """One stage as it deploys: [stage] and [functions] with the stage's [stages.NAME] section over them.
+
+    `memory`, `timeout` and `environment` stand where [functions]' do: a route's own still wins.
+    Any valid name resolves: a stage wstui.toml does not name has the settings of [stage].
+    """
+
+    name: str
+    stack_name: str
+    description: str
+    memory: int
+    timeout: int
+    environment: dict[str, EnvironmentValue]
+    log_retention: int | None
+    throttling_burst: int | None
+    throttling_rate: float | None
+    access_logging: bool
+    protected: bool
 
 
 @dataclass
@@ -153,7 +204,9 @@ class Project:
     package: PackageSettings = field(default_factory=PackageSettings)
     plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
     """[plugins.NAME] tables as written; each plugin's declared settings check them when it loads."""
+    stages: dict[str, StageOverrides] = field(default_factory=dict)
     directory: Path = field(default=Path("."), metadata={"toml": False})
+    selected_stage: str = field(default="", metadata={"toml": False})
     source: Path | None = field(default=None, compare=False, metadata={"toml": False})
     """The wstui.toml this project was read from, so plugin settings' problems can name their line."""
     plugin_settings: dict[str, Any] = field(default_factory=dict, compare=False, metadata={"toml": False})
@@ -164,16 +217,65 @@ class Project:
         return self.api.name or self.project.name
 
     @property
+    def stage_name(self) -> str:
+        """The stage this project builds and deploys: the one chosen with `at_stage`, else [stage] name."""
+        return self.selected_stage or self.stage.name
+
+    @property
     def stack_name(self) -> str:
-        return self.deploy.stack_name or f"{self.project.name}-{self.stage.name}"
+        return self.stack_name_for(self.stage_name)
+
+    @property
+    def active_stage(self) -> ResolvedStage:
+        return self.resolve_stage(self.stage_name)
+
+    def at_stage(self, name: str | None) -> Project:
+        """This project as stage `name` deploys it (None or "": the default stage). A name wstui.toml
+        does not declare is allowed; `stage_checks.select_stage` also checks that AWS would take it."""
+        return replace(self, selected_stage=name or "")
+
+    def stage_names(self) -> list[str]:
+        """The stages wstui.toml names: the default first, then each [stages.NAME] in file order."""
+        return list(dict.fromkeys([self.stage.name, *self.stages]))
+
+    def stack_name_for(self, stage: str) -> str:
+        """The stack of `stage`: its [stages.NAME] stack_name; for the default stage, [deploy] stack_name
+        (so a project made before stages keeps its stack); else PROJECT-STAGE."""
+        overrides = self.stages.get(stage)
+        if overrides is not None and overrides.stack_name:
+            return overrides.stack_name
+        if stage == self.stage.name and self.deploy.stack_name:
+            return self.deploy.stack_name
+        return f"{self.project.name}-{stage}"
+
+    def resolve_stage(self, name: str) -> ResolvedStage:
+        base, functions = self.stage, self.functions
+        o = self.stages.get(name) or StageOverrides()
+        return ResolvedStage(
+            name=name,
+            stack_name=self.stack_name_for(name),
+            description=_over(o.description, base.description),
+            memory=_over(o.memory, functions.memory),
+            timeout=_over(o.timeout, functions.timeout),
+            environment={**functions.environment, **o.environment},
+            log_retention=_over(o.log_retention, base.log_retention),
+            throttling_burst=_over(o.throttling_burst, base.throttling_burst),
+            throttling_rate=_over(o.throttling_rate, base.throttling_rate),
+            access_logging=_over(o.access_logging, base.access_logging),
+            protected=_over(o.protected, base.protected),
+        )
 
     def route(self, key: str) -> RouteSettings | None:
         return next((r for r in self.routes if r.key == key), None)
 
     def secret_uses(self) -> list[tuple[tuple[str | int, ...], str]]:
-        """(key path, secret name) of every environment value that is a secret, in file order."""
+        """(key path, secret name) of every environment value of this stage that is a secret, in file
+        order: another stage's secrets, and a [functions] secret this stage's section replaces, are not
+        needed to deploy or run this one."""
+        staged = self.stages[self.stage_name].environment if self.stage_name in self.stages else {}
+        shared = {name: value for name, value in self.functions.environment.items() if name not in staged}
         tables: list[tuple[tuple[str | int, ...], dict[str, EnvironmentValue]]] = [
-            (("functions", "environment"), self.functions.environment)
+            (("functions", "environment"), shared), (("stages", self.stage_name, "environment"), staged)
         ]
         for index, route in enumerate(self.routes):
             tables.append((("routes", index, "environment"), route.environment))
@@ -185,3 +287,8 @@ class Project:
             for name, value in environment.items()
             if isinstance(value, Secret)
         ]
+
+
+def _over(value: T | None, default: T) -> T:
+    """A stage's value where it sets one, else the shared one."""
+    return default if value is None else value

@@ -116,6 +116,8 @@ def _fits(tp: Any, value: Any) -> bool:
 def _is_instance(value: Any, tp: type) -> bool:
     if tp is int:
         return isinstance(value, int) and not isinstance(value, bool)
+    if tp is float:  # TOML writes a whole number without a point: `rate = 50` is a number too
+        return isinstance(value, int | float) and not isinstance(value, bool)
     return isinstance(value, tp)
 
 

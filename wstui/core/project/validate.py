@@ -25,14 +25,13 @@ from wstui.core.project.model import (
 )
 from wstui.core.project.patterns import pattern_problem
 from wstui.core.project.schema import KeyPath, SchemaProblem, describe
+from wstui.core.project.stage_checks import STAGE_NAME, stack_name_problem, stage_problems
 from wstui.core.routes.expression import parse_expression
 from wstui.core.template.ids import FIXED, FunctionIds, RouteIds, secret_parameter
 
 MAX_ROUTES = 300
 PROJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
-STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 ENV_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # Lower-case words joined by single "_": it names WSTUI_SECRET_<NAME> and, without the "_", a parameter id.
@@ -102,6 +101,16 @@ def _checks(project: Project) -> Iterator[_Check]:
         problem = bucket_name_problem(p.deploy.s3_bucket)
         yield _Check(not problem, problem, ("deploy", "s3_bucket"))
     yield from _package_checks(p)
+    yield from _stage_section_checks(p)
+    yield from (_Check(False, problem.message, problem.path) for problem in stage_problems(p))
+
+
+def _stage_section_checks(p: Project) -> Iterator[_Check]:
+    """What a [stages.NAME] section shares with [functions]: memory, timeout and environment."""
+    for name, section in p.stages.items():
+        path: KeyPath = ("stages", name)
+        checks = [*_size_checks(section.memory, section.timeout, path), *_environment_checks(section.environment, (*path, "environment"))]
+        yield from (_Check(c.ok, f"[stages.{name}] {c.message}", c.path) for c in checks)
 
 
 def _package_checks(p: Project) -> Iterator[_Check]:
@@ -109,13 +118,6 @@ def _package_checks(p: Project) -> Iterator[_Check]:
         for index, pattern in enumerate(getattr(p.package, name)):
             problem = pattern_problem(pattern)
             yield _Check(problem is None, f"[package] {name}: {problem}", ("package", name, index))
-
-
-def stack_name_problem(name: str) -> str:
-    """Why CloudFormation would refuse `name` for a stack; "" when it would not."""
-    if STACK_NAME.match(name):
-        return ""
-    return f'Stack name "{name}" must start with a letter and hold only letters, digits and hyphens.'
 
 
 def bucket_name_problem(name: str) -> str:
@@ -308,7 +310,7 @@ def _logical_id_checks(p: Project) -> Iterator[_Check]:
         if route.authorizer:
             handler = route.authorizer.handler
             named.append((f'handler "{handler}"', FunctionIds.of(handler).all(), ("routes", index, "authorizer")))
-    for path, secret in p.secret_uses():
+    for path, secret in [use for stage in p.stage_names() for use in p.at_stage(stage).secret_uses()]:
         named.append((f'secret "{secret}"', (secret_parameter(secret),), path))
     for owner, logical_ids, path in named:
         for logical in logical_ids:
@@ -334,7 +336,7 @@ def _table_checks(p: Project) -> Iterator[_Check]:
             yield _Check(value >= 1, f"{name} must be at least 1 with provisioned billing.", (*path, name))
     yield _Check(bool(t.hash_key.strip()), "The connection table needs a hash_key attribute name.", (*path, "hash_key"))
     yield from _environment_checks({t.env_var: ""}, (*path, "env_var"))
-    environments = [p.functions.environment, *(r.environment for r in p.routes)]
+    environments = [p.functions.environment, *(r.environment for r in p.routes), *(s.environment for s in p.stages.values())]
     environments += [r.authorizer.environment for r in p.routes if r.authorizer]
     clashes = [env for env in environments if t.env_var in env]
     yield _Check(

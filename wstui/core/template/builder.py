@@ -27,16 +27,15 @@ from wstui.core.template.ids import (
     AUTHORIZER_PERMISSION,
     CODE_BUCKET,
     CODE_KEY,
-    STAGE,
     URL_OUTPUT,
     FunctionIds,
     RouteIds,
     secret_parameter,
 )
 from wstui.core.template.service import FunctionResources, ServiceTemplate
+from wstui.core.template.stage import api_stage, function_logs
 
 MANAGEMENT_OUTPUT = "ManagementEndpoint"
-LOGS_ARN = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*"
 INVOKE_URI = (
     "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${%s.Arn}/invocations"
 )
@@ -159,7 +158,7 @@ def _function(
     """The function serving `handler`, made on first use; routes that share a handler share it."""
     if handler in service.functions:
         return service.functions[handler]
-    settings = service.project.functions
+    settings, stage = service.project.functions, service.project.active_stage
     ids = FunctionIds.of(handler)
     role = service.template.add_resource(
         iam.Role(
@@ -183,25 +182,15 @@ def _function(
             Handler=_handler(handler).lambda_handler,
             Runtime=settings.runtime,
             Architectures=[settings.architecture],
-            MemorySize=route.memory if route and route.memory else settings.memory,
-            Timeout=route.timeout if route and route.timeout else settings.timeout,
+            MemorySize=route.memory if route and route.memory else stage.memory,
+            Timeout=route.timeout if route and route.timeout else stage.timeout,
             Role=GetAtt(role, "Arn"),
             Code=code,
         )
     )
     resources = FunctionResources(_handler(handler), function, role)
-    resources.add_policy(
-        "logs",
-        [
-            {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": Sub(LOGS_ARN)},
-            {
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": Sub(LOGS_ARN + ":*"),
-            },
-        ],
-    )
-    merged = {**settings.environment, **environment}
+    function_logs(service, resources, ids.logs)
+    merged = {**stage.environment, **environment}
     for name in sorted(merged):
         resources.set_environment(name, _environment_value(service.template, merged[name]))
     service.functions[handler] = resources
@@ -299,7 +288,7 @@ def _route(service: ServiceTemplate, route: RouteSettings, has_authorizer: bool)
                 ids.response, ApiId=Ref(service.api), RouteId=Ref(created), RouteResponseKey="$default"
             )
         )
-    stage = service.project.stage.name
+    stage = service.project.stage_name
     _permission(service, ids.permission, resources, f"{stage}/{_sub_literal(route.key)}")
 
 
@@ -307,7 +296,7 @@ def _grant_post(service: ServiceTemplate, resources: FunctionResources) -> None:
     """ManageConnections on this API and stage only, for functions that post to connections."""
     if not resources.posts:
         return
-    stage = service.project.stage.name
+    stage = service.project.stage_name
     resources.add_policy(
         "manage-connections",
         [
@@ -338,17 +327,11 @@ def _deployment_and_stage(service: ServiceTemplate) -> None:
             DependsOn=depends,
         )
     )
-    stage = service.project.stage
-    props: dict[str, Any] = {"ApiId": Ref(service.api), "StageName": stage.name, "DeploymentId": Ref(deployment)}
-    if stage.description:
-        props["Description"] = stage.description
-    if service.project.api.tags:
-        props["Tags"] = dict(service.project.api.tags)
-    service.template.add_resource(apigatewayv2.Stage(STAGE, **props))
+    service.template.add_resource(api_stage(service, deployment))
 
 
 def _outputs(service: ServiceTemplate) -> None:
-    host = "${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/%s" % (API, service.project.stage.name)
+    host = "${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/%s" % (API, service.project.stage_name)
     service.template.add_output(
         [
             Output(URL_OUTPUT, Description="WebSocket URL clients connect to", Value=Sub(f"wss://{host}")),

@@ -18,6 +18,8 @@ STAGE = "Stage"
 AUTHORIZER = "Authorizer"
 AUTHORIZER_PERMISSION = "AuthorizerPermission"
 CONNECTION_TABLE = "ConnectionTable"
+# The API stage's access log group, made only when the stage turns access logging on.
+ACCESS_LOGS = "AccessLogs"
 # The template's parameters: where the code archive is. `wstui deploy` sets both.
 CODE_BUCKET = "CodeS3Bucket"
 CODE_KEY = "CodeS3Key"
@@ -25,7 +27,7 @@ CODE_KEY = "CodeS3Key"
 SECRET_PREFIX = "Secret"
 # The output holding the wss:// URL: `wstui deploy` prints it last and the console connects to it.
 URL_OUTPUT = "APIGatewayURL"
-FIXED = (API, STAGE, AUTHORIZER, AUTHORIZER_PERMISSION, CONNECTION_TABLE)
+FIXED = (API, STAGE, AUTHORIZER, AUTHORIZER_PERMISSION, CONNECTION_TABLE, ACCESS_LOGS)
 
 
 def pascal(text: str) -> str:
@@ -88,5 +90,10 @@ class FunctionIds:
     def role(self) -> str:
         return f"{self.stem}Role"
 
+    @property
+    def logs(self) -> str:
+        """The function's log group, made only when the stage sets a log retention."""
+        return f"{self.stem}Logs"
+
     def all(self) -> tuple[str, ...]:
-        return (self.function, self.role)
+        return (self.function, self.role, self.logs)

@@ -289,7 +289,7 @@ class ConsoleScreen(AreaScreen):
             return
         try:
             with real_environment():  # the region the developer chose, even while the Local area runs
-                self.query_one("#url", Input).value = deployed_url(app.project().project)
+                self.query_one("#url", Input).value = deployed_url(app.staged_project())
         except WstuiError as error:
             self.show_error(str(error))
 

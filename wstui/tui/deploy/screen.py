@@ -19,7 +19,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RichLog
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RichLog, Select
 from textual.worker import get_current_worker
 
 from wstui.cli.deploy_render import duration_text, identity_line
@@ -131,8 +131,11 @@ class DeployScreen(DeployView):
     deployer: Deployer | None = None
 
     def compose_body(self) -> ComposeResult:
-        project = running_app(self).project().project
+        project = running_app(self).staged_project()
         with Horizontal(classes="deploy-row"):
+            stages = Select([(name, name) for name in project.stage_names()], value=project.stage_name, allow_blank=False,
+                            id="stage", tooltip="The stage to deploy: each is a stack of its own ([stages.NAME] in wstui.toml).")
+            yield from field("Stage", stages)
             yield from field("Stack", Input(project.stack_name, id="stack", tooltip="The CloudFormation stack."))
             yield from field("Region", Input(id="region", placeholder=f"boto3's chain, else {project.project.region}",
                                              tooltip="AWS region (empty: AWS_REGION, your profile, then the project's)."))
@@ -170,9 +173,14 @@ class DeployScreen(DeployView):
         self.refresh_controls()
         self.query_one("#plan", Button).focus()
 
+    @on(Select.Changed, "#stage")
+    def choose_stage(self, event: Select.Changed) -> None:
+        running_app(self).stage = str(event.value)
+        self.query_one("#stack", Input).value = running_app(self).staged_project().stack_name
+
     def connection(self) -> Connection | None:
         """What the fields say; None, once the area has said why, when a name there is one AWS would refuse."""
-        project = running_app(self).project().project
+        project = running_app(self).staged_project()
         text = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("stack", "region", "profile", "endpoint", "bucket")}
         try:
             settings = DeploySettings(text["stack"] or project.stack_name, text["bucket"], self.query_one(Checkbox).value)
@@ -205,7 +213,7 @@ class DeployScreen(DeployView):
         if self.check_action("plan", ()) is not True:
             return
         try:
-            project = running_app(self).reopen_project().project
+            project = running_app(self).reopen_project().project.at_stage(running_app(self).stage)
         except WstuiError as error:
             self.notify(str(error), title="Cannot read wstui.toml", severity="error", timeout=15, markup=False)
             return
@@ -390,7 +398,7 @@ class DeployScreen(DeployView):
             yield SystemCommand("Open the Console on the deployed URL", palette_text(self.outputs[URL_OUTPUT]), self.action_open_console)
 
 
-def field(label: str, widget: Input) -> Iterator[Label | Input]:
+def field(label: str, widget: Input | Select[str]) -> Iterator[Label | Input | Select[str]]:
     yield Label(label, classes="field-label")
     yield widget
 
