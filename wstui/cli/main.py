@@ -18,6 +18,7 @@ COMMANDS = {
     "console": "wstui.cli.console:console",
     "deploy": "wstui.cli.deploy:deploy",
     "dev": "wstui.cli.dev:dev",
+    "logs": "wstui.cli.logs:logs",
     "new": "wstui.cli.new:new",
     "remove": "wstui.cli.deploy:remove",
     "routes": "wstui.cli.routes:routes",

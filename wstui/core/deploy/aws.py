@@ -7,9 +7,10 @@ Credentials and region follow boto3's own chain; the project's region is only th
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from wstui.core.errors import UsageError, WstuiError
@@ -56,7 +57,8 @@ class AwsIdentity:
 @dataclass
 class AwsClients:
     """The boto3 clients one command uses, made from one session so they share credentials and region.
-    `account` is filled in by the first `account_id()`."""
+    `account` is filled in by the first `account_id()`; `make_client` makes, from that same session,
+    the clients only some commands need (`logs`), when first used."""
 
     region: str
     endpoint_url: str
@@ -64,6 +66,16 @@ class AwsClients:
     s3: Any
     sts: Any
     account: str = ""
+    make_client: Callable[[str], Any] | None = field(default=None, repr=False)
+
+    @cached_property
+    def logs(self) -> Any:
+        """CloudWatch Logs, for `wstui logs`: made when first used, as loading a service's model would
+        cost every other command a few hundredths of a second."""
+        if self.make_client is None:
+            raise AwsError("No CloudWatch Logs client: these AWS clients were not made by AwsClients.connect.")
+        with explained("setting up the CloudWatch Logs client"):
+            return self.make_client("logs")
 
     @classmethod
     def connect(cls, target: AwsTarget, fallback_region: str) -> AwsClients:
@@ -78,7 +90,10 @@ class AwsClients:
             region = _region(session, target.region, fallback_region)
         if credentials is None:
             raise AwsError(f"No AWS credentials found: {CREDENTIAL_HELP}.")
-        config = Config(retries={"mode": "standard", "max_attempts": 8}, user_agent_extra="wstui")
+        # A custom endpoint (moto, LocalStack) serves every operation at its own host: a host prefix
+        # (`streaming-` for CloudWatch Logs live tail) would make a name that does not resolve.
+        config = Config(retries={"mode": "standard", "max_attempts": 8}, user_agent_extra="wstui",
+                        inject_host_prefix=not target.endpoint_url)
         s3_config = config.merge(Config(**S3_TIMEOUTS, retries={"mode": "standard", "total_max_attempts": S3_ATTEMPTS}))
         options: dict[str, Any] = {"region_name": region, "config": config}
         if target.endpoint_url:
@@ -90,6 +105,7 @@ class AwsClients:
                 cloudformation=session.create_client("cloudformation", **options),
                 s3=session.create_client("s3", **{**options, "config": s3_config}),
                 sts=session.create_client("sts", **options),
+                make_client=lambda service: session.create_client(service, **options),
             )
 
     def account_id(self) -> str:
