@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from click.testing import CliRunner, Result
 
 from wstui.cli.main import cli
@@ -70,3 +71,11 @@ def answering(status: int, error_type: str, message: str) -> Callable[..., Any]:
 
     body = json.dumps({"__type": error_type, "message": message}).encode()
     return lambda request, **_: answer(request, status, body, "application/x-amz-json-1.1")
+
+
+def refuse(monkeypatch: pytest.MonkeyPatch, operation: str, handler: Callable[..., Any]) -> None:
+    """Every CloudWatch Logs client made from now on sends `operation` to `handler` instead of moto
+    (botocore's handler list, as `stalled_first_upload` in tests/conftest.py)."""
+    from botocore import handlers
+
+    monkeypatch.setattr(handlers, "BUILTIN_HANDLERS", [*handlers.BUILTIN_HANDLERS, (f"before-send.logs.{operation}", handler)])
