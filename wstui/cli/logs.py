@@ -57,9 +57,9 @@ def logs(stack_name: str, region: str, profile: str, endpoint_url: str, function
     start = milliseconds(since_time(since, now))
     project = load_project(project_dir())
     clients = AwsClients.connect(AwsTarget(region, profile, endpoint_url), project.project.region)
+    sources = stack_logs(clients, logs_stack_name(project, stack_name), project, with_access_log=api).select(function, route, api)
     notes = Console(stderr=True, highlight=False, soft_wrap=True)
     notes.print(identity_line(clients.identity()))
-    sources = stack_logs(clients, logs_stack_name(project, stack_name), project, with_access_log=api).select(function, route, api)
     view = LogsView(Console(highlight=False, soft_wrap=True), notes, LineStyle.of(sources), as_json)
     events = follow_logs(clients.logs, sources, pattern, start, time.sleep) if follow else read_logs(
         clients.logs, sources, pattern, start, milliseconds(now))
