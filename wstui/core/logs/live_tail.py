@@ -37,13 +37,20 @@ class LiveTail:
                 update = event.get("sessionUpdate")
                 if update is None:
                     continue
-                results = [(self.sources[raw["logGroupIdentifier"]], raw) for raw in update.get("sessionResults", [])
-                           if raw.get("logGroupIdentifier") in self.sources]
+                results = [(source, raw) for raw in update.get("sessionResults", [])
+                           if (source := self.source(str(raw.get("logGroupIdentifier", "")))) is not None]
                 yield bool(update.get("sessionMetadata", {}).get("sampled")), results
         except (ClientError, BotoCoreError):
             return  # SessionTimeoutException, SessionStreamingException, a dropped connection: a new session follows
         finally:
             self.stream.close()
+
+    def source(self, identifier: str) -> LogSource | None:
+        """The source of a result's `logGroupIdentifier`: the ARN asked for (moto), `ACCOUNT:NAME` (AWS), or the name."""
+        if identifier in self.sources:
+            return self.sources[identifier]
+        name = identifier.partition(":log-group:")[2] or identifier.partition(":")[2] or identifier
+        return next((source for source in self.sources.values() if source.group in (name, identifier)), None)
 
 
 def open_live_tail(logs: Any, sources: tuple[LogSource, ...], pattern: str) -> tuple[LiveTail | None, str]:

@@ -69,6 +69,7 @@ class LogsScreen(Screen[None]):
 
     clients: AwsClients | None = None
     sources: tuple[LogSource, ...] = ()
+    style = LineStyle({}, 0)
 
     def __init__(self, project: Project, target: AwsTarget, stack_name: str) -> None:
         super().__init__()
