@@ -13,6 +13,7 @@ from wstui.tui.app import WstuiApp
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.console.screen import ConsoleScreen
+from wstui.tui.deploy.logs_screen import LogsScreen
 from wstui.tui.deploy.screen import DeployScreen
 from wstui.tui.routes.edit_form import EditForm
 from wstui.tui.console.frame_log import FrameLog
@@ -24,7 +25,7 @@ from wstui.tui.start.wizard import WizardScreen
 
 BINDING_OWNERS = (
     WstuiApp, AreaScreen, RoutesScreen, LocalScreen, ConsoleScreen, FrameLog, DeployScreen, ConfirmScreen, EditForm,
-    HelpScreen, StartScreen, WizardScreen,
+    HelpScreen, StartScreen, WizardScreen, LogsScreen,
 )
 
 

@@ -56,7 +56,8 @@ class AwsIdentity:
 @dataclass
 class AwsClients:
     """The boto3 clients one command uses, made from one session so they share credentials and region.
-    `account` is filled in by the first `account_id()`."""
+    `account` is filled in by the first `account_id()`; `client()` makes, from that same session,
+    the clients only some commands need (`logs`, `lambda`), when first used."""
 
     region: str
     endpoint_url: str
@@ -69,12 +70,20 @@ class AwsClients:
     made: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
-        """A client of any other service, from the same session, region, endpoint and retry settings
-        (`lambda` for `wstui sync`, say); made once, on first use."""
+        """A client of any other service, from the same session, region, endpoint and retry settings;
+        made once, on first use, as loading a service's model would cost every other command a few
+        hundredths of a second."""
+        if self.session is None:
+            raise AwsError(f"No {service} client: these AWS clients were not made by AwsClients.connect.")
         if service not in self.made:
             with explained(f"setting up the AWS {service} client"):
                 self.made[service] = self.session.create_client(service, **self.options)
         return self.made[service]
+
+    @property
+    def logs(self) -> Any:
+        """CloudWatch Logs, for `wstui logs`."""
+        return self.client("logs")
 
     @classmethod
     def connect(cls, target: AwsTarget, fallback_region: str) -> AwsClients:
@@ -89,7 +98,10 @@ class AwsClients:
             region = _region(session, target.region, fallback_region)
         if credentials is None:
             raise AwsError(f"No AWS credentials found: {CREDENTIAL_HELP}.")
-        config = Config(retries={"mode": "standard", "max_attempts": 8}, user_agent_extra="wstui")
+        # A custom endpoint (moto, LocalStack) serves every operation at its own host: a host prefix
+        # (`streaming-` for CloudWatch Logs live tail) would make a name that does not resolve.
+        config = Config(retries={"mode": "standard", "max_attempts": 8}, user_agent_extra="wstui",
+                        inject_host_prefix=not target.endpoint_url)
         s3_config = config.merge(Config(**S3_TIMEOUTS, retries={"mode": "standard", "total_max_attempts": S3_ATTEMPTS}))
         options: dict[str, Any] = {"region_name": region, "config": config}
         if target.endpoint_url:

@@ -38,6 +38,7 @@ from wstui.core.template.ids import URL_OUTPUT
 from wstui.tui.area_screen import palette_text
 from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.console.screen import ConsoleScreen
+from wstui.tui.deploy.logs_screen import LogsScreen
 from wstui.tui.deploy.rendering import DeployView
 from wstui.tui.deploy.tables import ChangeSetTable, OutputsTable, StackEventsTable
 from wstui.tui.running_app import running_app
@@ -59,6 +60,8 @@ Deploys the project to AWS as `wstui deploy` does, one step at a time.
 - **Status** (`t`) shows the stack's status, outputs and recent events; **Remove** (`r`) deletes the
   stack and the artifacts its deploys uploaded, after asking.
 - **Console** (`o`) opens the Console area on the deployed URL.
+- **Logs** (`l`) follows the deployed functions' logs, as `wstui logs --follow` does, with a filter
+  field and a function picker; Escape closes it.
 
 Empty fields follow boto3's chain (`AWS_PROFILE`, `AWS_REGION`, `AWS_ENDPOINT_URL`), like the CLI.
 A stack whose creation rolled back is offered for deletion and re-creation, as `wstui deploy` does.
@@ -86,6 +89,7 @@ class DeployScreen(DeployView):
         Binding("t", "status", "Status", id="deploy.status", tooltip="The stack's status, outputs and recent events."),
         Binding("r", "remove", "Remove", id="deploy.remove", tooltip="Delete the stack and its uploaded artifacts (asks first)."),
         Binding("o", "open_console", "Console", id="deploy.console", tooltip="Open the Console area on the deployed URL."),
+        Binding("l", "logs", "Logs", id="deploy.logs", tooltip="Follow the deployed functions' logs (CloudWatch Logs)."),
     ]
 
     class Engine(Message):
@@ -295,6 +299,12 @@ class DeployScreen(DeployView):
         console = self.app.screen
         if isinstance(console, ConsoleScreen):
             console.use_url(url)
+
+    def action_logs(self) -> None:
+        """The Logs view on the stack the fields name (logs_screen.py)."""
+        connection = self.connection()
+        if connection is not None:
+            self.app.push_screen(LogsScreen(running_app(self).project().project, connection.target, connection.settings.stack_name))
 
     def connect(self, project: Project, connection: Connection) -> AwsClients:
         """The clients for a step (in the worker), and the account and region it acts in, said in the log."""
