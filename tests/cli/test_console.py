@@ -122,7 +122,7 @@ def test_local_and_deployed_urls_come_from_the_project(chat: Path, start_service
     assert code == 0, err
     assert json.loads(out.splitlines()[0])["url"] == f"ws://127.0.0.1:{port}/v1"
     code, out, err = invoke("--project", str(chat), "--deployed", "--wait", "0")
-    assert code == 1 and "run `wstui deploy` first" in err and err.count("\n") == 1
+    assert code == 1 and "`wstui deploy` writes it." in err and err.count("\n") == 1
     (chat / ".wstui").mkdir()
     outputs = {"stack_name": "chat-v1", "region": "us-east-1", "outputs": {"APIGatewayURL": running.url}}
     (chat / ".wstui" / "outputs.json").write_text(json.dumps(outputs), encoding="utf-8")
@@ -152,7 +152,7 @@ def test_deployed_picks_the_record_of_the_projects_stack_in_the_region(
     assert (code, out) == (1, "")
     assert err == (
         f"Error: {chat / '.wstui' / 'outputs.json'} has no record of stack chat-v1 in us-east-1 (it holds stack "
-        "chat-v1 in eu-west-1; stack chat-v1 in us-east-2): deploy it there with `wstui deploy`, or name the region "
+        "chat-v1 in eu-west-1; stack chat-v1 in us-east-2). Deploy it there with `wstui deploy`, or name the region "
         "with --region or AWS_REGION.\n"
     )
 

@@ -166,13 +166,15 @@ async def test_remove_asks_then_deletes_the_stack_and_its_artifacts(chat: Path, 
         assert in_log(screen, "Account 123456789012, region us-east-1")
 
 
-async def test_a_missing_bucket_is_a_notification_with_the_clis_sentence(chat: Path, shell: AwsTarget) -> None:
+async def test_a_missing_bucket_names_the_areas_checkbox_and_field_not_the_clis_options(chat: Path, shell: AwsTarget) -> None:
     app = make_app(chat, chat)
     async with running(app) as pilot:
         screen = await open_deploy(pilot, create_bucket=False)
         await plan(pilot, screen)
-        sentence = f"Bucket {BUCKET} does not exist in us-east-1: run again with --create-bucket"
-        assert any(n.message.startswith(sentence) for n in app._notifications)
+        sentence = (f"Bucket {BUCKET} does not exist in us-east-1. Tick Create bucket to create it, "
+                    "or name an existing one in the Bucket field.")
+        assert [n.message for n in app._notifications if n.title == "Deploy"] == [sentence]
+        assert state(screen) == sentence
         assert screen.query_one("#deploy-state", Label).has_class("error")
         assert screen.plan is None and live_stacks(shell) == []
 
@@ -300,8 +302,8 @@ async def test_quitting_while_a_stack_operation_runs_asks_and_stops_the_watching
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert str(app.screen.query_one("#confirm-question", Label).render()) == (
-            "Creating stack chat-v1 is under way. The stack operation goes on in CloudFormation: follow it with "
-            "`wstui status --follow`. Quit anyway?")
+            "Creating stack chat-v1 is under way. The stack operation goes on in CloudFormation. Status (t) shows "
+            "where it stands. Quit anyway?")
         await pilot.press("n")
         assert app.screen is screen and app.is_running
         await pilot.press("ctrl+q")

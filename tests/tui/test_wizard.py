@@ -61,5 +61,12 @@ async def test_a_taken_directory_is_refused_in_the_wizard(tmp_path: Path) -> Non
         await pilot.click("#create")
         error = wizard.query_one("#wizard-error", Static)
         await wait_until(pilot, lambda: "already exists and is not empty" in str(error.render()))
+        assert str(error.render()).endswith("not empty. Choose another Project name or Directory to create it in.")
         assert isinstance(app.screen, WizardScreen)
+
+        name = wizard.query_one("#q-name", Input)
+        name.value = "work/chat"
+        await pilot.pause()
+        assert str(wizard.query_one("#e-name", Static).render()) == (
+            '"work/chat" is a path, not a name. Type a name here, and the folder in Directory to create it in.')
     assert (tmp_path / "chat" / "notes.txt").read_text() == "mine"

@@ -65,7 +65,9 @@ class WstuiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except WstuiError as error:
-            click.echo(f"Error: {error}", err=True)
+            from wstui.cli.remedies import said
+
+            click.echo(f"Error: {said(error)}", err=True)
             ctx.exit(error.exit_code)
         except CLICK_EXITS:
             raise
@@ -107,5 +109,7 @@ def main() -> None:
     try:
         cli(prog_name="wstui")
     except WstuiError as error:  # raised while loading plugins, before any command runs
-        click.echo(f"Error: {error}", err=True)
+        from wstui.cli.remedies import said
+
+        click.echo(f"Error: {said(error)}", err=True)
         raise SystemExit(error.exit_code) from None

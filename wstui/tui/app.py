@@ -16,7 +16,7 @@ from textual.screen import Screen
 
 from wstui.core.console.target import ConnectionTarget
 from wstui.core.deploy.stack_events import OPERATION_GOES_ON
-from wstui.core.errors import WstuiError
+from wstui.core.errors import Remedy, WstuiError
 from wstui.core.project.load import ProjectFile
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.areas import AREAS
@@ -24,6 +24,7 @@ from wstui.tui.config import UserConfig
 from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.local.gateway import LocalGateway
 from wstui.tui.start.screen import StartScreen
+from wstui.tui.remedies import remedy, said
 
 CONSOLE = "console"
 
@@ -73,7 +74,7 @@ class WstuiApp(App[None]):
         try:
             self.project_file = ProjectFile.open(directory)
         except WstuiError as error:
-            self.notify(str(error), title="Cannot open the project", severity="error", timeout=15, markup=False)
+            self.notify(said(error), title="Cannot open the project", severity="error", timeout=15, markup=False)
             return
         self.sub_title = self.project_file.directory.name
         self.switch_mode(CONSOLE if self.console_start else AREAS[0].mode)
@@ -101,7 +102,7 @@ class WstuiApp(App[None]):
         if not self.stack_operation:
             await self.quit_now()
             return
-        question = f"{self.stack_operation} is under way. {OPERATION_GOES_ON} Quit anyway?"
+        question = f"{self.stack_operation} is under way. {OPERATION_GOES_ON} {remedy(Remedy.FOLLOW_STACK)} Quit anyway?"
 
         async def answered(yes: bool | None) -> None:
             if yes:

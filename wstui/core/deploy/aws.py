@@ -12,12 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from wstui.core.errors import UsageError, WstuiError
+from wstui.core.errors import Remedy, UsageError, WstuiError
 
-CREDENTIAL_HELP = (
-    "set AWS_PROFILE (or pass --profile), run `aws configure` or `aws sso login`, "
-    "or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-)
 EXPIRED_CODES = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
 REJECTED_CODES = {"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException", "InvalidAccessKeyId"}
 DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "403", "Forbidden"}
@@ -77,7 +73,7 @@ class AwsClients:
             credentials = session.get_credentials()
             region = _region(session, target.region, fallback_region)
         if credentials is None:
-            raise AwsError(f"No AWS credentials found: {CREDENTIAL_HELP}.")
+            raise AwsError("No AWS credentials found.", Remedy.AWS_CREDENTIALS)
         config = Config(retries={"mode": "standard", "max_attempts": 8}, user_agent_extra="wstui")
         s3_config = config.merge(Config(**S3_TIMEOUTS, retries={"mode": "standard", "total_max_attempts": S3_ATTEMPTS}))
         options: dict[str, Any] = {"region_name": region, "config": config}
@@ -139,36 +135,36 @@ def explained(doing: str) -> Iterator[None]:
     try:
         yield
     except ClientError as error:
-        raise AwsError(describe_client_error(error, doing)) from None
+        raise client_error(error, doing) from None
     except NoCredentialsError:
-        raise AwsError(f"No AWS credentials found: {CREDENTIAL_HELP}.") from None
+        raise AwsError("No AWS credentials found.", Remedy.AWS_CREDENTIALS) from None
     except (TokenRetrievalError, UnauthorizedSSOTokenError):
         raise AwsError("Your AWS SSO session has expired: run `aws sso login` and try again.") from None
     except CredentialRetrievalError as error:
-        raise AwsError(f"Cannot get AWS credentials ({error}): {CREDENTIAL_HELP}.") from None
+        raise AwsError(f"Cannot get AWS credentials ({error}).", Remedy.AWS_CREDENTIALS) from None
     except InvalidRegionError as error:
-        raise UsageError(f"{error.kwargs.get('region_name', 'That')!r} is not an AWS region name: pass one like us-east-1 with --region.") from None
+        raise UsageError(f"{error.kwargs.get('region_name', 'That')!r} is not an AWS region name.", Remedy.AWS_REGION_NAME) from None
     except ProfileNotFound as error:
         profile = error.kwargs.get("profile", "")
-        raise UsageError(f"AWS profile {profile!r} is not configured: check ~/.aws/config, or pass another --profile.") from None
+        raise UsageError(f"AWS profile {profile!r} is not configured.", Remedy.AWS_PROFILE_NAME) from None
     except EndpointConnectionError as error:
-        raise AwsError(f"Cannot reach {error.kwargs.get('endpoint_url', 'AWS')} while {doing}: check the network, the region and --endpoint-url.") from None
+        raise AwsError(f"Cannot reach {error.kwargs.get('endpoint_url', 'AWS')} while {doing}.", Remedy.AWS_ENDPOINT) from None
     except BotoCoreError as error:
         raise AwsError(f"AWS failed while {doing}: {error}.") from None
 
 
-def describe_client_error(error: Any, doing: str) -> str:
+def client_error(error: Any, doing: str) -> AwsError:
     code = error_code(error)
     message = error.response.get("Error", {}).get("Message", "") or code
     if code in EXPIRED_CODES:
-        return f"Your AWS session token has expired: refresh your credentials ({CREDENTIAL_HELP}) and try again."
+        return AwsError("Your AWS session token has expired: refresh your credentials and try again.", Remedy.AWS_CREDENTIALS)
     if code in REJECTED_CODES:
-        return f"AWS rejected your credentials while {doing} ({code}): {CREDENTIAL_HELP}."
+        return AwsError(f"AWS rejected your credentials while {doing} ({code}).", Remedy.AWS_CREDENTIALS)
     if code in DENIED_CODES:
-        return f"AWS denied access while {doing}: {message.rstrip('.')}. docs/deploy.md lists the permissions a deploying user needs."
+        return AwsError(f"AWS denied access while {doing}: {message.rstrip('.')}. docs/deploy.md lists the permissions a deploying user needs.")
     if code in THROTTLED_CODES:
-        return f"AWS is throttling requests while {doing}, even after retries: wait a minute and try again."
-    return f"AWS failed while {doing}: {message.rstrip('.')} ({code})."
+        return AwsError(f"AWS is throttling requests while {doing}, even after retries: wait a minute and try again.")
+    return AwsError(f"AWS failed while {doing}: {message.rstrip('.')} ({code}).")
 
 
 def error_code(error: Any) -> str:

@@ -37,6 +37,7 @@ from wstui.tui.console.frame_log import FrameLog, frame_detail
 from wstui.tui.console.payload_editor import PayloadEditor
 from wstui.tui.running_app import running_app
 from wstui.tui.console.session_panel import SessionPanel
+from wstui.tui.remedies import said
 
 DRAIN_SECONDS = 0.1
 HELP = """\
@@ -168,7 +169,7 @@ class ConsoleScreen(AreaScreen):
                 tuple(parse_query(part) for part in query.split("&") if part),
             )
         except WstuiError as error:
-            self.show_error(str(error))
+            self.show_error(said(error))
             return None
         self.show_error("")
         return target
@@ -271,7 +272,7 @@ class ConsoleScreen(AreaScreen):
         try:
             self.current.session.send(text)
         except ConsoleError as error:
-            self.show_error(str(error))
+            self.show_error(said(error))
             return
         self.show_error("")
         editor.remember(text)
@@ -291,7 +292,7 @@ class ConsoleScreen(AreaScreen):
             with real_environment():  # the region the developer chose, even while the Local area runs
                 self.query_one("#url", Input).value = deployed_url(app.project().project)
         except WstuiError as error:
-            self.show_error(str(error))
+            self.show_error(said(error))
 
     def action_wscat(self) -> None:
         target = self.current.session.target if self.current else self.target()

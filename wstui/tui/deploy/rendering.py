@@ -42,6 +42,7 @@ from wstui.core.deploy.events import (
 from wstui.core.deploy.status import StackStatus
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.deploy.tables import ChangeSetTable, OutputsTable, StackEventsTable
+from wstui.tui.remedies import APP_WORDS
 from wstui.tui.running_app import running_app
 
 
@@ -53,7 +54,7 @@ class DeployView(AreaScreen):
 
     def show_event(self, event: DeployEvent) -> None:
         """One event of the engine, in the log (the CLI's sentence) and in the tables, bar and state line."""
-        line = event_line(event)
+        line = event_line(event, APP_WORDS)
         log = self.query_one("#deploy-log", RichLog)
         if line:
             log.write(line)
@@ -84,7 +85,7 @@ class DeployView(AreaScreen):
                 if isinstance(event, Deployed) and event.durations:
                     log.write(durations_table(event.durations))
                 if isinstance(event, Deployed) and not event.outputs:
-                    log.write(missing_outputs(event))
+                    log.write(missing_outputs(event, APP_WORDS))
                 if isinstance(event, Deployed):
                     self.not_saved(event.stack_name, event.outputs, event.not_saved)
             case OperationStarted(total=total):
@@ -101,7 +102,7 @@ class DeployView(AreaScreen):
                 self.set_state(f"Stopped following {event.stack_name}: it goes on in CloudFormation; Status (t) shows where it stands.", error=True)
             case OperationFailed():
                 self.set_state(f"Stack {event.stack_name} ended in {event.status}: the reasons are in the log.", error=True)
-                for failure in failure_lines(event):
+                for failure in failure_lines(event, APP_WORDS):
                     log.write(failure)
 
     def show_status(self, status: StackStatus, region: str) -> None:
@@ -124,7 +125,7 @@ class DeployView(AreaScreen):
     def not_saved(self, stack_name: str, outputs: dict[str, str], not_saved: str) -> None:
         """The stack is up but .wstui/outputs.json could not be written: the log and the state say both."""
         if not_saved:
-            line = not_saved_line(stack_name, outputs, not_saved)
+            line = not_saved_line(stack_name, outputs, not_saved, APP_WORDS)
             self.query_one("#deploy-log", RichLog).write(line)
             self.set_state(line.plain, error=True)
 

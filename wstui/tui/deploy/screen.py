@@ -40,6 +40,7 @@ from wstui.tui.console.screen import ConsoleScreen
 from wstui.tui.deploy.rendering import DeployView
 from wstui.tui.deploy.tables import ChangeSetTable, OutputsTable, StackEventsTable
 from wstui.tui.running_app import running_app
+from wstui.tui.remedies import said
 
 CONSOLE_MODE = "console"
 HELP = f"""\
@@ -206,7 +207,7 @@ class DeployScreen(DeployView):
         try:
             project = running_app(self).reopen_project().project
         except WstuiError as error:
-            self.notify(str(error), title="Cannot read wstui.toml", severity="error", timeout=15, markup=False)
+            self.notify(said(error), title="Cannot read wstui.toml", severity="error", timeout=15, markup=False)
             return
         connection = self.connection()
         if connection is not None:
@@ -355,8 +356,8 @@ class DeployScreen(DeployView):
         self.show_failure(message.error)
 
     def show_failure(self, error: WstuiError) -> None:
-        self.set_state(str(error), error=True)
-        self.notify(str(error), title="Deploy", severity="error", timeout=15, markup=False)
+        self.set_state(said(error), error=True)
+        self.notify(said(error), title="Deploy", severity="error", timeout=15, markup=False)
 
     def on_deploy_screen_idle(self, message: Idle) -> None:
         self.busy = False
