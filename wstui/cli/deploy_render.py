@@ -21,7 +21,7 @@ from rich.text import Text
 
 from wstui.cli.remedies import CLI_WORDS
 from wstui.cli.verbatim import verbatim
-from wstui.core.deploy.aws import AwsIdentity
+from wstui.core.deploy.aws import AwsIdentity, TargetInEffect
 from wstui.core.deploy.change_set import MAX_INLINE_TEMPLATE
 from wstui.core.deploy.events import (
     ArtifactDeleted,
@@ -247,7 +247,15 @@ def identity_line(identity: AwsIdentity) -> Text:
     account = f"Account {identity.account}" if identity.account else "Account unknown"
     endpoint = f", endpoint {identity.endpoint_url}" if identity.endpoint_url else ""
     why = f": {identity.unknown_because}" if identity.unknown_because else ""
-    return verbatim(f"{account}, region {identity.region}{endpoint}{why}")
+    return Text.assemble(verbatim(f"{account}, region {identity.region}"), region_note(identity),
+                         verbatim(f"{endpoint}{why}"))
+
+
+def region_note(where: AwsIdentity | TargetInEffect) -> Text:
+    """Where the region came from, when the environment or a profile moved it away from the project's."""
+    if not where.overrides_project:
+        return Text()
+    return verbatim(f" (from {where.region_from}, not wstui.toml's {where.project_region})", "yellow")
 
 
 def no_stack_line(stack_name: str, region: str) -> Text:

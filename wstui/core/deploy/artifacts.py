@@ -30,6 +30,11 @@ def default_bucket(clients: AwsClients) -> str:
     return f"wstui-artifacts-{clients.account_id()}-{clients.region}"
 
 
+def bucket_name(clients: AwsClients, given: str, configured: str) -> str:
+    """The bucket a deploy uses: the one given for this deploy, else `[deploy] s3_bucket`, else the default."""
+    return given or configured or default_bucket(clients)
+
+
 def check_bucket(clients: AwsClients, bucket: str) -> bool:
     """True when the bucket exists and is usable from this region; False when it does not exist."""
     from botocore.exceptions import ClientError

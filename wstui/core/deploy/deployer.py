@@ -204,7 +204,7 @@ class Deployer:
 
     def _bucket(self, dry_run: bool) -> tuple[str, bool]:
         """The bucket's name, and whether it exists already."""
-        bucket = self.settings.bucket or self.project.deploy.s3_bucket or artifacts.default_bucket(self.clients)
+        bucket = artifacts.bucket_name(self.clients, self.settings.bucket, self.project.deploy.s3_bucket)
         if artifacts.check_bucket(self.clients, bucket):
             return bucket, True
         if not self.settings.create_bucket and not dry_run:

@@ -198,6 +198,8 @@ class StackEventStream:
             if status.endswith("_FAILED"):
                 self._failures.append(ResourceFailure(logical_id, resource_type, status, reason))
         done = len(self._finished) + len({f.logical_id for f in self._failures} - set(self._finished))
+        if resource_type == STACK_TYPE and logical_id == self._stack_name() and status in SUCCESS:
+            done = self.total  # every resource is done once the stack is, reported or not (moto reports none)
         return StackEvent(
             logical_id=logical_id,
             resource_type=resource_type,

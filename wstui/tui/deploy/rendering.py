@@ -7,7 +7,8 @@ lines are the CLI's own sentences (`event_line`), so the two never tell differen
 from __future__ import annotations
 
 from rich.rule import Rule
-from textual.widgets import Label, ProgressBar, RichLog
+from rich.text import Text
+from textual.widgets import Input, Label, ProgressBar, RichLog
 
 from wstui.cli.deploy_render import (
     archive_table,
@@ -17,6 +18,7 @@ from wstui.cli.deploy_render import (
     missing_outputs,
     no_stack_line,
     not_saved_line,
+    region_note,
     operation_verb,
     size_text,
     status_style,
@@ -39,6 +41,7 @@ from wstui.core.deploy.events import (
     UploadProgress,
     UploadRetrying,
 )
+from wstui.core.deploy.aws import PROJECT, TargetInEffect
 from wstui.core.deploy.status import StackStatus
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.deploy.tables import ChangeSetTable, OutputsTable, StackEventsTable
@@ -132,6 +135,22 @@ class DeployView(AreaScreen):
     def show_outputs(self, outputs: dict[str, str]) -> None:
         self.outputs = outputs
         self.query_one(OutputsTable).show(outputs)
+
+    def show_target(self, where: TargetInEffect | None) -> None:
+        """The values in effect as the empty fields' placeholders, and a region that is not the
+        project's because of the environment or a profile, under the fields."""
+        region, profile, endpoint, bucket = (self.query_one(f"#{name}", Input) for name in ("region", "profile", "endpoint", "bucket"))
+        note = self.query_one("#region-note", Label)
+        note.display = bool(where and where.overrides_project)
+        if where is None:
+            return
+        source = "wstui.toml" if where.region_from == PROJECT else where.region_from
+        region.placeholder = f"{where.region} ({source})"
+        profile.placeholder = where.profile or "default"
+        endpoint.placeholder = where.endpoint_url or "AWS"
+        bucket.placeholder = f"wstui-artifacts-ACCOUNT-{where.region}"
+        note.update(Text.assemble("Region ", verbatim(where.region), region_note(where),
+                                  ": type a region in the Region field to deploy elsewhere.", style="yellow"))
 
     def set_state(self, text: str, error: bool = False) -> None:
         state = self.query_one("#deploy-state", Label)
