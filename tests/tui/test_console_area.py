@@ -96,6 +96,42 @@ async def test_invalid_json_is_refused_inline_and_history_steps_back(chat: Path,
         assert screen.editor.text == '{"draft": 1}'
 
 
+async def test_a_raw_text_frame_goes_as_typed_when_raw_text_is_ticked(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
+    service = start_service(chat)
+    async with console_of(chat, service.url) as (pilot, screen):
+        (panel,) = await connect(pilot, screen, 1)
+        screen.editor.load("hello, not JSON")
+        await pilot.press("ctrl+s")
+        check = screen.query_one("#json-check", Label)
+        assert str(check.render()).startswith("not sent: Expecting value") and not panel.frame_log.frames
+        await pilot.press("alt+r")
+        assert screen.editor.raw and str(check.render()) == "raw text: sent as typed, unchecked"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(received(panel)))
+        assert [str(f.data) for f in panel.frame_log.frames if f.direction is Direction.SENT] == ["hello, not JSON"]
+        assert "Forbidden" in received(panel)[0], "what API Gateway answers a frame no route takes"
+
+
+async def test_a_fixed_url_clears_its_error_and_a_refused_send_says_why_beside_the_editor(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
+    service = start_service(chat)
+    async with console_of(chat, "http://127.0.0.1/v1") as (pilot, screen):
+        await pilot.press("ctrl+n")
+        error = screen.query_one("#target-error", Label)
+        assert error.display and "Not a WebSocket URL" in str(error.render())
+        screen.query_one("#url", Input).value = "ws://127.0.0.1"
+        await pilot.pause()
+        assert not error.display, "the URL is right now: the error goes"
+        screen.query_one("#url", Input).value = service.url
+        (panel,) = await connect(pilot, screen, 1)
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: panel.session.state is SessionState.CLOSED)
+        screen.editor.load(HELLO)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert str(screen.query_one("#json-check", Label).render()) == "not sent: Session c1 is not connected (it is closed)."
+        assert not error.display, "not on the line under the URL, far from the editor"
+
+
 async def test_the_token_goes_in_the_query_field(chat_with_token: Path, start_service) -> None:  # type: ignore[no-untyped-def]
     service = start_service(chat_with_token)
     token = token_of(chat_with_token)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -58,7 +59,8 @@ broadcast reach the others. It is `wstui console` with a screen.
   it whole, JSON indented, on the right. `ctrl+o` moves to the next session; `ctrl+t` closes the
   selected one (1000), and removes it once closed.
 - **Payload**: checked as JSON as you type; `ctrl+s` sends it to the selected session, and refuses
-  text that is not JSON. `ctrl+up`/`ctrl+down` go through what you sent before; the list above the
+  text that is not JSON, unless **Raw text** (`alt+r`) is ticked: then the text goes as typed, to
+  see what the service makes of a frame that is not JSON. A refusal shows beside the editor. `ctrl+up`/`ctrl+down` go through what you sent before; the list above the
   editor loads the files of the project's `payloads/`.
 """
 
@@ -83,6 +85,8 @@ class ConsoleScreen(AreaScreen):
                 tooltip="Put the deployed stage's wss:// URL (from .wstui/outputs.json) in the URL field."),
         Binding("ctrl+b", "wscat", "Copy as wscat", id="console.wscat",
                 tooltip="Copy the wscat command for this connection to the clipboard."),
+        Binding("alt+r", "toggle_raw", "Raw text", show=False, id="console.raw",
+                tooltip="Send the payload as typed, JSON or not (a raw text frame)."),
     ]
 
     def __init__(self) -> None:
@@ -174,6 +178,12 @@ class ConsoleScreen(AreaScreen):
         self.show_error("")
         return target
 
+    @on(Input.Changed, "#url, #query, #header")
+    def recheck_target(self) -> None:
+        """An error shown under the fields goes as soon as they are fixed (and follows the typing till then)."""
+        if self.query_one("#target-error", Label).display:
+            self.target()
+
     def show_error(self, message: str) -> None:
         label = self.query_one("#target-error", Label)
         label.update(verbatim(message, "bold red"))
@@ -262,20 +272,23 @@ class ConsoleScreen(AreaScreen):
 
     def action_send(self) -> None:
         editor = self.editor
-        if not editor.check().valid:
+        if not editor.sendable():
             editor.show_check(refused=True)
             return
         if self.current is None:
-            self.show_error("No session to send on: ctrl+n connects one.")
+            editor.refuse("no session to send on: ctrl+n connects one.")
             return
         text = editor.text
         try:
             self.current.session.send(text)
         except ConsoleError as error:
-            self.show_error(said(error))
+            editor.refuse(said(error))
             return
-        self.show_error("")
+        editor.show_check()
         editor.remember(text)
+
+    def action_toggle_raw(self) -> None:
+        self.editor.toggle_raw()
 
     def action_history(self, offset: int) -> None:
         self.editor.step(offset)
