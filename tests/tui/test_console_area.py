@@ -132,21 +132,26 @@ async def test_a_fixed_url_clears_its_error_and_a_refused_send_says_why_beside_t
         assert not error.display, "not on the line under the URL, far from the editor"
 
 
-async def test_the_token_goes_in_the_query_field(chat_with_token: Path, start_service) -> None:  # type: ignore[no-untyped-def]
+async def test_the_projects_token_is_in_the_query_field_and_a_401_says_where_a_token_goes(chat_with_token: Path, start_service) -> None:  # type: ignore[no-untyped-def]
     service = start_service(chat_with_token)
     token = token_of(chat_with_token)
     async with console_of(chat_with_token, service.url) as (pilot, screen):
+        query = screen.query_one("#query", Input)
+        assert query.value == "token=${secret:auth_token}", "a reference to the secret, never its value"
         await pilot.press("ctrl+n")
-        refused = panels(screen)[0]
-        await wait_until(pilot, lambda: refused.session.state is SessionState.FAILED)
-        await wait_until(pilot, lambda: "HTTP 401" in status(refused))
-        assert refused.has_class("state-error")
-        screen.query_one("#query", Input).value = f"token={token}"
-        await pilot.press("ctrl+n")
-        accepted = panels(screen)[1]
+        accepted = panels(screen)[0]
         await wait_until(pilot, lambda: accepted.is_open)
         assert accepted.session.target.full_url == f"{service.url}?token={token}", "it connects with the token"
         assert status(accepted) == f"open (101) {service.url}?token=***", "and shows it as ***"
+        query.value = ""
+        await pilot.press("ctrl+n")
+        refused = panels(screen)[1]
+        await wait_until(pilot, lambda: refused.session.state is SessionState.FAILED)
+        await wait_until(pilot, lambda: "HTTP 401" in status(refused))
+        assert refused.has_class("state-error")
+        assert status(refused).endswith("Put it in the Query field (NAME=VALUE) or the Header field (NAME: VALUE), as the "
+                                        "authorizer's identity source says (${secret:NAME} there stands for the project's secret NAME).")
+        assert token not in pilot.app.export_screenshot()
 
 
 async def test_close_codes_show_by_colour(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]

@@ -39,7 +39,7 @@ APP_WORDS: Words = {
     Remedy.OPEN_PROJECT: "Put wstui.toml back, or quit and open another project.",
     Remedy.HANDLER_THREADS: "A handler that blocks holds its thread until it returns.",
     Remedy.PASS_TOKEN: "Put it in the Query field (NAME=VALUE) or the Header field (NAME: VALUE), as the authorizer's "
-                       "identity source says; for a local URL the Console fills in the project's own token.",
+                       "identity source says (${{secret:NAME}} there stands for the project's secret NAME).",
 }
 
 

@@ -7,6 +7,7 @@ that a timer drains, so a flood of frames becomes a few batched redraws a second
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -30,6 +31,7 @@ from wstui.core.console import (
     parse_header,
     parse_query,
 )
+from wstui.core.console.credentials import connect_token, has_references, resolve_references
 from wstui.core.errors import WstuiError
 from wstui.core.local.isolation import real_environment
 from wstui.tui.area_screen import AreaScreen
@@ -52,7 +54,10 @@ broadcast reach the others. It is `wstui console` with a screen.
   `wss://` URL from `.wstui/outputs.json` (the record of the project's stack in AWS_REGION, your
   profile's region, else the project's).
 - **Query** and **Header**: for an authorizer's token, e.g. `token=abc` (several joined with `&`)
-  and `Authorization: Bearer abc` (several headers joined with `;`). `ctrl+b` copies the `wscat` command for the same connection.
+  and `Authorization: Bearer abc` (several headers joined with `;`). `${secret:NAME}` in either
+  stands for the project's secret NAME, filled in as a session connects; for a project whose
+  `$connect` authorizer checks a token against a secret (`wstui new`'s token option), the field the
+  authorizer reads starts with that reference, so a session connects as it is. `ctrl+b` copies the `wscat` command for the same connection.
 - **Sessions**: each shows its state by colour (yellow connecting, green open, grey closed normally,
   red for a failure or any other close code) and its frames: direction (`→` sent, `←` received),
   time, size. The last 1,000 frames are kept. Select one (up/down, end follows new frames) to see
@@ -125,6 +130,7 @@ class ConsoleScreen(AreaScreen):
             self.action_connect()
         else:
             self.refresh_default_url()
+            self.offer_token()
         self.query_one("#payload").focus()
 
     def on_screen_resume(self) -> None:
@@ -157,6 +163,16 @@ class ConsoleScreen(AreaScreen):
             self.default_url = self.local_url()
             field.value = self.default_url
 
+    def offer_token(self) -> None:
+        """The reference to the project's token where its `$connect` authorizer reads it, in an empty field."""
+        app = running_app(self)
+        token = connect_token(app.project().project) if app.project_file else None
+        if token is None:
+            return
+        field = self.query_one("#query" if token.in_query else "#header", Input)
+        if not field.value:
+            field.value = f"{token.name}={token.reference}" if token.in_query else f"{token.name}: {token.reference}"
+
     def fill_target(self, target: ConnectionTarget) -> None:
         self.query_one("#url", Input).value = target.url
         self.query_one("#query", Input).value = "&".join(f"{k}={v}" for k, v in target.query)
@@ -184,6 +200,20 @@ class ConsoleScreen(AreaScreen):
         if self.query_one("#target-error", Label).display:
             self.target()
 
+    def connection_target(self) -> ConnectionTarget | None:
+        """`target()` with the project's secrets for their `${secret:NAME}` references (the value is in
+        the session only, which shows it as ***)."""
+        target = self.target()
+        app = running_app(self)
+        if target is None or app.project_file is None or not has_references(target):
+            return target
+        try:
+            with real_environment():
+                return resolve_references(target, app.project().project, os.environ)
+        except WstuiError as error:
+            self.show_error(said(error))
+            return None
+
     def show_error(self, message: str) -> None:
         label = self.query_one("#target-error", Label)
         label.update(verbatim(message, "bold red"))
@@ -192,7 +222,7 @@ class ConsoleScreen(AreaScreen):
     # --- sessions -----------------------------------------------------------------------------------
 
     def action_connect(self) -> None:
-        target = self.target()
+        target = self.connection_target()
         if target is None:
             return
         session = ConsoleSession(target, self.feed.put, name=f"c{next(self._numbers)}")
@@ -308,7 +338,7 @@ class ConsoleScreen(AreaScreen):
             self.show_error(said(error))
 
     def action_wscat(self) -> None:
-        target = self.current.session.target if self.current else self.target()
+        target = self.current.session.target if self.current else self.connection_target()
         if target is None:
             return
         self.app.copy_to_clipboard(target.wscat_command())
