@@ -140,7 +140,7 @@ async def test_the_projects_token_is_in_the_query_field_and_a_401_says_where_a_t
         assert query.value == "token=${secret:auth_token}", "a reference to the secret, never its value"
         await pilot.press("ctrl+n")
         accepted = panels(screen)[0]
-        await wait_until(pilot, lambda: accepted.is_open)
+        await wait_until(pilot, lambda: status(accepted).startswith("open"))
         assert accepted.session.target.full_url == f"{service.url}?token={token}", "it connects with the token"
         assert status(accepted) == f"open (101) {service.url}?token=***", "and shows it as ***"
         query.value = ""

@@ -129,6 +129,7 @@ class ConsoleScreen(AreaScreen):
             self.fill_target(start)
             self.action_connect()
         else:
+            self.restore_fields()
             self.refresh_default_url()
             self.offer_token()
         self.query_one("#payload").focus()
@@ -162,6 +163,18 @@ class ConsoleScreen(AreaScreen):
         elif field.value in ("", self.default_url):
             self.default_url = self.local_url()
             field.value = self.default_url
+
+    def restore_fields(self) -> None:
+        """The URL, query and header as they were at the project's last connection (`.wstui/app.json`)."""
+        remembered = running_app(self).state.console
+        for name in ("url", "query", "header"):
+            self.query_one(f"#{name}", Input).value = remembered.get(name, "")
+
+    def remember_fields(self) -> None:
+        app = running_app(self)
+        if app.project_file is not None:
+            app.state.console = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("url", "query", "header")}
+            app.remember()
 
     def offer_token(self) -> None:
         """The reference to the project's token where its `$connect` authorizer reads it, in an empty field."""
@@ -205,6 +218,8 @@ class ConsoleScreen(AreaScreen):
         the session only, which shows it as ***)."""
         target = self.target()
         app = running_app(self)
+        if target is not None:
+            self.remember_fields()
         if target is None or app.project_file is None or not has_references(target):
             return target
         try:

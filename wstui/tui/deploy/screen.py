@@ -44,6 +44,7 @@ from wstui.tui.running_app import running_app
 from wstui.tui.remedies import said
 
 CONSOLE_MODE = "console"
+FIELDS = ("stack", "region", "profile", "endpoint", "bucket")
 HELP = f"""\
 # Deploy
 
@@ -182,7 +183,23 @@ class DeployScreen(DeployView):
         self.set_state("Plan (p) shows what a deploy would change.")
         self.refresh_controls()
         self.query_one("#plan", Button).focus()
+        self.restore_fields()
         self.read_target()
+
+    def restore_fields(self) -> None:
+        """The fields as they were at the project's last step (`.wstui/app.json`)."""
+        remembered = running_app(self).state.deploy
+        for name in FIELDS:
+            value = remembered.get(name)
+            if isinstance(value, str) and value:
+                self.query_one(f"#{name}", Input).value = value
+        self.query_one(Checkbox).value = remembered.get("create_bucket") is True
+
+    def remember_fields(self) -> None:
+        app = running_app(self)
+        fields: dict[str, str | bool] = {name: self.query_one(f"#{name}", Input).value.strip() for name in FIELDS}
+        app.state.deploy = {**fields, "create_bucket": self.query_one(Checkbox).value}
+        app.remember()
 
     @on(Input.Changed, "#region, #profile, #endpoint")
     def target_changed(self) -> None:
@@ -202,12 +219,13 @@ class DeployScreen(DeployView):
     def connection(self) -> Connection | None:
         """What the fields say; None, once the area has said why, when a name there is one AWS would refuse."""
         project = running_app(self).project().project
-        text = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("stack", "region", "profile", "endpoint", "bucket")}
+        text = {name: self.query_one(f"#{name}", Input).value.strip() for name in FIELDS}
         try:
             settings = DeploySettings(text["stack"] or project.stack_name, text["bucket"], self.query_one(Checkbox).value)
         except WstuiError as error:
             self.show_failure(error)
             return None
+        self.remember_fields()
         return Connection(AwsTarget(text["region"], text["profile"], text["endpoint"]), settings)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
