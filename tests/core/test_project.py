@@ -85,7 +85,7 @@ def test_no_project_file_says_how_to_make_one(tmp_path: Path, monkeypatch: pytes
     monkeypatch.chdir(tmp_path)
     with pytest.raises(UsageError) as caught:
         load_project()
-    assert "run `wstui new NAME`" in said(caught.value)
+    assert "Run `wstui new NAME`" in said(caught.value)
     with pytest.raises(UsageError, match="No wstui.toml in"):
         load_project(tmp_path / "elsewhere")
 
