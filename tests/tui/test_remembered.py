@@ -44,6 +44,10 @@ async def test_the_consoles_fields_are_remembered_without_credentials(chat: Path
         screen = pilot.app.screen
         assert {name: screen.query_one(f"#{name}", Input).value for name in fields} == {
             "url": "ws://127.0.0.1:9/v1?room=1", "query": "room=2&key=${secret:auth_token}", "header": "X-Trace: 7"}
+        screen.query_one("#url", Input).value = screen.local_url()
+        await pilot.press("ctrl+n")
+    assert json.loads((chat / ".wstui" / "app.json").read_text())["console"]["url"] == "", \
+        "the local gateway's URL is followed, not kept: its port may change"
 
 
 async def test_the_deploy_areas_fields_are_remembered_and_a_corrupt_file_is_a_notice(chat: Path, aws: AwsTarget) -> None:

@@ -64,7 +64,7 @@ broadcast reach the others. It is `wstui console` with a screen.
   it whole, JSON indented, on the right. `ctrl+o` moves to the next session; `ctrl+t` closes the
   selected one (1000), and removes it once closed.
 - **Payload**: checked as JSON as you type; `ctrl+s` sends it to the selected session, and refuses
-  text that is not JSON, unless **Raw text** (`alt+r`) is ticked: then the text goes as typed, to
+  text that is not JSON, unless **Raw text** (`ctrl+g`) is ticked: then the text goes as typed, to
   see what the service makes of a frame that is not JSON. A refusal shows beside the editor. `ctrl+up`/`ctrl+down` go through what you sent before; the list above the
   editor loads the files of the project's `payloads/`.
 """
@@ -90,7 +90,7 @@ class ConsoleScreen(AreaScreen):
                 tooltip="Put the deployed stage's wss:// URL (from .wstui/outputs.json) in the URL field."),
         Binding("ctrl+b", "wscat", "Copy as wscat", id="console.wscat",
                 tooltip="Copy the wscat command for this connection to the clipboard."),
-        Binding("alt+r", "toggle_raw", "Raw text", show=False, id="console.raw",
+        Binding("ctrl+g", "toggle_raw", "Raw text", show=False, id="console.raw",
                 tooltip="Send the payload as typed, JSON or not (a raw text frame)."),
     ]
 
@@ -171,9 +171,13 @@ class ConsoleScreen(AreaScreen):
             self.query_one(f"#{name}", Input).value = remembered.get(name, "")
 
     def remember_fields(self) -> None:
+        """The fields as typed; a URL that only follows the local gateway is not kept (its port may change)."""
         app = running_app(self)
         if app.project_file is not None:
-            app.state.console = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("url", "query", "header")}
+            fields = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("url", "query", "header")}
+            if fields["url"] == self.local_url():
+                fields["url"] = ""
+            app.state.console = fields
             app.remember()
 
     def offer_token(self) -> None:
