@@ -41,7 +41,7 @@ async def test_the_wizard_checks_as_you_type_then_creates_and_opens_the_project(
         assert str(wizard.query_one("#e-name", Static).render()) == ""
         assert not create.disabled
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen) and bool(app.screen.query("#routes")))
         routes = app.screen.query_one("#routes", DataTable)
         assert str(routes.get_row_at(0)[0]) == "$connect" and str(routes.get_row_at(0)[4]) == "handlers.authorizer:handle"
 

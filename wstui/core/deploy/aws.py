@@ -62,7 +62,7 @@ class TargetInEffect:
     @property
     def overrides_project(self) -> bool:
         """The environment or the profile, not the user's choice here, moves the stack away from the project's region."""
-        return self.region_from not in (GIVEN, PROJECT) and self.region != self.project_region
+        return self.region_from not in ("", GIVEN, PROJECT) and self.region != self.project_region
 
 
 @dataclass(frozen=True)
