@@ -112,7 +112,25 @@ def test_the_token_goes_in_the_query_string(chat_with_token: Path, start_service
     code, out, err = invoke(running.url, "--wait", "0", "--header", f"X-Token: {token}")
     assert (code, out) == (1, "")
     assert err == "Error: The server refused the WebSocket handshake with HTTP 401 Unauthorized: " \
-        "Unauthorized: no identity source.\n"
+        "Unauthorized: no identity source. Pass it with --query NAME=VALUE or --header 'NAME: VALUE', as the " \
+        "authorizer's identity source says; `wstui console --local` passes the project's own token.\n"
+
+
+def test_local_passes_the_projects_own_token_and_never_prints_it(chat_with_token: Path, start_service) -> None:
+    running = start_service(chat_with_token)
+    token = token_of(chat_with_token)
+    port = running.url.split(":")[2].split("/")[0]
+    code, out, err = invoke("--project", str(chat_with_token), "--local", "--port", port, "--wait", "0", "--json")
+    assert code == 0, err
+    events = [json.loads(line) for line in out.splitlines()]
+    assert [event["event"] for event in events] == ["connected", "closed"]
+    assert events[0]["url"] == f"{running.url}?token=***"
+    assert token not in out + err
+    code, out, err = invoke("--project", str(chat_with_token), running.url, "--query", "token=${secret:auth_token}",
+                            "--wait", "0", "--json")
+    assert code == 0 and json.loads(out.splitlines()[0])["event"] == "connected", "a reference works with any URL"
+    code, out, err = invoke("--project", str(chat_with_token), "--local", "--port", port, "--query", "token=wrong", "--wait", "0")
+    assert code == 1 and "HTTP 403" in err, "a token given is the one sent"
 
 
 def test_local_and_deployed_urls_come_from_the_project(chat: Path, start_service) -> None:
@@ -122,7 +140,7 @@ def test_local_and_deployed_urls_come_from_the_project(chat: Path, start_service
     assert code == 0, err
     assert json.loads(out.splitlines()[0])["url"] == f"ws://127.0.0.1:{port}/v1"
     code, out, err = invoke("--project", str(chat), "--deployed", "--wait", "0")
-    assert code == 1 and "run `wstui deploy` first" in err and err.count("\n") == 1
+    assert code == 1 and "`wstui deploy` writes it." in err and err.count("\n") == 1
     (chat / ".wstui").mkdir()
     outputs = {"stack_name": "chat-v1", "region": "us-east-1", "outputs": {"APIGatewayURL": running.url}}
     (chat / ".wstui" / "outputs.json").write_text(json.dumps(outputs), encoding="utf-8")
@@ -176,7 +194,7 @@ def test_deployed_picks_the_record_of_the_projects_stack_in_the_region(
     assert (code, out) == (1, "")
     assert err == (
         f"Error: {chat / '.wstui' / 'outputs.json'} has no record of stack chat-v1 in us-east-1 (it holds stack "
-        "chat-v1 in eu-west-1; stack chat-v1 in us-east-2): deploy it there with `wstui deploy`, or name the region "
+        "chat-v1 in eu-west-1; stack chat-v1 in us-east-2). Deploy it there with `wstui deploy`, or name the region "
         "with --region or AWS_REGION.\n"
     )
 

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from wstui.cli.remedies import said
 from wstui.core.console import NotDeployedError, deployed_url, local_url
 from wstui.core.deploy.outputs import DeployedOutputs, forget_outputs, load_records, save_outputs
 from wstui.core.project.load import load_project
 from wstui.core.project.model import Project
 from wstui.core.scaffold import Template, scaffold
+from wstui.tui.remedies import said as app_said
 
 
 def test_the_local_url_has_the_projects_stage(tmp_path: Path) -> None:
@@ -48,9 +50,9 @@ def test_the_deployed_url_is_the_record_of_the_projects_stack_in_the_region_in_e
     monkeypatch.delenv("AWS_REGION")
     with pytest.raises(NotDeployedError) as caught:
         deployed_url(chat)
-    assert str(caught.value) == (
+    assert said(caught.value) == (
         f"{chat.directory / '.wstui' / 'outputs.json'} has no record of stack chat-v1 in us-east-1 "
-        "(it holds stack chat-v1 in eu-west-1; stack chat-v1 in us-east-2): deploy it there with `wstui deploy`, "
+        "(it holds stack chat-v1 in eu-west-1; stack chat-v1 in us-east-2). Deploy it there with `wstui deploy`, "
         "or name the region with --region or AWS_REGION."
     )
 
@@ -72,7 +74,7 @@ def test_removing_forgets_only_the_record_of_that_region_and_stack(chat: Project
     assert not (chat.directory / ".wstui" / "outputs.json").exists()
 
 
-NO_URL = "has no URL (APIGatewayURL): `wstui status` shows the stack's outputs, and `wstui deploy` writes the record again."
+NO_URL = "has no URL (APIGatewayURL). `wstui status` shows the stack's outputs, and `wstui deploy` writes the record again."
 
 
 @pytest.mark.parametrize(
@@ -95,12 +97,14 @@ def test_without_a_usable_record_the_error_says_what_to_run(chat: Project, conte
         write_outputs(chat, content)
     with pytest.raises(NotDeployedError) as caught:
         deployed_url(chat)
-    assert words in str(caught.value)
-    assert "`wstui deploy`" in str(caught.value) and "None" not in str(caught.value)
+    assert words in said(caught.value)
+    assert "`wstui deploy`" in said(caught.value) and "None" not in said(caught.value)
+    assert "Deploy area" in app_said(caught.value) and "`wstui" not in app_said(caught.value)
     assert caught.value.exit_code == 1
 
 
 def test_a_record_that_is_a_folder_is_one_sentence(chat: Project) -> None:
     (chat.directory / ".wstui" / "outputs.json").mkdir(parents=True)
-    with pytest.raises(NotDeployedError, match=r"outputs\.json is a folder, not a record of deployments: move it away, then `wstui deploy`"):
+    with pytest.raises(NotDeployedError) as caught:
         deployed_url(chat)
+    assert "outputs.json is a folder, not a record of deployments: move it away. `wstui deploy` writes it." in said(caught.value)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from wstui.cli.remedies import said
 from wstui.core.errors import ProjectError, UsageError
 from wstui.core.lambda_runtimes import PYTHON_RUNTIMES
 from wstui.core.project.load import find_project_file, load_project
@@ -82,8 +83,9 @@ def test_project_file_is_found_from_a_subdirectory(tmp_path: Path, monkeypatch: 
 
 def test_no_project_file_says_how_to_make_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(UsageError, match="wstui new"):
+    with pytest.raises(UsageError) as caught:
         load_project()
+    assert "Run `wstui new NAME`" in said(caught.value)
     with pytest.raises(UsageError, match="No wstui.toml in"):
         load_project(tmp_path / "elsewhere")
 

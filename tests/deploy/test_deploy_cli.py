@@ -138,7 +138,7 @@ def test_without_yes_and_nobody_to_ask_nothing_is_applied(chat_project: Path, aw
 def test_a_missing_bucket_gets_one_sentence(chat_project: Path, aws: AwsTarget) -> None:
     result = run(chat_project, aws, "deploy", "--yes")
     assert result.exit_code == 1
-    assert f"Error: Bucket {BUCKET} does not exist in us-east-1: run again with --create-bucket" in result.output
+    assert f"Error: Bucket {BUCKET} does not exist in us-east-1. Run again with --create-bucket" in result.output
     assert "Traceback" not in result.output
 
 

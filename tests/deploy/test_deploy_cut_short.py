@@ -66,7 +66,7 @@ def test_aws_failing_while_the_stack_operation_runs_says_it_goes_on(
     assert result.exit_code == 1, result.output
     assert "Creating stack chat-v1" in result.output
     assert said in result.output
-    assert " ".join(result.output.split()).endswith(OPERATION_GOES_ON), result.output
+    assert " ".join(result.output.split()).endswith(f"{OPERATION_GOES_ON} Follow it with `wstui status --follow`."), result.output
     assert "Traceback" not in result.output
     assert not (chat_project / ".wstui" / "outputs.json").exists(), "the outcome is not known"
 
@@ -79,7 +79,7 @@ def test_a_success_seen_is_a_success_when_the_outputs_cannot_be_read(chat_projec
     assert "CREATE_COMPLETE: stack chat-v1" in result.output
     text = " ".join(result.output.split())
     assert ("AWS failed while reading stack chat-v1: Service is unavailable (ServiceUnavailable). The outputs are not "
-            "saved: once AWS answers, `wstui status --follow` reads them and saves them.") in text
+            "saved. Once AWS answers, `wstui status --follow` reads them and saves them.") in text
     assert not (chat_project / ".wstui" / "outputs.json").exists()
 
     followed = CliRunner().invoke(cli, ["--project", str(chat_project), "status", "--follow",

@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from stubbed import STACK, STACK_ID, Stubbed, event, newest_first, stack, stack_event, stubbed_clients
 
 from wstui.cli.main import cli
+from wstui.cli.remedies import said
 from wstui.core.deploy.aws import AwsClients, AwsError
 from wstui.core.deploy.change_set import ChangeSetRequest, StackState, create_change_set
 from wstui.core.deploy.events import Deployed, FollowingStopped, ResourceChange
@@ -140,9 +141,9 @@ def test_a_plan_another_deploy_took_away_says_so_and_that_nothing_was_applied(ch
     with pytest.raises(AwsError) as raised:
         apply_update(chat_project, aws)
     aws.verify()
-    assert str(raised.value) == (
+    assert said(raised.value) == (
         "The change set planned for stack chat-v1 can no longer be applied: another deploy of the stack replaced it or ran "
-        f"first (AWS says: ChangeSet [{CHANGE_SET}] does not exist). Nothing was applied by this deploy: run `wstui deploy` "
+        f"first (AWS says: ChangeSet [{CHANGE_SET}] does not exist). Nothing was applied by this deploy. Run `wstui deploy` "
         "again to plan against the stack as it is now."
     )
 

@@ -47,6 +47,31 @@ def test_every_cloud_command_names_its_account_and_region_once(chat_project: Pat
     assert "There is no stack chat-v1: nothing to do." in removed.output
 
 
+@pytest.mark.parametrize(
+    ("variable", "config", "said"),
+    [
+        ("AWS_DEFAULT_REGION", "", "(from AWS_DEFAULT_REGION, not wstui.toml's us-east-1)"),
+        ("", "[default]\nregion = eu-west-1\n", "(from profile default, not wstui.toml's us-east-1)"),
+        ("AWS_REGION", "", "(from AWS_REGION, not wstui.toml's us-east-1)"),
+    ],
+    ids=["default-region", "profile", "region"],
+)
+def test_a_region_the_environment_puts_before_the_projects_is_said_where_it_comes_from(
+    chat_project: Path, aws: AwsTarget, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str, config: str, said: str
+) -> None:
+    """Precedence (docs/deploy.md): --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's, then wstui.toml's."""
+    if variable:
+        monkeypatch.setenv(variable, "eu-west-1")
+    if config:
+        (tmp_path / "config").write_text(config)
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    result = CliRunner().invoke(cli, ["--project", str(chat_project), "status", "--endpoint-url", aws.endpoint_url])
+    assert result.output.splitlines()[0] == f"Account {ACCOUNT}, region eu-west-1 {said}, endpoint {aws.endpoint_url}"
+    assert "There is no stack chat-v1 in eu-west-1." in result.output
+    chosen = run(chat_project, aws, "eu-west-1", "status")
+    assert chosen.output.splitlines()[0] == f"Account {ACCOUNT}, region eu-west-1, endpoint {aws.endpoint_url}", "a region given is no surprise"
+
+
 def test_when_aws_will_not_say_the_account_the_region_is_said_and_the_command_goes_on(
     chat_project: Path, aws: AwsTarget, monkeypatch: pytest.MonkeyPatch
 ) -> None:

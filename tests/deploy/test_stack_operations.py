@@ -30,6 +30,7 @@ from wstui.core.plugins.manager import project_plugins
 from wstui.core.project.load import load_project
 from wstui.core.template import synthesize
 from wstui.core.template.ids import CODE_BUCKET
+from wstui.tui.remedies import APP_WORDS
 
 CHANGE_SET = f"arn:aws:cloudformation:us-east-1:123456789012:changeSet/wstui-abc/{STACK_ID[-36:]}"
 TABLE, ROLE, FUNCTION = "ConnectionTable", "HandlersConnectHandleRole", "HandlersConnectHandleFunction"
@@ -333,7 +334,9 @@ def test_following_a_deploy_stops_at_its_deadline_and_says_the_operation_goes_on
     assert not (chat_project / ".wstui" / "outputs.json").exists()
     said = event_line(FollowingStopped(STACK, 1800.0, "UPDATE_IN_PROGRESS")).plain
     assert said == (f"Stopped following stack {STACK} after 30 min: it is UPDATE_IN_PROGRESS. "
-                    "The stack operation goes on in CloudFormation: follow it with `wstui status --follow`.")
+                    "The stack operation goes on in CloudFormation. Follow it with `wstui status --follow`.")
+    assert event_line(FollowingStopped(STACK, 1800.0, "UPDATE_IN_PROGRESS"), APP_WORDS).plain.endswith(
+        "The stack operation goes on in CloudFormation. Status (t) shows where it stands.")
 
 
 def test_a_removal_that_outlasts_its_deadline_stops_following_and_keeps_the_artifacts(chat_project: Path, aws: Stubbed) -> None:

@@ -124,7 +124,7 @@ async def test_the_deploy_area_draws_every_event_and_the_status_as_they_came(cha
         assert all_shown(NASTY, log_of(screen))
         assert shown(f"Account unknown, region {NASTY[7]}, endpoint {NASTY[5]}: {NASTY[8]}", log_of(screen))
         assert shown(f"again (attempt 2 of 4): {NASTY[3]}", log_of(screen))
-        assert shown(f"Its record could not be written: {NASTY[2]} `wstui console", log_of(screen))
+        assert shown(f"Its record could not be written: {NASTY[2]} The Console's Deployed URL (ctrl+r)", log_of(screen))
         assert all_shown(NASTY, rows(screen.query_one("#changes", DataTable)))
         assert all_shown(NASTY, rows(screen.query_one("#events", DataTable)))
         assert all_shown(NASTY, rows(screen.query_one("#outputs", DataTable)))

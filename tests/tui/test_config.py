@@ -13,13 +13,13 @@ def test_the_xdg_location_wins_over_home() -> None:
 
 
 def test_no_file_gives_the_defaults(tmp_path: Path) -> None:
-    assert load_config(tmp_path / "config.toml") == UserConfig()
+    assert load_config(tmp_path / "config.toml") == UserConfig(path=tmp_path / "config.toml")
 
 
 def test_every_setting_is_read(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text('theme = "nord"\ncursor_blink = false\nlocal_port = 4000\n[keys]\n"app.local" = "f9"\n')
-    assert load_config(path) == UserConfig("nord", False, 4000, {"app.local": "f9"})
+    assert load_config(path) == UserConfig("nord", False, 4000, {"app.local": "f9"}, path=path)
 
 
 def test_wrong_values_are_ignored_and_named(tmp_path: Path) -> None:

@@ -96,21 +96,62 @@ async def test_invalid_json_is_refused_inline_and_history_steps_back(chat: Path,
         assert screen.editor.text == '{"draft": 1}'
 
 
-async def test_the_token_goes_in_the_query_field(chat_with_token: Path, start_service) -> None:  # type: ignore[no-untyped-def]
+async def test_a_raw_text_frame_goes_as_typed_when_raw_text_is_ticked(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
+    service = start_service(chat)
+    async with console_of(chat, service.url) as (pilot, screen):
+        (panel,) = await connect(pilot, screen, 1)
+        screen.editor.load("hello, not JSON")
+        await pilot.press("ctrl+s")
+        check = screen.query_one("#json-check", Label)
+        assert str(check.render()).startswith("not sent: Expecting value") and not panel.frame_log.frames
+        await pilot.press("ctrl+g")
+        assert screen.editor.raw and str(check.render()) == "raw text: sent as typed, unchecked"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(received(panel)))
+        assert [str(f.data) for f in panel.frame_log.frames if f.direction is Direction.SENT] == ["hello, not JSON"]
+        assert "Forbidden" in received(panel)[0], "what API Gateway answers a frame no route takes"
+
+
+async def test_a_fixed_url_clears_its_error_and_a_refused_send_says_why_beside_the_editor(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
+    service = start_service(chat)
+    async with console_of(chat, "http://127.0.0.1/v1") as (pilot, screen):
+        await pilot.press("ctrl+n")
+        error = screen.query_one("#target-error", Label)
+        assert error.display and "Not a WebSocket URL" in str(error.render())
+        screen.query_one("#url", Input).value = "ws://127.0.0.1"
+        await pilot.pause()
+        assert not error.display, "the URL is right now: the error goes"
+        screen.query_one("#url", Input).value = service.url
+        (panel,) = await connect(pilot, screen, 1)
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: panel.session.state is SessionState.CLOSED)
+        screen.editor.load(HELLO)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert str(screen.query_one("#json-check", Label).render()) == "not sent: Session c1 is not connected (it is closed)."
+        assert not error.display, "not on the line under the URL, far from the editor"
+
+
+async def test_the_projects_token_is_in_the_query_field_and_a_401_says_where_a_token_goes(chat_with_token: Path, start_service) -> None:  # type: ignore[no-untyped-def]
     service = start_service(chat_with_token)
     token = token_of(chat_with_token)
     async with console_of(chat_with_token, service.url) as (pilot, screen):
+        query = screen.query_one("#query", Input)
+        assert query.value == "token=${secret:auth_token}", "a reference to the secret, never its value"
         await pilot.press("ctrl+n")
-        refused = panels(screen)[0]
+        accepted = panels(screen)[0]
+        await wait_until(pilot, lambda: status(accepted).startswith("open"))
+        assert accepted.session.target.full_url == f"{service.url}?token={token}", "it connects with the token"
+        assert status(accepted) == f"open (101) {service.url}?token=***", "and shows it as ***"
+        query.value = ""
+        await pilot.press("ctrl+n")
+        refused = panels(screen)[1]
         await wait_until(pilot, lambda: refused.session.state is SessionState.FAILED)
         await wait_until(pilot, lambda: "HTTP 401" in status(refused))
         assert refused.has_class("state-error")
-        screen.query_one("#query", Input).value = f"token={token}"
-        await pilot.press("ctrl+n")
-        accepted = panels(screen)[1]
-        await wait_until(pilot, lambda: accepted.is_open)
-        assert accepted.session.target.full_url == f"{service.url}?token={token}", "it connects with the token"
-        assert status(accepted) == f"open (101) {service.url}?token=***", "and shows it as ***"
+        assert status(refused).endswith("Put it in the Query field (NAME=VALUE) or the Header field (NAME: VALUE), as the "
+                                        "authorizer's identity source says (${secret:NAME} there stands for the project's secret NAME).")
+        assert token not in pilot.app.export_screenshot()
 
 
 async def test_close_codes_show_by_colour(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]

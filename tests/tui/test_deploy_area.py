@@ -120,6 +120,7 @@ async def test_apply_creates_the_stack_then_an_unchanged_project_has_no_changes(
         assert routes == {"$connect", "$disconnect", "sendmessage"}
         events = screen.query_one("#events", DataTable)
         assert column(events, 4)[-1] == "CREATE_COMPLETE"
+        assert column(events, 1)[-1] == "19/19", "the stack is complete, so are its resources (moto reports none)"
         assert in_log(screen, f"Created bucket {BUCKET} in us-east-1")
         assert in_log(screen, "no outputs yet"), "moto leaves Outputs out after a change-set create"
 
@@ -166,13 +167,38 @@ async def test_remove_asks_then_deletes_the_stack_and_its_artifacts(chat: Path, 
         assert in_log(screen, "Account 123456789012, region us-east-1")
 
 
-async def test_a_missing_bucket_is_a_notification_with_the_clis_sentence(chat: Path, shell: AwsTarget) -> None:
+async def test_the_fields_show_the_values_in_effect_and_a_region_the_environment_imposes(
+    chat: Path, aws: AwsTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", aws.endpoint_url)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await open_deploy(pilot)
+        note = screen.query_one("#region-note", Label)
+        await wait_until(pilot, lambda: note.display)
+        assert str(note.render()) == ("Region eu-west-1 (from AWS_DEFAULT_REGION, not wstui.toml's us-east-1): "
+                                      "type a region in the Region field to deploy elsewhere.")
+        placeholders = {name: screen.query_one(f"#{name}", Input).placeholder for name in ("region", "profile", "endpoint")}
+        assert placeholders == {"region": "eu-west-1 (AWS_DEFAULT_REGION)", "profile": "default", "endpoint": aws.endpoint_url}
+        await pilot.press("t")
+        await wait_until(pilot, lambda: state(screen) == "There is no stack chat-v1 in eu-west-1.")
+        assert in_log(screen, f"Account 123456789012, region eu-west-1 (from AWS_DEFAULT_REGION, not wstui.toml's us-east-1), "
+                              f"endpoint {aws.endpoint_url}")
+        assert screen.query_one("#bucket", Input).placeholder == "wstui-artifacts-123456789012-eu-west-1"
+        screen.query_one("#region", Input).value = "us-east-1"
+        await wait_until(pilot, lambda: not note.display)
+
+
+async def test_a_missing_bucket_names_the_areas_checkbox_and_field_not_the_clis_options(chat: Path, shell: AwsTarget) -> None:
     app = make_app(chat, chat)
     async with running(app) as pilot:
         screen = await open_deploy(pilot, create_bucket=False)
         await plan(pilot, screen)
-        sentence = f"Bucket {BUCKET} does not exist in us-east-1: run again with --create-bucket"
-        assert any(n.message.startswith(sentence) for n in app._notifications)
+        sentence = (f"Bucket {BUCKET} does not exist in us-east-1. Tick Create bucket to create it, "
+                    "or name an existing one in the Bucket field.")
+        assert [n.message for n in app._notifications if n.title == "Deploy"] == [sentence]
+        assert state(screen) == sentence
         assert screen.query_one("#deploy-state", Label).has_class("error")
         assert screen.plan is None and live_stacks(shell) == []
 
@@ -300,8 +326,8 @@ async def test_quitting_while_a_stack_operation_runs_asks_and_stops_the_watching
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert str(app.screen.query_one("#confirm-question", Label).render()) == (
-            "Creating stack chat-v1 is under way. The stack operation goes on in CloudFormation: follow it with "
-            "`wstui status --follow`. Quit anyway?")
+            "Creating stack chat-v1 is under way. The stack operation goes on in CloudFormation. Status (t) shows "
+            "where it stands. Quit anyway?")
         await pilot.press("n")
         assert app.screen is screen and app.is_running
         await pilot.press("ctrl+q")

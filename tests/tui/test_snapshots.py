@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input
 
@@ -59,8 +60,13 @@ def test_console_area_with_a_refused_session(snap_compare, chat: Path) -> None: 
     assert snap_compare(make_app(chat, chat), terminal_size=SIZE, run_before=refused_session)
 
 
-def test_deploy_area_plan(snap_compare, chat: Path, shell: AwsTarget) -> None:  # type: ignore[no-untyped-def]
-    """The plan of a fixed project against moto: no ids or times of moto's reach the screen before apply."""
+def test_deploy_area_plan(snap_compare, chat: Path, aws: AwsTarget, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The plan of a fixed project against moto: no ids or times of moto's reach the screen before apply.
+    moto's port changes from run to run, and the area shows an endpoint in effect from AWS_ENDPOINT_URL:
+    the calls reach moto through the per-service variables instead, which the area does not name."""
+    monkeypatch.setenv("AWS_REGION", aws.region)
+    for service in ("CLOUDFORMATION", "S3", "STS"):
+        monkeypatch.setenv(f"AWS_ENDPOINT_URL_{service}", aws.endpoint_url)
 
     async def plan(pilot: Pilot[None]) -> None:
         await pilot.pause()

@@ -41,7 +41,7 @@ async def test_the_wizard_checks_as_you_type_then_creates_and_opens_the_project(
         assert str(wizard.query_one("#e-name", Static).render()) == ""
         assert not create.disabled
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen) and bool(app.screen.query("#routes")))
         routes = app.screen.query_one("#routes", DataTable)
         assert str(routes.get_row_at(0)[0]) == "$connect" and str(routes.get_row_at(0)[4]) == "handlers.authorizer:handle"
 
@@ -61,5 +61,12 @@ async def test_a_taken_directory_is_refused_in_the_wizard(tmp_path: Path) -> Non
         await pilot.click("#create")
         error = wizard.query_one("#wizard-error", Static)
         await wait_until(pilot, lambda: "already exists and is not empty" in str(error.render()))
+        assert str(error.render()).endswith("not empty. Choose another Project name or Directory to create it in.")
         assert isinstance(app.screen, WizardScreen)
+
+        name = wizard.query_one("#q-name", Input)
+        name.value = "work/chat"
+        await pilot.pause()
+        assert str(wizard.query_one("#e-name", Static).render()) == (
+            '"work/chat" is a path, not a name. Type a name here, and the folder in Directory to create it in.')
     assert (tmp_path / "chat" / "notes.txt").read_text() == "mine"

@@ -28,8 +28,8 @@ def cloud_options(command: F) -> F:
     for option in reversed([
         click.option("--stack-name", default="", callback=checked_name,
                      help="Stack name (default: [deploy] stack_name, or NAME-STAGE)."),
-        click.option("--region", default="", envvar="AWS_REGION", show_envvar=True,
-                     help="AWS region (default: boto3's chain, then [project] region)."),
+        click.option("--region", default="",
+                     help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, your profile's, then [project] region)."),
         click.option("--profile", default="", envvar="AWS_PROFILE", show_envvar=True, help="AWS profile to use."),
         click.option("--endpoint-url", default="",
                      help="Send AWS calls here instead (a local moto server, say); botocore also reads AWS_ENDPOINT_URL."),

@@ -6,12 +6,17 @@ websocket-client, the console core and the app load inside the command, so `wstu
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from wstui.cli.options import project_dir, project_option
+
+if TYPE_CHECKING:
+    from wstui.core.project.model import Project
 
 CONNECT_TIMEOUT = 10.0
 DEFAULT_WAIT = 2.0
@@ -41,21 +46,39 @@ def console(url: str | None, local: bool, deployed: bool, region: str, stage: st
     """
     from wstui.cli.console_run import ConsoleRun
     from wstui.core.console import ConnectionTarget, parse_header, parse_query, payload_argument
+    from wstui.core.console.credentials import connect_token, has_references, resolve_references, with_token
 
     target = ConnectionTarget(
         resolve_url(url, local, deployed, port, region, stage),
         tuple(parse_header(h) for h in headers),
         tuple(parse_query(q) for q in query),
     )
+    connecting_locally = url is None and not deployed
+    project = open_project() if connecting_locally or has_references(target) else None
+    token = connect_token(project) if project is not None and connecting_locally else None
+    if token is not None:
+        target = with_token(target, token)
     if not (payloads or wait is not None or as_json) and sys.stdin.isatty() and sys.stdout.isatty():
         from wstui.tui.launch import run_app
 
-        run_app(project_dir(), console_start=target)
+        run_app(project_dir(), console_start=target)  # with the reference: the app fills the value in as it connects
         return
+    if project is not None:
+        target = resolve_references(target, project, os.environ)
     texts = [payload_argument(p, Path.cwd()) for p in payloads]
     code = ConsoleRun(target, as_json, CONNECT_TIMEOUT).run(texts, DEFAULT_WAIT if wait is None else wait)
     if code:
         click.get_current_context().exit(code)
+
+
+def open_project() -> Project | None:
+    """The project here, if any: its token for a local connection, its secrets for `${secret:NAME}`."""
+    from wstui.core.project.load import ProjectNotFound, load_project
+
+    try:
+        return load_project(project_dir())
+    except ProjectNotFound:
+        return None
 
 
 def resolve_url(url: str | None, local: bool, deployed: bool, port: int | None, region: str = "", stage: str = "") -> str:

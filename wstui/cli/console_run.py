@@ -57,7 +57,7 @@ class ConsoleRun:
                 raise ConsoleError(f"No answer connecting to {self.session.target.shown_url}.") from None
             self._print(event)
             if isinstance(event, Failed):
-                raise ConsoleError(event.message)
+                raise ConsoleError(event.message, *event.remedies)
             if isinstance(event, Connected):
                 return
 

@@ -13,8 +13,9 @@ import click
 
 from wstui.cli.cloud_options import checked_name, cloud_options, follow_timeout_option
 from wstui.cli.options import key_values, load_stage, project_option, stage_option
+from wstui.cli.remedies import remedy
 from wstui.core.deploy.stack_events import OPERATION_GOES_ON
-from wstui.core.errors import UsageError
+from wstui.core.errors import Remedy, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from wstui.core.deploy.events import DeployEvent
     from wstui.core.project.model import Project
 
-INTERRUPTED = f"\nStopped watching. {OPERATION_GOES_ON}"
+INTERRUPTED = f"\nStopped watching. {OPERATION_GOES_ON} {remedy(Remedy.FOLLOW_STACK)}"
 PLAN_HELP = (
     "Show the code archive's files and the change set, then stop: upload and create nothing. The one exception: "
     "a template over 51,200 bytes, which CloudFormation reads from S3 only, is uploaded to the existing bucket "
@@ -84,6 +85,7 @@ def _render(view: DeployView, events: Iterable[DeployEvent], deployer: Deployer 
 
 
 def _abandon(view: DeployView, deployer: Deployer) -> None:
+    from wstui.cli.remedies import said
     from wstui.cli.verbatim import verbatim
     from wstui.core.errors import WstuiError
 
@@ -95,7 +97,7 @@ def _abandon(view: DeployView, deployer: Deployer) -> None:
             view.show(event)
     except WstuiError as error:
         view.console.print(verbatim(
-            f"{error} The change set {unapplied.change_set_name} may be left: `aws cloudformation delete-change-set "
+            f"{said(error)} The change set {unapplied.change_set_name} may be left: `aws cloudformation delete-change-set "
             f"--stack-name {unapplied.stack_name} --change-set-name {unapplied.change_set_name}` deletes it."
         ))
 

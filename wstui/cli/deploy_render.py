@@ -19,8 +19,9 @@ from rich.progress import (
 from rich.table import Column, Table
 from rich.text import Text
 
+from wstui.cli.remedies import CLI_WORDS
 from wstui.cli.verbatim import verbatim
-from wstui.core.deploy.aws import AwsIdentity
+from wstui.core.deploy.aws import AwsIdentity, TargetInEffect
 from wstui.core.deploy.change_set import MAX_INLINE_TEMPLATE
 from wstui.core.deploy.events import (
     ArtifactDeleted,
@@ -50,11 +51,12 @@ from wstui.core.deploy.sizes import size_text
 from wstui.core.deploy.stages import DeployedStage
 from wstui.core.deploy.stack_events import OPERATION_GOES_ON
 from wstui.core.deploy.status import StackStatus
+from wstui.core.errors import Remedy, Words, told
 from wstui.core.template.ids import URL_OUTPUT
 
 VERBS = {"create": "Creating", "update": "Updating", "delete": "Deleting"}
-NO_OUTPUTS = "The stack reports no outputs yet: `wstui status` shows them once it does."
-OUTPUTS_UNREAD = "The outputs are not saved: once AWS answers, `wstui status --follow` reads them and saves them."
+NO_OUTPUTS = "The stack reports no outputs yet."
+OUTPUTS_UNREAD = "The outputs are not saved."
 ACTION_STYLES = {"Add": "green", "Modify": "yellow", "Remove": "red"}
 
 
@@ -176,18 +178,21 @@ class DeployView:
             self.console.print(verbatim(outputs[URL_OUTPUT]))
 
 
-def missing_outputs(event: Deployed) -> Text:
+def missing_outputs(event: Deployed, words: Words = CLI_WORDS) -> Text:
     """Why a success shows no outputs: the stack has none yet, or AWS did not give them."""
-    return verbatim(f"{event.outputs_unread} {OUTPUTS_UNREAD}" if event.outputs_unread else NO_OUTPUTS)
+    if event.outputs_unread:
+        return verbatim(told(f"{event.outputs_unread} {OUTPUTS_UNREAD}", (Remedy.OUTPUTS_UNSAVED,), words))
+    return verbatim(told(NO_OUTPUTS, (Remedy.OUTPUTS_LATER,), words))
 
 
 def operation_verb(event: OperationStarted) -> str:
     return VERBS.get(event.operation, event.operation.capitalize())
 
 
-def event_line(event: DeployEvent) -> Text:
-    """The line that says what happened, for the CLI and the app alike; empty for the events that are
-    tables or progress (a plan, a stack event) rather than a sentence."""
+def event_line(event: DeployEvent, words: Words = CLI_WORDS) -> Text:
+    """The line that says what happened, for the CLI and the app alike (each with its own `words` for
+    what to do next); empty for the events that are tables or progress (a plan, a stack event) rather
+    than a sentence."""
     match event:
         case Packaged():
             vendored = f", vendored {', '.join(event.vendored)}" if event.vendored else ""
@@ -224,7 +229,7 @@ def event_line(event: DeployEvent) -> Text:
             status = f"it is {event.status}" if event.status else "its status is unknown"
             return Text.assemble(
                 verbatim(f"Stopped following stack {event.stack_name} after {duration_text(event.deadline)}", "yellow"),
-                verbatim(f": {status}. {OPERATION_GOES_ON}"),
+                verbatim(told(f": {status}. {OPERATION_GOES_ON}", (Remedy.FOLLOW_STACK,), words)),
             )
         case OperationFailed():
             return verbatim(f"Stack {event.stack_name} ended in {event.status}.", "red")
@@ -243,7 +248,15 @@ def identity_line(identity: AwsIdentity) -> Text:
     account = f"Account {identity.account}" if identity.account else "Account unknown"
     endpoint = f", endpoint {identity.endpoint_url}" if identity.endpoint_url else ""
     why = f": {identity.unknown_because}" if identity.unknown_because else ""
-    return verbatim(f"{account}, region {identity.region}{endpoint}{why}")
+    return Text.assemble(verbatim(f"{account}, region {identity.region}"), region_note(identity),
+                         verbatim(f"{endpoint}{why}"))
+
+
+def region_note(where: AwsIdentity | TargetInEffect) -> Text:
+    """Where the region came from, when the environment or a profile moved it away from the project's."""
+    if not where.overrides_project:
+        return Text()
+    return verbatim(f" (from {where.region_from}, not wstui.toml's {where.project_region})", "yellow")
 
 
 def stage_line(stage: str, stack_name: str) -> Text:
@@ -267,23 +280,19 @@ def no_stack_line(stack_name: str, region: str) -> Text:
     return verbatim(f"There is no stack {stack_name} in {region}.")
 
 
-def not_saved_line(stack_name: str, outputs: dict[str, str], not_saved: str) -> Text:
+def not_saved_line(stack_name: str, outputs: dict[str, str], not_saved: str, words: Words = CLI_WORDS) -> Text:
     """The stack is up, but its record in .wstui/outputs.json could not be written: both, and what to do."""
     url = f"; its URL is {outputs[URL_OUTPUT]}" if outputs.get(URL_OUTPUT) else ""
     return Text.assemble(
         verbatim(f"Stack {stack_name} is up{url}. ", "green"),
-        verbatim(
-            f"Its record could not be written: {not_saved} `wstui console --deployed` reads the URL from that record: "
-            "fix this, then run `wstui deploy` again to write it (with nothing to change, it changes nothing).",
-            "yellow",
-        ),
+        verbatim(told(f"Its record could not be written: {not_saved}", (Remedy.RECORD_UNWRITTEN,), words), "yellow"),
     )
 
 
-def failure_lines(event: OperationFailed) -> list[Text]:
+def failure_lines(event: OperationFailed, words: Words = CLI_WORDS) -> list[Text]:
     """Each failed resource with CloudFormation's reason, the cancelled cascade left out."""
     if not event.failures:
-        return [Text("CloudFormation gave no resource-level reason: see `wstui status`.")]
+        return [Text(told("CloudFormation gave no resource-level reason.", (Remedy.NO_FAILURE_REASON,), words))]
     return [
         Text.assemble("  ", verbatim(f.logical_id, "red"), verbatim(f" ({f.resource_type}) {f.status}: {f.reason}"))
         for f in event.failures

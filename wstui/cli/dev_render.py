@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from wstui.cli.remedies import CLI_WORDS
 from wstui.core.local.activity import (
     ConnectionClosed,
     ConnectionOpened,
@@ -34,6 +35,8 @@ def render(event: GatewayEvent, echo: Callable[[str], object]) -> None:
             if result.error:
                 for line in result.error.rstrip().splitlines():
                     echo(f"    ! {line}\n")
+            for advice in result.remedies:
+                echo(f"    ! {CLI_WORDS[advice]}\n")
         case HandlersReloaded(changed=changed):
             echo(f"~ reloaded handlers ({', '.join(changed)})\n")
         case Notice(message=message):

@@ -81,6 +81,11 @@ class WstuiGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except WstuiError as error:
+            from wstui.cli.remedies import said
+
+            click.echo(f"Error: {said(error)}", err=True)
+            ctx.exit(error.exit_code)
         except CLICK_EXITS:
             raise
         except Exception as error:
@@ -158,5 +163,7 @@ def main() -> None:
     try:
         cli(prog_name="wstui")
     except WstuiError as error:  # raised while loading plugins, before any command runs
-        click.echo(f"Error: {error}", err=True)
+        from wstui.cli.remedies import said
+
+        click.echo(f"Error: {said(error)}", err=True)
         raise SystemExit(error.exit_code) from None

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from wstui.cli.options import key_values
+from wstui.cli.remedies import said
 from wstui.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def _ask(question: Question) -> str:
         try:
             return question.check(value)
         except UsageError as error:
-            raise click.UsageError(error.message) from None
+            raise click.UsageError(said(error)) from None
 
     return str(click.prompt(question.prompt, default=question.default, value_proc=checked))
 

@@ -74,6 +74,7 @@ class _Session:
     def run(self, console: Console) -> bool:
         """One sync; False when it failed. In `--watch` a failure is one line and the watching goes on."""
         from wstui.cli.deploy_render import DeployView
+        from wstui.cli.remedies import said
         from wstui.cli.verbatim import verbatim
         from wstui.core.deploy.deployer import DeploySettings
         from wstui.core.deploy.sync import Syncer, TemplateChanged
@@ -101,7 +102,7 @@ class _Session:
                         return exit_.code in (0, None)
         except WstuiError as error:
             view.stop()
-            console.print(verbatim(str(error)), style="red")
+            console.print(verbatim(said(error)), style="red")
             return False
         finally:
             view.stop()

@@ -7,21 +7,78 @@ Anything else that escapes is a bug in wstui, or an answer it cannot read: both 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 
+class Remedy(Enum):
+    """What a user can do about a problem, named here and worded by each interface: the CLI with its
+    commands and options (`wstui.cli.remedies`), the app with its fields and keys
+    (`wstui.tui.remedies`). Core never words a remedy, so the app never tells anyone to pass an option
+    it does not have. A remedy's words are one sentence; `{name}` in them is filled from the error's
+    `details`."""
+
+    AWS_CREDENTIALS = "aws-credentials"
+    AWS_REGION_NAME = "aws-region-name"
+    AWS_PROFILE_NAME = "aws-profile-name"
+    AWS_ENDPOINT = "aws-endpoint"
+    CREATE_BUCKET = "create-bucket"
+    DRY_RUN_BUCKET = "dry-run-bucket"
+    OTHER_BUCKET = "other-bucket"
+    BUCKET_REGION = "bucket-region"
+    FOLLOW_STACK = "follow-stack"
+    PLAN_AGAIN = "plan-again"
+    REMOVE_AGAIN = "remove-again"
+    PARAMETER_VALUE = "parameter-value"
+    DEPLOY = "deploy"
+    DEPLOY_OR_REGION = "deploy-or-region"
+    STACK_OUTPUTS = "stack-outputs"
+    OUTPUTS_LATER = "outputs-later"
+    OUTPUTS_UNSAVED = "outputs-unsaved"
+    RECORD_UNWRITTEN = "record-unwritten"
+    NO_FAILURE_REASON = "no-failure-reason"
+    EDIT_ROUTE = "edit-route"
+    ADD_ROUTE = "add-route"
+    NAME_PROJECT = "name-project"
+    NAME_NOT_PATH = "name-not-path"
+    OTHER_TARGET = "other-target"
+    OVERWRITE = "overwrite"
+    OPEN_PROJECT = "open-project"
+    HANDLER_THREADS = "handler-threads"
+    PASS_TOKEN = "pass-token"
+
+
+Words = Mapping[Remedy, str]
+
+
+def told(message: str, remedies: tuple[Remedy, ...], words: Words, details: Mapping[str, str] | None = None) -> str:
+    """`message` followed by each remedy in an interface's `words` (an interface without a way to
+    follow a remedy words it as nothing)."""
+    return " ".join([message, *(words[remedy].format(**(details or {})) for remedy in remedies if words[remedy])])
+
+
 class WstuiError(Exception):
-    """A problem with a message written for the user. Exit code 1: the operation failed."""
+    """A problem with a message written for the user. Exit code 1: the operation failed.
+
+    `message` says what is wrong; `remedies` name what the user can do about it, for the CLI and the
+    app to say in their own words (`told`). `str()` is the message alone."""
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *remedies: Remedy, **details: str) -> None:
         super().__init__(message)
         self.message = message
+        self.remedies = remedies
+        self.details = details
 
     def __str__(self) -> str:
         return self.message
+
+    def told(self, words: Words) -> str:
+        """The message and its remedies, in the words of one interface."""
+        return told(self.message, self.remedies, words, self.details)
 
 
 class UnexpectedError(WstuiError):
@@ -58,12 +115,19 @@ class Problem:
     message: str
     file: Path | None = None
     line: int | None = None
+    remedies: tuple[Remedy, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
+        return self._located(self.message)
+
+    def told(self, words: Words) -> str:
+        return self._located(told(self.message, self.remedies, words))
+
+    def _located(self, text: str) -> str:
         if self.file is None:
-            return self.message
+            return text
         where = f"{self.file}:{self.line}" if self.line else str(self.file)
-        return f"{where}: {self.message}"
+        return f"{where}: {text}"
 
 
 class ProjectError(UsageError):
@@ -71,7 +135,11 @@ class ProjectError(UsageError):
 
     def __init__(self, problems: list[Problem], headline: str = "") -> None:
         self.problems = problems
+        self.headline = headline
         super().__init__("\n".join([headline] * bool(headline) + [str(p) for p in problems]))
+
+    def told(self, words: Words) -> str:
+        return "\n".join([self.headline] * bool(self.headline) + [p.told(words) for p in self.problems])
 
 
 class ExpressionError(UsageError):

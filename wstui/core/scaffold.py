@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from wstui.core.errors import UsageError, WstuiError
+from wstui.core.errors import Remedy, UsageError, WstuiError
 from wstui.core.project.load import PROJECT_FILE, load_project
 from wstui.core.project.model import Project
 from wstui.core.project.secrets import SECRETS_FILE, provide_secrets, read_secrets
@@ -161,11 +161,11 @@ def project_slug(name: str) -> str:
     stripped = name.strip()
     shown = _quoted(stripped)
     if not stripped:
-        raise UsageError("The project name is empty: give one, e.g. `wstui new chat`.")
+        raise UsageError("The project name is empty.", Remedy.NAME_PROJECT)
     if len(stripped) > MAX_NAME_LENGTH:
         raise UsageError(f"The project name is {len(stripped)} characters long; at most {MAX_NAME_LENGTH}.")
     if any(sep in stripped for sep in ("/", "\\")) or stripped.startswith("."):
-        raise UsageError(f"{shown} is a path, not a name: give a name, and -o DIR for where it goes.")
+        raise UsageError(f"{shown} is a path, not a name.", Remedy.NAME_NOT_PATH)
     if not NAME_CHARACTERS.match(stripped):
         raise UsageError(f'The project name {shown} may hold only ASCII letters, digits, spaces, "-" and "_".')
     slug = re.sub(r"[^a-z0-9]+", "_", stripped.lower()).strip("_")
@@ -223,11 +223,11 @@ def scaffold(
     context.update({"project_name": names.project, "project_slug": names.folder})
     target = output_dir / names.folder
     if target.is_symlink():
-        raise UsageError(f"{target} is a symbolic link, and wstui new does not write through links: remove it, or choose another name or -o DIR.")
+        raise UsageError(f"{target} is a symbolic link, and wstui does not write a project through links: remove it.", Remedy.OTHER_TARGET)
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} exists and is not a directory.")
     if target.is_dir() and any(target.iterdir()) and not force:
-        raise UsageError(f"{target} already exists and is not empty: choose another name or -o DIR, or pass --force.")
+        raise UsageError(f"{target} already exists and is not empty.", Remedy.OTHER_TARGET, Remedy.OVERWRITE)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".wstui-new-", dir=output_dir))

@@ -7,6 +7,7 @@ thread) and render the typed values and events that come back.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,15 +17,17 @@ from textual.screen import Screen
 
 from wstui.core.console.target import ConnectionTarget
 from wstui.core.deploy.stack_events import OPERATION_GOES_ON
-from wstui.core.errors import WstuiError
+from wstui.core.errors import Remedy, WstuiError
 from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.areas import AREAS
-from wstui.tui.config import UserConfig
+from wstui.tui.config import UserConfig, save_theme
 from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.local.gateway import LocalGateway
+from wstui.tui.project_state import ProjectState, load_state, save_state
 from wstui.tui.start.screen import StartScreen
+from wstui.tui.remedies import remedy, said
 
 CONSOLE = "console"
 
@@ -55,6 +58,8 @@ class WstuiApp(App[None]):
         """The stack operation the Deploy area follows now ("Creating stack chat-v1"), or nothing."""
         self.stage = ""
         """The stage the Deploy area chose ("": the default); the Console's deployed URL is that stage's."""
+        self.state = ProjectState()
+        """The open project's remembered fields (`.wstui/app.json`)."""
 
     def on_mount(self) -> None:
         for problem in self.config.problems:
@@ -76,10 +81,28 @@ class WstuiApp(App[None]):
         try:
             self.project_file = ProjectFile.open(directory)
         except WstuiError as error:
-            self.notify(str(error), title="Cannot open the project", severity="error", timeout=15, markup=False)
+            self.notify(said(error), title="Cannot open the project", severity="error", timeout=15, markup=False)
             return
         self.sub_title = self.project_file.directory.name
+        self.state, problem = load_state(self.project_file.directory)
+        if problem:
+            self.notify(problem, title="Remembered fields", severity="warning", timeout=10, markup=False)
         self.switch_mode(CONSOLE if self.console_start else AREAS[0].mode)
+
+    def remember(self) -> None:
+        """Save the project's remembered fields; a failure is a notice, never lost work."""
+        problem = save_state(self.project().directory, self.state)
+        if problem:
+            self.notify(problem, title="Remembered fields", severity="warning", markup=False)
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme picked in the palette is the user's from now on: saved in their config."""
+        if self.config.path is None or theme == self.config.theme or not self.is_mounted:
+            return
+        self.config = replace(self.config, theme=theme)
+        problem = save_theme(self.config.path, theme)
+        if problem:
+            self.notify(problem, title="Config", severity="warning", markup=False)
 
     def project(self) -> ProjectFile:
         """The open project file; areas exist only once one is open."""
@@ -108,7 +131,7 @@ class WstuiApp(App[None]):
         if not self.stack_operation:
             await self.quit_now()
             return
-        question = f"{self.stack_operation} is under way. {OPERATION_GOES_ON} Quit anyway?"
+        question = f"{self.stack_operation} is under way. {OPERATION_GOES_ON} {remedy(Remedy.FOLLOW_STACK)} Quit anyway?"
 
         async def answered(yes: bool | None) -> None:
             if yes:

@@ -1,7 +1,8 @@
 """The user's settings for the app, from `$XDG_CONFIG_HOME/wstui/config.toml` (default `~/.config/wstui/`).
 
 A config file that cannot be read, or holds a wrong value, never stops the app: the bad part is
-ignored and reported as a notification, the rest applies.
+ignored and reported as a notification, the rest applies. A theme picked in the palette is written
+back to the file (`save_theme`), keeping its comments; a file that cannot be read is left as it is.
 
 ```toml
 theme = "gruvbox"          # any Textual theme name (ctrl+p, "Theme", lists them)
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,8 @@ class UserConfig:
     keys: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys, applied with `App.set_keymap`."""
     problems: tuple[str, ...] = ()
+    path: Path | None = None
+    """Where the settings were read from, and where a theme picked in the app is saved; None saves nothing."""
 
 
 def config_path(environ: dict[str, str] | None = None) -> Path:
@@ -50,12 +53,29 @@ def config_path(environ: dict[str, str] | None = None) -> Path:
 def load_config(path: Path) -> UserConfig:
     """The config at `path`; defaults when it does not exist."""
     if not path.is_file():
-        return UserConfig()
+        return UserConfig(path=path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         return UserConfig(problems=(f"{path} was not read ({error}): using the defaults.",))
-    return read_config(data, str(path))
+    return replace(read_config(data, str(path)), path=path)
+
+
+def save_theme(path: Path, theme: str) -> str:
+    """Set `theme` in the config file, keeping the rest as written; why it was not saved, or nothing."""
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
+    from wstui.core.files import write_atomic
+
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.is_file() else tomlkit.document()
+        document["theme"] = theme
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, tomlkit.dumps(document))
+    except (OSError, UnicodeDecodeError, ParseError) as error:
+        return f"The theme was not saved in {path} ({error})."
+    return ""
 
 
 def read_config(data: dict[str, Any], source: str) -> UserConfig:

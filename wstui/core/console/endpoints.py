@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wstui.core.deploy.aws import AwsTarget, region_in_effect
 from wstui.core.deploy.outputs import NotDeployedError, find_outputs, outputs_path
+from wstui.core.errors import Remedy
 from wstui.core.project.model import Project, StageSettings
 from wstui.core.template.ids import URL_OUTPUT
 
@@ -28,7 +29,6 @@ def deployed_url(project: Project, region: str = "") -> str:
     url = record.outputs.get(URL_OUTPUT)
     if not url:
         raise NotDeployedError(
-            f"The record of {record.where} in {outputs_path(project.directory)} has no URL ({URL_OUTPUT}): "
-            f"`wstui status` shows the stack's outputs, and `wstui deploy` writes the record again."
+            f"The record of {record.where} in {outputs_path(project.directory)} has no URL ({URL_OUTPUT}).", Remedy.STACK_OUTPUTS
         )
     return url

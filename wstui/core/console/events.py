@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from wstui.core.errors import Remedy
+
 
 class Direction(StrEnum):
     RECEIVED = "received"
@@ -90,6 +92,11 @@ class Failed:
     wall: float
     status: int | None = None
     body: str = ""
+
+    @property
+    def remedies(self) -> tuple[Remedy, ...]:
+        """A 401 is a handshake without the identity source the authorizer needs: say how to give one."""
+        return (Remedy.PASS_TOKEN,) if self.status == 401 else ()
 
 
 ConsoleEvent = Connecting | Connected | Frame | Closed | Failed

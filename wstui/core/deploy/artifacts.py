@@ -12,6 +12,7 @@ from typing import Any
 from wstui.core.deploy import transfer
 from wstui.core.deploy.aws import AwsClients, AwsError, error_code, explained
 from wstui.core.deploy.events import Artifact, UploadProgress, UploadRetrying
+from wstui.core.errors import Remedy
 
 PREFIX = "wstui"
 
@@ -29,6 +30,11 @@ def default_bucket(clients: AwsClients) -> str:
     return f"wstui-artifacts-{clients.account_id()}-{clients.region}"
 
 
+def bucket_name(clients: AwsClients, given: str, configured: str) -> str:
+    """The bucket a deploy uses: the one given for this deploy, else `[deploy] s3_bucket`, else the default."""
+    return given or configured or default_bucket(clients)
+
+
 def check_bucket(clients: AwsClients, bucket: str) -> bool:
     """True when the bucket exists and is usable from this region; False when it does not exist."""
     from botocore.exceptions import ClientError
@@ -42,21 +48,19 @@ def check_bucket(clients: AwsClients, bucket: str) -> bool:
             if code in {"404", "NoSuchBucket", "NotFound"}:
                 return False
             if code in {"301", "PermanentRedirect"} or headers.get("x-amz-bucket-region", clients.region) != clients.region:
-                raise AwsError(_elsewhere(bucket, headers.get("x-amz-bucket-region", "another region"), clients.region)) from None
+                raise _elsewhere(bucket, headers.get("x-amz-bucket-region", "another region"), clients.region) from None
             if code in {"403", "AccessDenied", "Forbidden"}:
-                raise AwsError(f"Bucket {bucket} belongs to another account or you may not use it: pass another --s3-bucket.") from None
+                raise AwsError(f"Bucket {bucket} belongs to another account or you may not use it.", Remedy.OTHER_BUCKET) from None
             raise
     region = with_region.get("BucketRegion") or with_region.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("x-amz-bucket-region")
     if region and region != clients.region:
-        raise AwsError(_elsewhere(bucket, region, clients.region))
+        raise _elsewhere(bucket, region, clients.region)
     return True
 
 
-def _elsewhere(bucket: str, bucket_region: str, region: str) -> str:
-    return (
-        f"Bucket {bucket} is in {bucket_region}, but the stack deploys to {region}: "
-        f"use a bucket in {region} (--s3-bucket), or deploy with --region {bucket_region}."
-    )
+def _elsewhere(bucket: str, bucket_region: str, region: str) -> AwsError:
+    return AwsError(f"Bucket {bucket} is in {bucket_region}, but the stack deploys to {region}.",
+                    Remedy.BUCKET_REGION, region=region, bucket_region=bucket_region)
 
 
 def create_bucket(clients: AwsClients, bucket: str) -> None:

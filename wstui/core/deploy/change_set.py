@@ -10,6 +10,7 @@ from typing import Any
 
 from wstui.core.deploy.aws import AwsClients, AwsError, error_code, explained
 from wstui.core.deploy.events import ResourceChange
+from wstui.core.errors import Remedy
 
 NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 FAILED_TO_RECREATE = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED"}
@@ -42,14 +43,14 @@ class StackState:
         return self.status in FAILED_TO_RECREATE
 
     @property
-    def blocked(self) -> str:
-        """Why the stack cannot be updated as it stands, or nothing."""
+    def blocked(self) -> AwsError | None:
+        """Why the stack cannot be updated as it stands, or None."""
         if self.status == "UPDATE_ROLLBACK_FAILED":
-            return (f"Stack {self.name} is UPDATE_ROLLBACK_FAILED: finish the rollback "
-                    f"(`aws cloudformation continue-update-rollback --stack-name {self.name}`), then deploy again.")
+            return AwsError(f"Stack {self.name} is UPDATE_ROLLBACK_FAILED: finish the rollback "
+                            f"(`aws cloudformation continue-update-rollback --stack-name {self.name}`), then deploy again.")
         if self.status == "DELETE_FAILED":
-            return f"Stack {self.name} is DELETE_FAILED: run `wstui remove` again to finish deleting it, then deploy."
-        return ""
+            return AwsError(f"Stack {self.name} is DELETE_FAILED: it must be deleted before it is deployed again.", Remedy.REMOVE_AGAIN)
+        return None
 
     @property
     def busy(self) -> bool:

@@ -53,7 +53,7 @@ from wstui.core.deploy.outcome import outcome, save_stack_outputs
 from wstui.core.deploy.removal import delete_stack
 from wstui.core.deploy.stages import stage_tags
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL, StackEventStream
-from wstui.core.errors import UsageError
+from wstui.core.errors import Remedy, UsageError
 from wstui.core.plugins.manager import plugins_for
 from wstui.core.project.model import Project
 from wstui.core.project.secrets import secret_parameters
@@ -164,14 +164,12 @@ class Deployer:
         self.execution_requested = False
         state = self.state()
         if state.busy:
-            raise AwsError(
-                f"Stack {state.name} is {state.status}: wait for that operation to end "
-                f"(`wstui status --follow`), then deploy again."
-            )
+            raise AwsError(f"Stack {state.name} is {state.status}: wait for that operation to end, then deploy again.",
+                           Remedy.FOLLOW_STACK)
         if state.must_be_recreated:
             raise AwsError(f"Stack {state.name} is {state.status} and cannot be updated: delete it first.")
-        if state.blocked:
-            raise AwsError(state.blocked)
+        if state.blocked is not None:
+            raise state.blocked
         self.plugins.hook.wstui_before_change_set(project=self.project, template=self.template, dry_run=dry_run)
         archive = plugged_archive(self.project, self.plugins)
         yield Packaged(archive.files, archive.size, archive.sha256, archive.vendored, archive.listing)
@@ -208,14 +206,11 @@ class Deployer:
 
     def _bucket(self, dry_run: bool) -> tuple[str, bool]:
         """The bucket's name, and whether it exists already."""
-        bucket = self.settings.bucket or self.project.deploy.s3_bucket or artifacts.default_bucket(self.clients)
+        bucket = artifacts.bucket_name(self.clients, self.settings.bucket, self.project.deploy.s3_bucket)
         if artifacts.check_bucket(self.clients, bucket):
             return bucket, True
         if not self.settings.create_bucket and not dry_run:
-            raise AwsError(
-                f"Bucket {bucket} does not exist in {self.clients.region}: run again with --create-bucket "
-                f"to create it, or name an existing one with --s3-bucket."
-            )
+            raise AwsError(f"Bucket {bucket} does not exist in {self.clients.region}.", Remedy.CREATE_BUCKET)
         return bucket, False
 
     def _template_in_s3(self, bucket: str, exists: bool, dry_run: bool) -> Generator[DeployEvent, None, tuple[str, tuple[str, ...]]]:
@@ -223,14 +218,11 @@ class Deployer:
         body = self.template_body.encode()
         template = Artifact(artifacts.artifact_key(self.settings.stack_name, hashlib.sha256(body).hexdigest(), "template.json"), body, False)
         if not exists:
-            why = f"The template is over {MAX_INLINE_TEMPLATE:,} bytes, so CloudFormation reads it from S3, and bucket {bucket} does not exist yet"
+            why = f"The template is over {MAX_INLINE_TEMPLATE:,} bytes, so CloudFormation reads it from S3, and bucket {bucket} does not exist yet."
             if dry_run:
-                raise AwsError(
-                    f"{why}: --plan creates no bucket. Name an existing one with --s3-bucket, or deploy with "
-                    "--create-bucket (it creates the bucket, then shows the change set and asks before applying it)."
-                )
+                raise AwsError(why, Remedy.DRY_RUN_BUCKET)
             if not self.settings.create_bucket:
-                raise AwsError(f"{why}: deploy once with --create-bucket, or name a bucket with --s3-bucket.")
+                raise AwsError(why, Remedy.CREATE_BUCKET)
             artifacts.create_bucket(self.clients, bucket)
             yield BucketCreated(bucket, self.clients.region)
         present = exists and artifacts.is_present(self.clients, bucket, template.key)
@@ -294,7 +286,7 @@ class Deployer:
                 raise AwsError(
                     f"The change set planned for stack {plan.stack_name} can no longer be applied: another deploy of "
                     f"the stack replaced it or ran first (AWS says: {error.response['Error'].get('Message', '').rstrip('.')}). "
-                    "Nothing was applied by this deploy: run `wstui deploy` again to plan against the stack as it is now."
+                    "Nothing was applied by this deploy.", Remedy.PLAN_AGAIN,
                 ) from None
 
     def discard(self, plan: Plan) -> Iterator[DeployEvent]:
@@ -346,7 +338,7 @@ def _check_parameters(template: dict[str, Any], given: dict[str, str]) -> None:
         raise UsageError(f"The template has no parameter {', '.join(unknown)} (parameters you can set: {known}).")
     missing = sorted(name for name in declared - set(given) if "Default" not in template["Parameters"][name])
     if missing:
-        raise UsageError(f"The template needs a value for {', '.join(missing)}: pass --param {missing[0]}=VALUE.")
+        raise UsageError(f"The template needs a value for {', '.join(missing)}.", Remedy.PARAMETER_VALUE, name=missing[0])
 
 
 def _s3_url(bucket: str, key: str, region: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wstui.core.errors import UsageError, WstuiError
+from wstui.core.errors import Remedy, UsageError, WstuiError
 from wstui.core.files import write_atomic
 
 OUTPUTS_FILE = Path(".wstui") / "outputs.json"
@@ -72,13 +72,13 @@ def load_records(directory: Path) -> dict[str, DeployedOutputs]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise NotDeployedError(f"No deployment recorded in {path}: run `wstui deploy` first.") from None
+        raise NotDeployedError(f"No deployment recorded in {path}.", Remedy.DEPLOY) from None
     except IsADirectoryError:
-        raise NotDeployedError(f"{path} is a folder, not a record of deployments: move it away, then `wstui deploy` writes the record.") from None
+        raise NotDeployedError(f"{path} is a folder, not a record of deployments: move it away.", Remedy.DEPLOY) from None
     except OSError as error:
-        raise NotDeployedError(f"Cannot read {path}: {error.strerror or error}. `wstui deploy` writes it again.") from None
+        raise NotDeployedError(f"Cannot read {path}: {error.strerror or error}.", Remedy.DEPLOY) from None
     except ValueError:
-        raise NotDeployedError(f"{path} is not readable JSON: run `wstui deploy` first to write it again.") from None
+        raise NotDeployedError(f"{path} is not readable JSON.", Remedy.DEPLOY) from None
     if isinstance(document, dict) and isinstance(document.get(RECORDS), dict):
         entries = list(document[RECORDS].values())
     else:
@@ -94,8 +94,7 @@ def find_outputs(directory: Path, region: str, stack_name: str) -> DeployedOutpu
     if record is None:
         held = "; ".join(found.where for found in records.values()) or "no record"
         raise NotDeployedError(
-            f"{outputs_path(directory)} has no record of stack {stack_name} in {region} (it holds {held}): "
-            f"deploy it there with `wstui deploy`, or name the region with --region or AWS_REGION."
+            f"{outputs_path(directory)} has no record of stack {stack_name} in {region} (it holds {held}).", Remedy.DEPLOY_OR_REGION
         )
     return record
 

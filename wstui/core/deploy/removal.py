@@ -12,6 +12,7 @@ from wstui.core.deploy.aws import AwsClients, AwsError, explained
 from wstui.core.deploy.change_set import StackState, stack_state
 from wstui.core.deploy.events import DeployEvent, FollowingStopped, OperationFailed, OperationStarted, Removed, StackGone
 from wstui.core.deploy.outputs import forget_outputs
+from wstui.core.errors import Remedy
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, StackEventStream
 from wstui.core.template.ids import CODE_BUCKET
 
@@ -53,7 +54,7 @@ def remove(
         yield StackGone(stack_name)
         return
     if state.busy:
-        raise AwsError(f"Stack {stack_name} is {state.status}: wait for it to end (`wstui status --follow`), then remove it.")
+        raise AwsError(f"Stack {stack_name} is {state.status}: wait for it to end, then remove it.", Remedy.FOLLOW_STACK)
     if project is not None and plugins is not None:
         plugins.hook.wstui_before_remove(project=project, stack_name=stack_name)
     bucket = (state.parameters or {}).get(CODE_BUCKET, "")

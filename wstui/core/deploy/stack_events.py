@@ -17,6 +17,7 @@ from typing import Any
 
 from wstui.core.deploy.aws import AwsClients, AwsError, explained
 from wstui.core.deploy.events import FollowingStopped, ResourceFailure, StackEvent
+from wstui.core.errors import Remedy, Words, WstuiError, told
 
 SUCCESS = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE", "IMPORT_COMPLETE"}
 CANCELLED = ("Resource creation cancelled", "Resource update cancelled", "Resource deletion cancelled")
@@ -25,12 +26,20 @@ POLL_INTERVAL = 2.0
 # Longer than this stack's operations take (a few minutes, a rollback included), short enough that a
 # script waiting on `wstui deploy` learns in the same half hour that something is wrong.
 FOLLOW_DEADLINE = 1800.0
-OPERATION_GOES_ON = "The stack operation goes on in CloudFormation: follow it with `wstui status --follow`."
+OPERATION_GOES_ON = "The stack operation goes on in CloudFormation."
 OPERATION_STARTS = {"CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "IMPORT_IN_PROGRESS"}
 
 
 class FollowingLost(AwsError):
-    """AWS stopped answering while wstui followed a stack operation whose end it had not seen."""
+    """AWS stopped answering while wstui followed a stack operation whose end it had not seen: what
+    AWS said (`cause`, with its own remedies), then that the operation goes on."""
+
+    def __init__(self, cause: WstuiError) -> None:
+        super().__init__(f"{cause} {OPERATION_GOES_ON}", Remedy.FOLLOW_STACK)
+        self.cause = cause
+
+    def told(self, words: Words) -> str:
+        return told(f"{self.cause.told(words)} {OPERATION_GOES_ON}", self.remedies, words)
 
 
 def is_terminal(status: str) -> bool:
@@ -101,7 +110,7 @@ class StackEventStream:
             yield from self._poll()
         except AwsError as error:
             if not self.final_status:
-                raise FollowingLost(f"{error} {OPERATION_GOES_ON}") from None
+                raise FollowingLost(error) from None
 
     def replay(self, newest_first: list[dict[str, Any]]) -> None:
         """Take in the events of an operation that ended before anyone followed it, for its outcome
@@ -189,6 +198,8 @@ class StackEventStream:
             if status.endswith("_FAILED"):
                 self._failures.append(ResourceFailure(logical_id, resource_type, status, reason))
         done = len(self._finished) + len({f.logical_id for f in self._failures} - set(self._finished))
+        if resource_type == STACK_TYPE and logical_id == self._stack_name() and status in SUCCESS:
+            done = self.total  # every resource is done once the stack is, reported or not (moto reports none)
         return StackEvent(
             logical_id=logical_id,
             resource_type=resource_type,

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wstui.core.errors import Remedy
 from wstui.core.local.isolation import run_isolated
 from wstui.core.local.spec import FunctionSpec, function_arn
 
@@ -45,6 +46,11 @@ class InvocationResult:
     error: str
     output: str
     duration_ms: float
+
+    @property
+    def remedies(self) -> tuple[Remedy, ...]:
+        """What the developer can do about this result, for the CLI and the app to word."""
+        return (Remedy.HANDLER_THREADS,) if self.status == "waited" else ()
 
     @property
     def ok(self) -> bool:
@@ -158,7 +164,7 @@ class HandlerRuntime:
             if ticket.abandon():
                 waited = (
                     f"Waited {limit:.2f} seconds for a free handler thread (all {self.max_workers} were busy): "
-                    "the handler did not run. `wstui dev --workers N` sets how many handlers run at once."
+                    "the handler did not run."
                 )
                 return self._result(spec, "waited", None, waited, output, started)
             return self._result(spec, "timeout", None, f"Task timed out after {limit:.2f} seconds", output, started)

@@ -15,7 +15,7 @@ import tomlkit
 from tomlkit.exceptions import ParseError
 from tomlkit.toml_document import TOMLDocument
 
-from wstui.core.errors import Problem, ProjectError, UsageError
+from wstui.core.errors import Problem, ProjectError, Remedy, UsageError
 from wstui.core.files import write_atomic
 from wstui.core.project.locate import located
 from wstui.core.project.model import Project
@@ -37,8 +37,7 @@ def find_project_file(start: Path) -> Path:
         if candidate.is_file():
             return candidate
     raise ProjectNotFound(
-        f"No {PROJECT_FILE} in {start} or any parent directory: run `wstui new NAME` to create a project, "
-        "or pass --project DIR."
+        f"No {PROJECT_FILE} in {start} or any parent directory.", Remedy.OPEN_PROJECT
     )
 
 
@@ -118,7 +117,7 @@ class ProjectFile:
             return project_from_document(document, self.path)
         except ProjectError as error:
             # Lines of a document that was never written would point at the wrong places in the file.
-            problems = [Problem(p.message, p.file) for p in error.problems]
+            problems = [Problem(p.message, p.file, remedies=p.remedies) for p in error.problems]
             raise ProjectError(problems, headline=f"Not saved: the change would leave {self.path.name} invalid.") from None
 
 

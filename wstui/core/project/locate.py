@@ -73,4 +73,4 @@ class LineIndex:
 def located(problems: list[SchemaProblem], text: str, path: Path) -> list[Problem]:
     """`problems` found in `text`, the content of the file at `path`, each with its line."""
     lines = LineIndex(text)
-    return [Problem(p.message, path, lines.line(p.path)) for p in problems]
+    return [Problem(p.message, path, lines.line(p.path), p.remedies) for p in problems]

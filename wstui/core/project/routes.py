@@ -14,7 +14,7 @@ import tomlkit
 from tomlkit.items import AoT, Table
 from tomlkit.toml_document import TOMLDocument
 
-from wstui.core.errors import UsageError
+from wstui.core.errors import Remedy, UsageError
 from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project
 from wstui.core.project.toml_layout import append_table, remove_table, set_value
@@ -55,7 +55,7 @@ def add_route(
     document = copy.deepcopy(project_file.document)
     routes = _routes(document)
     if any(t.get("key") == key for t in routes):
-        raise UsageError(f'Route "{key}" already exists: change it with `wstui routes set`.')
+        raise UsageError(f'Route "{key}" already exists.', Remedy.EDIT_ROUTE, key=key)
     table = tomlkit.table()
     table["key"] = key
     table["handler"] = handler

@@ -14,6 +14,8 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Union
 
+from wstui.core.errors import Remedy
+
 KeyPath = tuple[str | int, ...]
 
 
@@ -23,6 +25,7 @@ class SchemaProblem:
 
     message: str
     path: KeyPath
+    remedies: tuple[Remedy, ...] = ()
 
 
 def describe(path: KeyPath) -> str:

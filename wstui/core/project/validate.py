@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from wstui.core.errors import ExpressionError, Problem, ProjectError
+from wstui.core.errors import ExpressionError, Problem, ProjectError, Remedy
 from wstui.core.lambda_runtimes import CHECKED_ON, PYTHON_RUNTIMES
 from wstui.core.plugins.discovery import plugin_exists
 from wstui.core.project.handlers import find_handler_problem
@@ -57,18 +57,19 @@ class _Check:
     ok: bool
     message: str
     path: KeyPath
+    remedies: tuple[Remedy, ...] = ()
 
 
 def validate_project(project: Project) -> list[SchemaProblem]:
     """Every problem with `project`, in file order as far as it can tell."""
-    return [SchemaProblem(c.message, c.path) for c in _checks(project) if not c.ok]
+    return [SchemaProblem(c.message, c.path, c.remedies) for c in _checks(project) if not c.ok]
 
 
 def require_valid(project: Project, headline: str = "") -> None:
     """Raise ProjectError for a project built in code (no file, so problems name their key path)."""
     problems = validate_project(project)
     if problems:
-        raise ProjectError([Problem(f"{describe(p.path)}: {p.message}") for p in problems], headline=headline)
+        raise ProjectError([Problem(f"{describe(p.path)}: {p.message}", remedies=p.remedies) for p in problems], headline=headline)
 
 
 def _checks(project: Project) -> Iterator[_Check]:
@@ -193,7 +194,7 @@ def _environment_checks(environment: dict[str, EnvironmentValue], path: KeyPath)
 
 
 def _route_checks(p: Project) -> Iterator[_Check]:
-    yield _Check(bool(p.routes), "The API has no routes: add one with `wstui routes add KEY --handler MODULE:FUNCTION`.", ("routes",))
+    yield _Check(bool(p.routes), "The API has no routes.", ("routes",), (Remedy.ADD_ROUTE,))
     yield _Check(
         len(p.routes) <= MAX_ROUTES,
         f"The API has {len(p.routes)} routes; API Gateway allows at most {MAX_ROUTES}.",

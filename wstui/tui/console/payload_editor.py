@@ -1,5 +1,9 @@
 """The Console area's payload editor: the text to send, checked as JSON as you type, with the payloads
-sent before (history) and the project's saved payloads (`payloads/`) to start from."""
+sent before (history) and the project's saved payloads (`payloads/`) to start from.
+
+"Raw text" turns the check off on purpose, to send what is typed as it is (a text frame that is not
+JSON), and see what the service, or API Gateway's route selection, makes of it. The line beside it
+says why a send was refused, next to the text it concerns."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, Select, TextArea
+from textual.widgets import Checkbox, Label, Select, TextArea
 
 from wstui.cli.verbatim import verbatim
 from wstui.core.console import JsonCheck, check_json, saved_payloads
@@ -30,6 +34,7 @@ class PayloadEditor(Vertical):
             options = [(verbatim(name), name) for name in self.saved]
             yield Select(options, prompt="Saved payloads", id="saved", allow_blank=True,
                          tooltip="Load a file of the project's payloads/ directory into the editor.")
+            yield Checkbox("Raw text", id="raw", tooltip="Send the text as typed, JSON or not (ctrl+g).")
             yield Label("", id="json-check")
         yield TextArea(id="payload", soft_wrap=True, tab_behavior="focus",
                        tooltip="The message to send: ctrl+s sends it to the selected session.")
@@ -46,14 +51,33 @@ class PayloadEditor(Vertical):
         self.query_one(TextArea).load_text(text)
         self.show_check()
 
+    @property
+    def raw(self) -> bool:
+        return self.query_one("#raw", Checkbox).value
+
+    def toggle_raw(self) -> None:
+        checkbox = self.query_one("#raw", Checkbox)
+        checkbox.value = not checkbox.value
+
+    def sendable(self) -> bool:
+        """JSON, or anything at all in raw mode."""
+        return self.raw or self.check().valid
+
     def check(self) -> JsonCheck:
         return check_json(self.text)
+
+    def refuse(self, reason: str) -> None:
+        """Why the text was not sent, beside it."""
+        self.query_one("#json-check", Label).update(verbatim(f"not sent: {reason}", "bold red"))
 
     def show_check(self, refused: bool = False) -> None:
         """The JSON check under way; `refused` when a send was just refused for it."""
         label = self.query_one("#json-check", Label)
         if not self.text.strip():
             label.update(Text("empty", style="dim"))
+            return
+        if self.raw:
+            label.update(Text("raw text: sent as typed, unchecked", style="yellow"))
             return
         check = self.check()
         if check.valid:
@@ -63,6 +87,9 @@ class PayloadEditor(Vertical):
             label.update(verbatim(f"{prefix}{check}", "bold red" if refused else "red"))
 
     def on_text_area_changed(self, _event: TextArea.Changed) -> None:
+        self.show_check()
+
+    def on_checkbox_changed(self, _event: Checkbox.Changed) -> None:
         self.show_check()
 
     def on_select_changed(self, event: Select.Changed) -> None:

@@ -7,10 +7,12 @@ that a timer drains, so a flood of frames becomes a few batched redraws a second
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -29,6 +31,7 @@ from wstui.core.console import (
     parse_header,
     parse_query,
 )
+from wstui.core.console.credentials import connect_token, has_references, resolve_references
 from wstui.core.errors import WstuiError
 from wstui.core.local.isolation import real_environment
 from wstui.tui.area_screen import AreaScreen
@@ -37,6 +40,7 @@ from wstui.tui.console.frame_log import FrameLog, frame_detail
 from wstui.tui.console.payload_editor import PayloadEditor
 from wstui.tui.running_app import running_app
 from wstui.tui.console.session_panel import SessionPanel
+from wstui.tui.remedies import said
 
 DRAIN_SECONDS = 0.1
 HELP = """\
@@ -50,14 +54,18 @@ broadcast reach the others. It is `wstui console` with a screen.
   `wss://` URL from `.wstui/outputs.json` (the record of the project's stack in AWS_REGION, your
   profile's region, else the project's).
 - **Query** and **Header**: for an authorizer's token, e.g. `token=abc` (several joined with `&`)
-  and `Authorization: Bearer abc` (several headers joined with `;`). `ctrl+b` copies the `wscat` command for the same connection.
+  and `Authorization: Bearer abc` (several headers joined with `;`). `${secret:NAME}` in either
+  stands for the project's secret NAME, filled in as a session connects; for a project whose
+  `$connect` authorizer checks a token against a secret (`wstui new`'s token option), the field the
+  authorizer reads starts with that reference, so a session connects as it is. `ctrl+b` copies the `wscat` command for the same connection.
 - **Sessions**: each shows its state by colour (yellow connecting, green open, grey closed normally,
   red for a failure or any other close code) and its frames: direction (`→` sent, `←` received),
   time, size. The last 1,000 frames are kept. Select one (up/down, end follows new frames) to see
   it whole, JSON indented, on the right. `ctrl+o` moves to the next session; `ctrl+t` closes the
   selected one (1000), and removes it once closed.
 - **Payload**: checked as JSON as you type; `ctrl+s` sends it to the selected session, and refuses
-  text that is not JSON. `ctrl+up`/`ctrl+down` go through what you sent before; the list above the
+  text that is not JSON, unless **Raw text** (`ctrl+g`) is ticked: then the text goes as typed, to
+  see what the service makes of a frame that is not JSON. A refusal shows beside the editor. `ctrl+up`/`ctrl+down` go through what you sent before; the list above the
   editor loads the files of the project's `payloads/`.
 """
 
@@ -82,6 +90,8 @@ class ConsoleScreen(AreaScreen):
                 tooltip="Put the deployed stage's wss:// URL (from .wstui/outputs.json) in the URL field."),
         Binding("ctrl+b", "wscat", "Copy as wscat", id="console.wscat",
                 tooltip="Copy the wscat command for this connection to the clipboard."),
+        Binding("ctrl+g", "toggle_raw", "Raw text", show=False, id="console.raw",
+                tooltip="Send the payload as typed, JSON or not (a raw text frame)."),
     ]
 
     def __init__(self) -> None:
@@ -119,7 +129,9 @@ class ConsoleScreen(AreaScreen):
             self.fill_target(start)
             self.action_connect()
         else:
+            self.restore_fields()
             self.refresh_default_url()
+            self.offer_token()
         self.query_one("#payload").focus()
 
     def on_screen_resume(self) -> None:
@@ -152,6 +164,32 @@ class ConsoleScreen(AreaScreen):
             self.default_url = self.local_url()
             field.value = self.default_url
 
+    def restore_fields(self) -> None:
+        """The URL, query and header as they were at the project's last connection (`.wstui/app.json`)."""
+        remembered = running_app(self).state.console
+        for name in ("url", "query", "header"):
+            self.query_one(f"#{name}", Input).value = remembered.get(name, "")
+
+    def remember_fields(self) -> None:
+        """The fields as typed; a URL that only follows the local gateway is not kept (its port may change)."""
+        app = running_app(self)
+        if app.project_file is not None:
+            fields = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("url", "query", "header")}
+            if fields["url"] == self.local_url():
+                fields["url"] = ""
+            app.state.console = fields
+            app.remember()
+
+    def offer_token(self) -> None:
+        """The reference to the project's token where its `$connect` authorizer reads it, in an empty field."""
+        app = running_app(self)
+        token = connect_token(app.project().project) if app.project_file else None
+        if token is None:
+            return
+        field = self.query_one("#query" if token.in_query else "#header", Input)
+        if not field.value:
+            field.value = f"{token.name}={token.reference}" if token.in_query else f"{token.name}: {token.reference}"
+
     def fill_target(self, target: ConnectionTarget) -> None:
         self.query_one("#url", Input).value = target.url
         self.query_one("#query", Input).value = "&".join(f"{k}={v}" for k, v in target.query)
@@ -168,10 +206,32 @@ class ConsoleScreen(AreaScreen):
                 tuple(parse_query(part) for part in query.split("&") if part),
             )
         except WstuiError as error:
-            self.show_error(str(error))
+            self.show_error(said(error))
             return None
         self.show_error("")
         return target
+
+    @on(Input.Changed, "#url, #query, #header")
+    def recheck_target(self) -> None:
+        """An error shown under the fields goes as soon as they are fixed (and follows the typing till then)."""
+        if self.query_one("#target-error", Label).display:
+            self.target()
+
+    def connection_target(self) -> ConnectionTarget | None:
+        """`target()` with the project's secrets for their `${secret:NAME}` references (the value is in
+        the session only, which shows it as ***)."""
+        target = self.target()
+        app = running_app(self)
+        if target is not None:
+            self.remember_fields()
+        if target is None or app.project_file is None or not has_references(target):
+            return target
+        try:
+            with real_environment():
+                return resolve_references(target, app.project().project, os.environ)
+        except WstuiError as error:
+            self.show_error(said(error))
+            return None
 
     def show_error(self, message: str) -> None:
         label = self.query_one("#target-error", Label)
@@ -181,7 +241,7 @@ class ConsoleScreen(AreaScreen):
     # --- sessions -----------------------------------------------------------------------------------
 
     def action_connect(self) -> None:
-        target = self.target()
+        target = self.connection_target()
         if target is None:
             return
         session = ConsoleSession(target, self.feed.put, name=f"c{next(self._numbers)}")
@@ -261,20 +321,23 @@ class ConsoleScreen(AreaScreen):
 
     def action_send(self) -> None:
         editor = self.editor
-        if not editor.check().valid:
+        if not editor.sendable():
             editor.show_check(refused=True)
             return
         if self.current is None:
-            self.show_error("No session to send on: ctrl+n connects one.")
+            editor.refuse("no session to send on: ctrl+n connects one.")
             return
         text = editor.text
         try:
             self.current.session.send(text)
         except ConsoleError as error:
-            self.show_error(str(error))
+            editor.refuse(said(error))
             return
-        self.show_error("")
+        editor.show_check()
         editor.remember(text)
+
+    def action_toggle_raw(self) -> None:
+        self.editor.toggle_raw()
 
     def action_history(self, offset: int) -> None:
         self.editor.step(offset)
@@ -291,10 +354,10 @@ class ConsoleScreen(AreaScreen):
             with real_environment():  # the region the developer chose, even while the Local area runs
                 self.query_one("#url", Input).value = deployed_url(app.staged_project())
         except WstuiError as error:
-            self.show_error(str(error))
+            self.show_error(said(error))
 
     def action_wscat(self) -> None:
-        target = self.current.session.target if self.current else self.target()
+        target = self.current.session.target if self.current else self.connection_target()
         if target is None:
             return
         self.app.copy_to_clipboard(target.wscat_command())

@@ -13,7 +13,9 @@ from textual.widgets import Static
 
 from wstui.cli.verbatim import verbatim
 from wstui.core.console import Closed, Connected, Connecting, ConsoleEvent, ConsoleSession, Failed, Frame, SessionState
+from wstui.core.errors import told
 from wstui.tui.console.frame_log import FrameLog
+from wstui.tui.remedies import APP_WORDS
 
 STATE_CLASSES = ("state-connecting", "state-open", "state-closed", "state-error")
 
@@ -28,8 +30,8 @@ def describe(event: ConsoleEvent) -> tuple[str, str, str]:
         case Closed(code=code, reason=reason, by=by) as closed:
             state = "state-closed" if closed.normal else "state-error"
             return f"closed {code}", f"closed {code} by {by}{': ' + reason if reason else ''}", state
-        case Failed(message=message):
-            return "failed", f"failed: {message}", "state-error"
+        case Failed(message=message) as failed:
+            return "failed", f"failed: {told(message, failed.remedies, APP_WORDS)}", "state-error"
     return "", "", "state-connecting"
 
 

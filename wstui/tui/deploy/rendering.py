@@ -7,7 +7,8 @@ lines are the CLI's own sentences (`event_line`), so the two never tell differen
 from __future__ import annotations
 
 from rich.rule import Rule
-from textual.widgets import Label, ProgressBar, RichLog
+from rich.text import Text
+from textual.widgets import Input, Label, ProgressBar, RichLog
 
 from wstui.cli.deploy_render import (
     archive_table,
@@ -17,6 +18,7 @@ from wstui.cli.deploy_render import (
     missing_outputs,
     no_stack_line,
     not_saved_line,
+    region_note,
     operation_verb,
     size_text,
     status_style,
@@ -39,9 +41,11 @@ from wstui.core.deploy.events import (
     UploadProgress,
     UploadRetrying,
 )
+from wstui.core.deploy.aws import PROJECT, TargetInEffect
 from wstui.core.deploy.status import StackStatus
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.deploy.tables import ChangeSetTable, OutputsTable, StackEventsTable
+from wstui.tui.remedies import APP_WORDS
 from wstui.tui.running_app import running_app
 
 
@@ -53,7 +57,7 @@ class DeployView(AreaScreen):
 
     def show_event(self, event: DeployEvent) -> None:
         """One event of the engine, in the log (the CLI's sentence) and in the tables, bar and state line."""
-        line = event_line(event)
+        line = event_line(event, APP_WORDS)
         log = self.query_one("#deploy-log", RichLog)
         if line:
             log.write(line)
@@ -84,7 +88,7 @@ class DeployView(AreaScreen):
                 if isinstance(event, Deployed) and event.durations:
                     log.write(durations_table(event.durations))
                 if isinstance(event, Deployed) and not event.outputs:
-                    log.write(missing_outputs(event))
+                    log.write(missing_outputs(event, APP_WORDS))
                 if isinstance(event, Deployed):
                     self.not_saved(event.stack_name, event.outputs, event.not_saved)
             case OperationStarted(total=total):
@@ -101,7 +105,7 @@ class DeployView(AreaScreen):
                 self.set_state(f"Stopped following {event.stack_name}: it goes on in CloudFormation; Status (t) shows where it stands.", error=True)
             case OperationFailed():
                 self.set_state(f"Stack {event.stack_name} ended in {event.status}: the reasons are in the log.", error=True)
-                for failure in failure_lines(event):
+                for failure in failure_lines(event, APP_WORDS):
                     log.write(failure)
 
     def show_status(self, status: StackStatus, region: str) -> None:
@@ -124,13 +128,29 @@ class DeployView(AreaScreen):
     def not_saved(self, stack_name: str, outputs: dict[str, str], not_saved: str) -> None:
         """The stack is up but .wstui/outputs.json could not be written: the log and the state say both."""
         if not_saved:
-            line = not_saved_line(stack_name, outputs, not_saved)
+            line = not_saved_line(stack_name, outputs, not_saved, APP_WORDS)
             self.query_one("#deploy-log", RichLog).write(line)
             self.set_state(line.plain, error=True)
 
     def show_outputs(self, outputs: dict[str, str]) -> None:
         self.outputs = outputs
         self.query_one(OutputsTable).show(outputs)
+
+    def show_target(self, where: TargetInEffect | None) -> None:
+        """The values in effect as the empty fields' placeholders, and a region that is not the
+        project's because of the environment or a profile, under the fields."""
+        region, profile, endpoint, bucket = (self.query_one(f"#{name}", Input) for name in ("region", "profile", "endpoint", "bucket"))
+        note = self.query_one("#region-note", Label)
+        note.display = bool(where and where.overrides_project)
+        if where is None:
+            return
+        source = "wstui.toml" if where.region_from == PROJECT else where.region_from
+        region.placeholder = f"{where.region} ({source})"
+        profile.placeholder = where.profile or "default"
+        endpoint.placeholder = where.endpoint_url or "AWS"
+        bucket.placeholder = f"wstui-artifacts-ACCOUNT-{where.region}"
+        note.update(Text.assemble("Region ", verbatim(where.region), region_note(where),
+                                  ": type a region in the Region field to deploy elsewhere.", style="yellow"))
 
     def set_state(self, text: str, error: bool = False) -> None:
         state = self.query_one("#deploy-state", Label)

@@ -23,7 +23,8 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RichLog
 from textual.worker import get_current_worker
 
 from wstui.cli.deploy_render import duration_text, identity_line
-from wstui.core.deploy.aws import AwsClients, AwsIdentity, AwsTarget
+from wstui.core.deploy import artifacts
+from wstui.core.deploy.aws import AwsClients, AwsIdentity, AwsTarget, TargetInEffect, target_in_effect
 from wstui.core.deploy.change_set import StackState
 from wstui.core.deploy.deployer import Deployer, DeploySettings, recreation_question
 from wstui.core.deploy.events import DeployEvent, OperationFailed
@@ -42,8 +43,10 @@ from wstui.tui.deploy.logs_screen import LogsScreen
 from wstui.tui.deploy.rendering import DeployView
 from wstui.tui.deploy.tables import ChangeSetTable, OutputsTable, StackEventsTable
 from wstui.tui.running_app import running_app
+from wstui.tui.remedies import said
 
 CONSOLE_MODE = "console"
+FIELDS = ("stack", "region", "profile", "endpoint", "bucket")
 HELP = f"""\
 # Deploy
 
@@ -63,7 +66,10 @@ Deploys the project to AWS as `wstui deploy` does, one step at a time.
 - **Logs** (`l`) follows the deployed functions' logs, as `wstui logs --follow` does, with a filter
   field and a function picker; Escape closes it.
 
-Empty fields follow boto3's chain (`AWS_PROFILE`, `AWS_REGION`, `AWS_ENDPOINT_URL`), like the CLI.
+An empty field shows, dimmed, the value in effect: the region is the Region field's, else
+`AWS_REGION`, `AWS_DEFAULT_REGION`, your profile's, then the project's (as in the CLI); a region
+that the environment or a profile takes away from the project's is said in yellow under the fields.
+The account and the bucket show once a step has connected. The fields are remembered per project.
 A stack whose creation rolled back is offered for deletion and re-creation, as `wstui deploy` does.
 """
 
@@ -116,11 +122,19 @@ class DeployScreen(DeployView):
             self.region = region
 
     class Identified(Message):
-        """The account and region the step acts in, known once it connected."""
+        """The account and region the step acts in, and its bucket, known once it connected."""
 
-        def __init__(self, identity: AwsIdentity) -> None:
+        def __init__(self, identity: AwsIdentity, bucket: str = "") -> None:
             super().__init__()
             self.identity = identity
+            self.bucket = bucket
+
+    class InEffect(Message):
+        """Where the fields, the environment and ~/.aws/config send the calls, read before connecting."""
+
+        def __init__(self, where: TargetInEffect | None) -> None:
+            super().__init__()
+            self.where = where
 
     class Failed(Message):
         def __init__(self, error: WstuiError) -> None:
@@ -151,6 +165,7 @@ class DeployScreen(DeployView):
             yield from field("Bucket", Input(id="bucket", placeholder="wstui-artifacts-ACCOUNT-REGION",
                                              tooltip="Bucket for the code archive."))
             yield Checkbox("Create bucket", id="create-bucket", tooltip="Create the bucket if it does not exist.")
+        yield Label("", id="region-note")
         with Horizontal(id="deploy-actions"):
             yield Button("Plan", id="plan", variant="primary", tooltip="See what a deploy would change (p).")
             yield Button("Apply", id="apply", variant="success", tooltip="Execute the change set (a).")
@@ -176,6 +191,38 @@ class DeployScreen(DeployView):
         self.set_state("Plan (p) shows what a deploy would change.")
         self.refresh_controls()
         self.query_one("#plan", Button).focus()
+        self.restore_fields()
+        self.read_target()
+
+    def restore_fields(self) -> None:
+        """The fields as they were at the project's last step (`.wstui/app.json`)."""
+        remembered = running_app(self).state.deploy
+        for name in FIELDS:
+            value = remembered.get(name)
+            if isinstance(value, str) and value:
+                self.query_one(f"#{name}", Input).value = value
+        self.query_one(Checkbox).value = remembered.get("create_bucket") is True
+
+    def remember_fields(self) -> None:
+        app = running_app(self)
+        fields: dict[str, str | bool] = {name: self.query_one(f"#{name}", Input).value.strip() for name in FIELDS}
+        app.state.deploy = {**fields, "create_bucket": self.query_one(Checkbox).value}
+        app.remember()
+
+    @on(Input.Changed, "#region, #profile, #endpoint")
+    def target_changed(self) -> None:
+        self.read_target()
+
+    @work(thread=True, exclusive=True, group="target")
+    def read_target(self) -> None:
+        """What the empty fields stand for, read from the environment and ~/.aws/config (no network)."""
+        project = running_app(self).project().project
+        target = AwsTarget(*(self.query_one(f"#{name}", Input).value.strip() for name in ("region", "profile", "endpoint")))
+        try:
+            with real_environment():
+                self.post_message(self.InEffect(target_in_effect(target, project.project.region)))
+        except WstuiError:
+            self.post_message(self.InEffect(None))  # a profile that is not configured: a step says so, in full
 
     @on(Select.Changed, "#stage")
     def choose_stage(self, event: Select.Changed) -> None:
@@ -185,12 +232,13 @@ class DeployScreen(DeployView):
     def connection(self) -> Connection | None:
         """What the fields say; None, once the area has said why, when a name there is one AWS would refuse."""
         project = running_app(self).staged_project()
-        text = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("stack", "region", "profile", "endpoint", "bucket")}
+        text = {name: self.query_one(f"#{name}", Input).value.strip() for name in FIELDS}
         try:
             settings = DeploySettings(text["stack"] or project.stack_name, text["bucket"], self.query_one(Checkbox).value)
         except WstuiError as error:
             self.show_failure(error)
             return None
+        self.remember_fields()
         return Connection(AwsTarget(text["region"], text["profile"], text["endpoint"]), settings)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -219,7 +267,7 @@ class DeployScreen(DeployView):
         try:
             project = running_app(self).reopen_project().project.at_stage(running_app(self).stage)
         except WstuiError as error:
-            self.notify(str(error), title="Cannot read wstui.toml", severity="error", timeout=15, markup=False)
+            self.notify(said(error), title="Cannot read wstui.toml", severity="error", timeout=15, markup=False)
             return
         connection = self.connection()
         if connection is not None:
@@ -309,7 +357,9 @@ class DeployScreen(DeployView):
     def connect(self, project: Project, connection: Connection) -> AwsClients:
         """The clients for a step (in the worker), and the account and region it acts in, said in the log."""
         clients = AwsClients.connect(connection.target, project.project.region)
-        self.post_message(self.Identified(clients.identity()))
+        identity = clients.identity()
+        bucket = artifacts.bucket_name(clients, connection.settings.bucket, project.deploy.s3_bucket) if identity.account else ""
+        self.post_message(self.Identified(identity, bucket))
         return clients
 
     # The worker and what it posts.
@@ -377,8 +427,8 @@ class DeployScreen(DeployView):
         self.show_failure(message.error)
 
     def show_failure(self, error: WstuiError) -> None:
-        self.set_state(str(error), error=True)
-        self.notify(str(error), title="Deploy", severity="error", timeout=15, markup=False)
+        self.set_state(said(error), error=True)
+        self.notify(said(error), title="Deploy", severity="error", timeout=15, markup=False)
 
     def on_deploy_screen_idle(self, message: Idle) -> None:
         self.busy = False
@@ -388,6 +438,11 @@ class DeployScreen(DeployView):
 
     def on_deploy_screen_identified(self, message: Identified) -> None:
         self.query_one("#deploy-log", RichLog).write(identity_line(message.identity))
+        if message.bucket:
+            self.query_one("#bucket", Input).placeholder = message.bucket
+
+    def on_deploy_screen_in_effect(self, message: InEffect) -> None:
+        self.show_target(message.where)
 
     def on_deploy_screen_status_read(self, message: StatusRead) -> None:
         self.show_status(message.status, message.region)

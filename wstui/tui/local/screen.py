@@ -32,7 +32,9 @@ from wstui.core.local.activity import (
 from wstui.core.project.model import Project
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.local.gateway import LocalGateway
+from wstui.tui.remedies import APP_WORDS
 from wstui.tui.running_app import running_app
+from wstui.tui.remedies import said
 
 LOG_LINES = 5_000
 DRAIN_SECONDS = 0.1
@@ -132,7 +134,7 @@ class LocalScreen(AreaScreen):
             project, problems = self.project_to_run()
             url = await self.gateway.start(project, int(port_text))
         except Exception as error:  # WstuiError, or a bug: the area says so and the app stays up
-            message = str(error if isinstance(error, WstuiError) else UnexpectedError(error))
+            message = said(error if isinstance(error, WstuiError) else UnexpectedError(error))
             self.set_status(message, error=True)
             self.notify(message, title="Local gateway", severity="error", markup=False)
             return
@@ -153,7 +155,7 @@ class LocalScreen(AreaScreen):
         except WstuiError as error:
             if self.last_good is None:
                 raise
-            return self.last_good, str(error)
+            return self.last_good, said(error)
         self.last_good = project
         return project, ""
 
@@ -192,6 +194,7 @@ class LocalScreen(AreaScreen):
                 lines = [f"{now}   {route:<14} {cid:<14} {result.status:<7} {result.duration_ms:8.1f} ms"]
                 lines.extend(f"           | {line}" for line in result.output.splitlines())
                 lines.extend(f"           ! {line}" for line in result.error.rstrip().splitlines())
+                lines.extend(f"           ! {APP_WORDS[advice]}" for advice in result.remedies)
                 return lines
             case HandlersReloaded(changed=changed):
                 return [f"{now} ~ reloaded handlers ({', '.join(changed)})"]

@@ -20,12 +20,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from wstui.cli.verbatim import verbatim
-from wstui.core.errors import ProjectError, UnexpectedError, WstuiError
+from wstui.core.errors import ProjectError, UnexpectedError, WstuiError, told
 from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project
 from wstui.core.project.stubs import handler_is_missing, write_stub_handler
 from wstui.core.template.diff import TemplateDiff, preview_edit
 from wstui.tui.running_app import apply_cursor_setting
+from wstui.tui.remedies import APP_WORDS, said
 
 Edit = Callable[[ProjectFile], Project]
 
@@ -55,8 +56,8 @@ def refusal(error: Exception) -> str:
     wstui did not foresee (a bug, troposphere refusing the template) as one sentence, so the form
     says it and the app stays up."""
     if isinstance(error, ProjectError):
-        return "\n".join(problem.message for problem in error.problems)
-    return str(error if isinstance(error, WstuiError) else UnexpectedError(error))
+        return "\n".join(told(problem.message, problem.remedies, APP_WORDS) for problem in error.problems)
+    return said(error if isinstance(error, WstuiError) else UnexpectedError(error))
 
 
 class EditForm(ModalScreen[Saved | None]):
@@ -155,7 +156,7 @@ class EditForm(ModalScreen[Saved | None]):
         try:
             written = write_stub_handler(self.project_file.directory, handler)
         except WstuiError as error:
-            self.show_preview(None, str(error), False)
+            self.show_preview(None, said(error), False)
             return
         self.notify(f"Wrote {handler} in {written.relative_to(self.project_file.directory)}.", title="Stub handler",
                     markup=False)

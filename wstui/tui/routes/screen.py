@@ -19,6 +19,7 @@ from wstui.tui.area_screen import AreaScreen, palette_text
 from wstui.tui.routes.edit_form import EditForm, Saved, describe_diff
 from wstui.tui.routes.forms import ApiForm, DeleteRouteForm, RouteForm
 from wstui.tui.running_app import running_app
+from wstui.tui.remedies import said
 
 HELP = """\
 # Routes
@@ -70,7 +71,7 @@ class RoutesScreen(AreaScreen):
         try:
             project = running_app(self).reopen_project().project
         except WstuiError as error:
-            self.query_one("#api-summary", Static).update(verbatim(str(error), "bold red"))
+            self.query_one("#api-summary", Static).update(verbatim(said(error), "bold red"))
             self.query_one("#routes", DataTable).clear()
             return None
         api = project.api

@@ -22,6 +22,7 @@ from wstui.cli.verbatim import verbatim
 from wstui.core.errors import UnexpectedError, UsageError, WstuiError
 from wstui.core.scaffold import Question, Template, project_slug, scaffold
 from wstui.tui.running_app import apply_cursor_setting, running_app
+from wstui.tui.remedies import said
 
 
 class CoreCheck(Validator):
@@ -35,7 +36,7 @@ class CoreCheck(Validator):
         try:
             self.check(value)
         except UsageError as error:
-            return self.failure(error.message)
+            return self.failure(said(error))
         return self.success()
 
 
@@ -117,7 +118,7 @@ class WizardScreen(Screen[None]):
         try:
             result = scaffold(name, output, answers, self.template)
         except WstuiError as error:
-            self.app.call_from_thread(self.failed, str(error))
+            self.app.call_from_thread(self.failed, said(error))
             return
         except Exception as error:  # a bug, or a template that breaks cookiecutter: the wizard says so
             self.app.call_from_thread(self.failed, str(UnexpectedError(error)))
