@@ -65,7 +65,7 @@ def test_a_region_the_environment_puts_before_the_projects_is_said_where_it_come
     if config:
         (tmp_path / "config").write_text(config)
         monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    result = CliRunner().invoke(cli, ["--project", str(chat_project), "status", "--endpoint-url", aws.endpoint_url])
+    result = CliRunner().invoke(cli, ["--project", str(chat_project), "status", "--stage", "v1", "--endpoint-url", aws.endpoint_url])
     assert result.output.splitlines()[0] == f"Account {ACCOUNT}, region eu-west-1 {said}, endpoint {aws.endpoint_url}"
     assert "There is no stack chat-v1 in eu-west-1." in result.output
     chosen = run(chat_project, aws, "eu-west-1", "status")

@@ -81,11 +81,6 @@ class WstuiGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except WstuiError as error:
-            from wstui.cli.remedies import said
-
-            click.echo(f"Error: {said(error)}", err=True)
-            ctx.exit(error.exit_code)
         except CLICK_EXITS:
             raise
         except Exception as error:
@@ -93,15 +88,18 @@ class WstuiGroup(click.Group):
 
 
 def _fail(ctx: click.Context, error: Exception) -> NoReturn:
+    """One sentence, with what to do about it in the CLI's words (`said`); a traceback only with --debug."""
+    from wstui.cli.remedies import said
+
     debug = bool(ctx.meta.get(_DEBUG_KEY))
     if isinstance(error, PluginFailure) and error.cause is not None:
         if debug:
             click.echo("".join(traceback.format_exception(error.cause)), err=True, nl=False)
         hint = "" if debug else " `wstui --debug ...` shows the traceback."
-        click.echo(f"Error: {error}{hint}", err=True)
+        click.echo(f"Error: {said(error)}{hint}", err=True)
         ctx.exit(error.exit_code)
     if isinstance(error, WstuiError):
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {said(error)}", err=True)
         ctx.exit(error.exit_code)
     if isinstance(error, BrokenPipeError):
         # The reader went away (`wstui synth | head -1`): nothing went wrong in wstui, so nothing to
