@@ -3,6 +3,7 @@
 Starting the service spawns moto and binds sockets, which would freeze the screen if it ran on the
 app's loop; on its own thread it cannot. The service's events land in a bounded deque (appends are
 thread-safe) that the Local area drains on a timer, so a burst of traffic becomes one batched redraw.
+The service's module (aiohttp, boto3, moto's transport) is imported when it first starts, not with the app.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ import asyncio
 import os
 import threading
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wstui.core.errors import WstuiError
-from wstui.core.local.activity import GatewayEvent
 from wstui.core.local.ports import free_port_after
-from wstui.core.local.service import DevOptions, LocalService
 from wstui.core.project.model import Project
+
+if TYPE_CHECKING:
+    from wstui.core.local.activity import GatewayEvent
+    from wstui.core.local.service import LocalService
 
 HOST = "127.0.0.1"
 QUEUED_EVENTS = 20_000
@@ -42,6 +45,7 @@ class LocalGateway:
         """The service's ws:// URL once it listens; WstuiError when it cannot start."""
         if self.service is not None:
             return self.service.url
+        from wstui.core.local.service import DevOptions, LocalService
         from wstui.core.project.secrets import secret_parameters
         from wstui.core.template import synthesize
 
