@@ -52,7 +52,7 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
             pass
 
     async def run() -> int:
-        service = LocalService(project, template, options, lambda event: render(event, echo), parameters)
+        service = LocalService(project, template, options, lambda event: render(event, echo), parameters, os.environ)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

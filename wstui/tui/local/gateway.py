@@ -54,7 +54,7 @@ class LocalGateway:
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="wstui-local", daemon=True)
         thread.start()
-        service = LocalService(project, template, DevOptions(HOST, port), self.events.append, parameters)
+        service = LocalService(project, template, DevOptions(HOST, port), self.events.append, parameters, os.environ)
         self._loop, self._thread, self.service = loop, thread, service
         try:
             return str(await self._on_loop(service.start()))

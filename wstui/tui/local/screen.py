@@ -20,6 +20,9 @@ from textual.widgets import Button, DataTable, Input, Label, Log
 from wstui.cli.verbatim import verbatim
 from wstui.core.errors import UnexpectedError, WstuiError
 from wstui.core.local.activity import (
+    ConfigApplied,
+    ConfigNeedsRestart,
+    ConfigRefused,
     ConnectionClosed,
     ConnectionOpened,
     GatewayEvent,
@@ -46,6 +49,10 @@ and DynamoDB (moto), all built from the same template `wstui synth` prints.
 - **Connections**: every open WebSocket, where it came from, and when it last sent a frame.
 - **Log**: each invocation (route, connection, status, duration) with the handler's output under it,
   closes, refused handshakes and frames, and handler reloads when you save a file.
+- **wstui.toml edits** (in the Routes area or by hand) reach the running gateway as you save them, and
+  open connections stay open: the log says what was applied (`routes: + chat; expression unchanged`).
+  A new table, stage or region needs a stop and start, and the log says so; a file that does not load
+  leaves the running configuration as it was, with the first problem and its line.
 
 Stopping the gateway closes every connection (1001) and frees the port; quitting the app stops it too.
 """
@@ -138,7 +145,7 @@ class LocalScreen(AreaScreen):
             return
         if problems:
             stale = "wstui.toml has problems, so this runs the last configuration that loaded"
-            self.set_status(f"{url}  ({stale}: fix them, then stop and start)", error=True)
+            self.set_status(f"{url}  ({stale}: fix them and save, and the gateway takes the fix)", error=True)
             self.notify(f"{stale}:\n{problems}", title="Local gateway", severity="warning", timeout=15, markup=False)
         else:
             self.set_status(url)
@@ -195,6 +202,14 @@ class LocalScreen(AreaScreen):
                 return lines
             case HandlersReloaded(changed=changed):
                 return [f"{now} ~ reloaded handlers ({', '.join(changed)})"]
+            case ConfigApplied():
+                if self.query_one("#status", Label).has_class("error"):
+                    self.set_status(self.gateway.url)  # the problems it started with are fixed
+                return [f"{now} ~ {event.summary}"]
+            case ConfigNeedsRestart():
+                return [f"{now} ! {event.summary} Stop and start the gateway to apply it."]
+            case ConfigRefused():
+                return [f"{now} ! {event.summary}"]
             case Notice(message=message):
                 return [f"{now} ! {message}"]
         return []
