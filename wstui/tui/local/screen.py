@@ -87,7 +87,9 @@ class LocalScreen(AreaScreen):
         table.add_column("source", key="source")
         table.add_column("connected at", key="connected")
         table.add_column("last active", key="active")
-        self.query_one(Log).border_title = "Invocations"
+        log = self.query_one(Log)
+        log.border_title = "Invocations"
+        log.anchor()  # follows the end, through resizes too, until the user scrolls up (and again once back down)
         self.set_interval(DRAIN_SECONDS, self.render_events)
         try:
             self.last_good = running_app(self).project().project
