@@ -59,6 +59,8 @@ class ConfigApplied:
 
     @property
     def summary(self) -> str:
+        if all(change.endswith(" unchanged") for change in self.changes):
+            return "wstui.toml applied: nothing the gateway runs changed"
         return f"wstui.toml applied: {'; '.join(self.changes)}"
 
 
@@ -72,13 +74,13 @@ class ConfigNeedsRestart:
     @property
     def summary(self) -> str:
         """What happened; the CLI and the app each add how to restart."""
-        return f"wstui.toml changed what only a restart applies ({'; '.join(self.reasons)}): still running the previous configuration."
+        return f"wstui.toml changed what only a restart applies: {'; '.join(self.reasons)}. The previous configuration keeps running."
 
 
 @dataclass(frozen=True)
 class ConfigRefused:
     """wstui.toml no longer loads (an edit in progress, say); the running configuration stays.
-    `problem` is the first problem on one line, `path:line: message`."""
+    `problem` is the first problem on one line, `wstui.toml:line: message` (paths from the project's folder)."""
 
     problem: str
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from wstui.core.errors import ProjectError, WstuiError
+from wstui.core.errors import Problem, ProjectError, WstuiError
 from wstui.core.local.spec import FunctionSpec, LocalSpec, RouteSpec, local_spec
 from wstui.core.project.load import load_project
 from wstui.core.project.model import Project
@@ -50,11 +50,15 @@ def read_live_config(directory: Path, environ: Mapping[str, str]) -> LiveConfig:
     return LiveConfig(project, local_spec(template, project.project.name, secret_parameters(project, environ)))
 
 
-def one_line(error: WstuiError) -> str:
-    """The first problem of an error on one line (`path:line: message`), and how many more there are."""
+def one_line(error: WstuiError, directory: Path) -> str:
+    """The first problem of an error on one line (`wstui.toml:12: message`, its path from `directory`),
+    and how many more there are: a log line, read next to the file being edited."""
     if isinstance(error, ProjectError) and error.problems:
+        first = error.problems[0]
+        if first.file is not None and first.file.is_relative_to(directory):
+            first = Problem(first.message, first.file.relative_to(directory), first.line)
         more = len(error.problems) - 1
-        return str(error.problems[0]) + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
+        return str(first) + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
     lines = str(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__
 

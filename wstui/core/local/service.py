@@ -174,9 +174,9 @@ class LocalService:
                 None, read_live_config, self.project.directory, self.environ
             )
         except WstuiError as error:
-            event = ConfigRefused(one_line(error))
+            event = ConfigRefused(one_line(error, self.project.directory))
         except Exception as error:  # noqa: BLE001 (a plugin's bug, say: the running configuration stays)
-            event = ConfigRefused(one_line(UnexpectedError(error)))
+            event = ConfigRefused(one_line(UnexpectedError(error), self.project.directory))
         else:
             change = compare(running, edited)
             if change.restart:
