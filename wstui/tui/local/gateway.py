@@ -41,6 +41,13 @@ class LocalGateway:
     def url(self) -> str:
         return self.service.url if self.service else ""
 
+    @property
+    def frame_counts(self) -> tuple[int, int] | None:
+        """Frames received and sent since the gateway started (plain counters: read from any thread)."""
+        if self.service is None:
+            return None
+        return self.service.gateway.frames_received, self.service.gateway.frames_sent
+
     async def start(self, project: Project, port: int) -> str:
         """The service's ws:// URL once it listens; WstuiError when it cannot start."""
         if self.service is not None:

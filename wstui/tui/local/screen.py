@@ -32,13 +32,16 @@ from wstui.core.local.activity import (
     Rejected,
     ServiceStarted,
 )
+from wstui.core.local.stats import ActivityStats
 from wstui.core.project.model import Project
 from wstui.tui.area_screen import AreaScreen
+from wstui.tui.local.charts import ActivityCharts
 from wstui.tui.local.gateway import LocalGateway
 from wstui.tui.running_app import running_app
 
 LOG_LINES = 5_000
 DRAIN_SECONDS = 0.1
+CHART_SECONDS = 1.0
 HELP = """\
 # Local
 
@@ -46,6 +49,8 @@ Runs the project on this machine, as `wstui dev` does: the gateway on `127.0.0.1
 and DynamoDB (moto), all built from the same template `wstui synth` prints.
 
 - **Port**: where the gateway listens (0 picks a free port). The URL appears once it listens.
+- **Charts**: open connections, frames in and out per second, and each route's handler latency
+  (p50 and p95 over the last 10 seconds, and p95 second by second), over the last two minutes.
 - **Connections**: every open WebSocket, where it came from, and when it last sent a frame.
 - **Log**: each invocation (route, connection, status, duration) with the handler's output under it,
   closes, refused handshakes and frames, and handler reloads when you save a file.
@@ -67,6 +72,7 @@ class LocalScreen(AreaScreen):
 
     busy = False
     last_good: Project | None = None
+    stats: ActivityStats
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="local-bar"):
@@ -75,6 +81,7 @@ class LocalScreen(AreaScreen):
                         tooltip="Port of the local gateway on 127.0.0.1 (0 picks a free one).")
             yield Button("Start", id="toggle", variant="success", tooltip="Start the local gateway (s).")
             yield Label("stopped", id="status")
+        yield ActivityCharts(id="local-charts")
         with Vertical(id="local-body"):
             yield DataTable(id="connections", cursor_type="row")
             yield Log(id="log", max_lines=LOG_LINES)
@@ -91,6 +98,8 @@ class LocalScreen(AreaScreen):
         log.border_title = "Invocations"
         log.anchor()  # follows the end, through resizes too, until the user scrolls up (and again once back down)
         self.set_interval(DRAIN_SECONDS, self.render_events)
+        self.stats = ActivityStats()
+        self.set_interval(CHART_SECONDS, self.tick_charts)
         try:
             self.last_good = running_app(self).project().project
         except WstuiError:
@@ -139,6 +148,7 @@ class LocalScreen(AreaScreen):
         self.set_status("starting...")
         try:
             project, problems = self.project_to_run()
+            self.stats = ActivityStats()
             url = await self.gateway.start(project, int(port_text))
         except Exception as error:  # WstuiError, or a bug: the area says so and the app stays up
             message = str(error if isinstance(error, WstuiError) else UnexpectedError(error))
@@ -179,8 +189,16 @@ class LocalScreen(AreaScreen):
         lines: list[str] = []
         now = datetime.now().strftime("%H:%M:%S")
         for event in events:
+            self.stats.record(event)
             lines.extend(self.render_event(event, table, now))
         self.query_one(Log).write_lines(lines)
+
+    def tick_charts(self) -> None:
+        """Close a second of the figures while the gateway runs; stopped, the charts keep the last minutes."""
+        counts = self.gateway.frame_counts
+        if counts is not None:
+            self.stats.tick(*counts)
+            self.query_one(ActivityCharts).show(self.stats)
 
     def render_event(self, event: GatewayEvent, table: DataTable, now: str) -> list[str]:
         match event:
