@@ -149,3 +149,18 @@ async def test_a_fix_saved_while_the_last_good_configuration_runs_clears_the_war
         toml.write_text(good)
         await wait_until(pilot, lambda: not status.has_class("error"))
         assert str(status.render()) == app.gateway.url
+
+
+async def test_a_port_typed_while_the_gateway_runs_says_it_applies_at_the_next_start(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await local_area(pilot, app)
+        await pilot.press("s")
+        status = screen.query_one("#status", Label)
+        await wait_until(pilot, lambda: str(status.render()).startswith("ws://"), 90)
+        screen.query_one("#port", Input).value = "4123"
+        await pilot.pause()
+        assert str(status.render()) == f"{app.gateway.url}  (port 4123 applies at the next start: stop and start the gateway)"
+        screen.query_one("#port", Input).value = str(port_of(app.gateway.url))
+        await pilot.pause()
+        assert str(status.render()) == app.gateway.url

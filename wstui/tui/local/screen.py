@@ -97,8 +97,8 @@ class LocalScreen(AreaScreen):
         log = self.query_one(Log)
         log.border_title = "Invocations"
         log.anchor()  # follows the end, through resizes too, until the user scrolls up (and again once back down)
-        self.set_interval(DRAIN_SECONDS, self.render_events)
         self.stats = ActivityStats()
+        self.set_interval(DRAIN_SECONDS, self.render_events)
         self.set_interval(CHART_SECONDS, self.tick_charts)
         try:
             self.last_good = running_app(self).project().project
@@ -109,6 +109,16 @@ class LocalScreen(AreaScreen):
     @property
     def gateway(self) -> LocalGateway:
         return running_app(self).gateway
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The port is the one setting a running gateway cannot take: say so as it is typed."""
+        if event.input.id != "port" or not self.gateway.running or self.busy:
+            return
+        url = self.gateway.url
+        if event.value.strip() == url.rsplit(":", 1)[-1].split("/")[0]:
+            self.set_status(url)
+        else:
+            self.set_status(f"{url}  (port {event.value.strip()} applies at the next start: stop and start the gateway)")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "toggle":
