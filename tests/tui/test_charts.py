@@ -36,11 +36,14 @@ async def test_the_local_area_charts_connections_frames_and_latency_per_route(ch
             return str(screen.query_one(chart_id, Chart).border_title)
 
         await wait_until(pilot, lambda: title("#chart-connections") == "Connections 2")
-        await wait_until(pilot, lambda: any(row.route == "sendmessage" for row in screen.query(RouteRow)))
+
+        def sendmessage() -> RouteRow | None:
+            return next((row for row in screen.query(RouteRow) if row.route == "sendmessage"), None)
+
+        await wait_until(pilot, lambda: (row := sendmessage()) is not None and max(row.query_one(Sparkline).data or [0]) > 0)
         assert sum(screen.stats.received.values) > 0 and sum(screen.stats.sent.values) > 0
-        row = next(row for row in screen.query(RouteRow) if row.route == "sendmessage")
-        assert str(row.query_one(Label).render()).split()[1:3] != ["idle"]
-        assert max(row.query_one(Sparkline).data or [0]) > 0
+        row = sendmessage()
+        assert row is not None and "idle" not in str(row.query_one(Label).render())
         for client in clients:
             await asyncio.to_thread(client.close)
 

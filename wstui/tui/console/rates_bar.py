@@ -22,7 +22,7 @@ class RatesBar(Horizontal):
         self.rates = rates
 
     def compose(self) -> ComposeResult:
-        yield Label("", classes="rates-figures")
+        yield Label("in 0/s  out 0/s", classes="rates-figures")
         yield Sparkline([])
 
     def on_mount(self) -> None:
