@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import websocket
@@ -168,7 +169,10 @@ def test_an_edited_wstui_toml_is_applied_with_the_secrets_from_the_environment(t
         project = tmp_path / "chat"
         (project / "handlers" / "version.py").write_text('def handle(event, context):\n    return {"body": "v1"}\n')
         add_route(ProjectFile.open(project), "version", "handlers.version:handle", two_way=True)
-        applied = next(line for line in iter(process.stdout.readline, "") if "wstui.toml" in line)
+        watchdog = threading.Timer(60, process.kill)  # a line that never comes ends the output, not the test run
+        watchdog.start()
+        applied = next((line for line in iter(process.stdout.readline, "") if "wstui.toml" in line), "")
+        watchdog.cancel()
         client = websocket.create_connection(f"{url}?token=from-the-env", timeout=10)
         client.send(json.dumps({"message": "version"}))
         assert client.recv() == "v1"
