@@ -1,9 +1,11 @@
 """Start-up time of the commands a user runs most: prints the median and spread over several runs.
 
-    python bench/startup.py [--runs 15]
+    python bench/startup.py [--runs 15] [--app-only]
 
 Figures to reach: `wstui --help` under 150 ms and `wstui synth` of the seed's service under 500 ms
-(issue 2); `wstui new chat --no-input` under 1 s (issue 3).
+(issue 2); `wstui new chat --no-input` under 1 s (issue 3); the app's first paint, with the routes of
+a project on screen, under 0.5 s (issue 12), measured in a real terminal: `wstui` runs in a tmux
+pane of 160x45 and the pane is read until the routes table shows `sendmessage`.
 
 `wstui dev` is timed to its first line (the URL: everything has started), then stopped: on the seed's
 service, and on the same with a plugin that adds an SNS topic and an SQS queue, which moto's
@@ -13,6 +15,8 @@ CloudFormation creates (its import is the difference).
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import shutil
 import signal
 import statistics
@@ -86,18 +90,64 @@ def time_command(command: Callable[[int], list[str]], runs: int) -> list[float]:
     return samples
 
 
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Label
+
+class Minimal(App):
+    def compose(self):
+        yield Label("sendmessage")
+
+Minimal().run()
+"""
+
+
+def first_paint_ms(project: Path, run: int, command: list[str]) -> float:
+    """Milliseconds from starting `command` in a fresh tmux pane to `sendmessage` on screen."""
+    tmux = ["tmux", "-S", str(SCRATCH / f"tmux{run}.sock"), "-f", os.devnull]  # a server per run: none is shared
+    session = f"paint{run}"
+    start = time.perf_counter()
+    subprocess.run([*tmux, "new-session", "-d", "-s", session, "-x", "160", "-y", "45", "-c", str(project),
+                    shlex.join(command)], check=True)
+    try:
+        while True:
+            screen = subprocess.run([*tmux, "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+            if "sendmessage" in screen:
+                return (time.perf_counter() - start) * 1000
+            if time.perf_counter() - start > 30:
+                raise RuntimeError(f"the app did not show its routes within 30 s:\n{screen}")
+            time.sleep(0.005)
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+
+
+def time_first_paint(runs: int, command: list[str]) -> list[float]:
+    project = SCRATCH / "paint"
+    if not project.exists():
+        subprocess.run([*WSTUI, "new", "chat", "--no-input", "-o", str(project)], capture_output=True, check=True)
+    first_paint_ms(project / "chat", -1, command)  # warm the file cache and .pyc files
+    return [first_paint_ms(project / "chat", run, command) for run in range(runs)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
-    runs = parser.parse_args().runs
+    parser.add_argument("--app-only", action="store_true", help="Time only the app's first paint.")
+    args = parser.parse_args()
+    runs = args.runs
     print(f"{'command':<30} {'median ms':>10} {'min ms':>8} {'max ms':>8}  ({runs} runs)")
     try:
-        for name, command in COMMANDS.items():
+        for name, command in ({} if args.app_only else COMMANDS).items():
             samples = time_command(command, runs)
             print(f"{name:<30} {statistics.median(samples):>10.1f} {min(samples):>8.1f} {max(samples):>8.1f}")
         for name, project in (("wstui dev (seed service)", EXAMPLE), ("wstui dev (+ topic plugin)", with_topic_plugin(SCRATCH / "topic"))):
             samples = time_dev_start(project, runs)
             print(f"{name:<30} {statistics.median(samples):>10.1f} {min(samples):>8.1f} {max(samples):>8.1f}")
+        if shutil.which("tmux"):
+            apps = {"minimal Textual app (floor)": [sys.executable, "-c", MINIMAL_APP], "wstui (routes on screen)": WSTUI}
+            for name, command in apps.items():
+                samples = time_first_paint(runs, command)
+                print(f"{name:<30} {statistics.median(samples):>10.1f} {min(samples):>8.1f} {max(samples):>8.1f}")
     finally:
         shutil.rmtree(SCRATCH, ignore_errors=True)
 

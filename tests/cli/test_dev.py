@@ -9,16 +9,20 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 import websocket
 
+from wstui.core.project.load import ProjectFile
+from wstui.core.project.routes import add_route
 from wstui.core.scaffold import Template, scaffold
 
 
 def start_dev(
-    tmp_path: Path, *options: str, answers: dict[str, str] | None = None, env: dict[str, str] | None = None, toml: str = ""
+    tmp_path: Path, *options: str, answers: dict[str, str] | None = None, env: dict[str, str] | None = None, toml: str = "",
+    reload: bool = False,
 ) -> subprocess.Popen[str]:
     """`wstui dev` on a free port in a new scaffolded project (`toml` added to its wstui.toml), in a
     process group of its own (so a test can signal the group as a terminal's Ctrl-C does)."""
@@ -26,7 +30,7 @@ def start_dev(
     with (project / "wstui.toml").open("a", encoding="utf-8") as file:
         file.write(toml)
     return subprocess.Popen(
-        [sys.executable, "-m", "wstui", "dev", "--port", "0", "--no-reload", *options],
+        [sys.executable, "-m", "wstui", "dev", "--port", "0", *([] if reload else ["--no-reload"]), *options],
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         env={**os.environ, **(env or {})},
     )
@@ -166,3 +170,28 @@ def test_dev_refuses_a_stage_name_api_gateway_would(tmp_path: Path) -> None:
                              capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2
     assert refused.stderr == 'Error: Stage name "my stage" may hold only letters, digits, "_" and "-" (at most 128).\n'
+
+
+def test_an_edited_wstui_toml_is_applied_with_the_secrets_from_the_environment(tmp_path: Path) -> None:
+    """The edit is read as the start was: WSTUI_SECRET_AUTH_TOKEN still beats .wstui/secrets.toml."""
+    process = start_dev(tmp_path, answers={"authorization": "token"}, env={"WSTUI_SECRET_AUTH_TOKEN": "from-the-env"},
+                        reload=True)
+    try:
+        url = process.stdout.readline().strip()
+        assert url.startswith("ws://127.0.0.1:"), process.stderr.read()
+        project = tmp_path / "chat"
+        (project / "handlers" / "version.py").write_text('def handle(event, context):\n    return {"body": "v1"}\n')
+        add_route(ProjectFile.open(project), "version", "handlers.version:handle", two_way=True)
+        watchdog = threading.Timer(60, process.kill)  # a line that never comes ends the output, not the test run
+        watchdog.start()
+        applied = next((line for line in iter(process.stdout.readline, "") if "wstui.toml" in line), "")
+        watchdog.cancel()
+        client = websocket.create_connection(f"{url}?token=from-the-env", timeout=10)
+        client.send(json.dumps({"message": "version"}))
+        assert client.recv() == "v1"
+        client.close()
+        os.killpg(process.pid, signal.SIGINT)
+        process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert applied == "~ wstui.toml applied: routes: + version; expression unchanged; authorizer unchanged\n"

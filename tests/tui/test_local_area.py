@@ -12,6 +12,8 @@ import websocket
 from textual.widgets import Button, DataTable, Input, Label, Log
 
 from tests.tui.conftest import make_app, running, wait_until
+from wstui.core.project.load import ProjectFile
+from wstui.core.project.routes import add_route
 from wstui.tui.app import WstuiApp
 from wstui.tui.local.screen import LocalScreen
 
@@ -114,3 +116,51 @@ async def test_a_broken_wstui_toml_runs_the_last_good_configuration_and_says_so(
         assert status.has_class("error")
         await pilot.press("s")
         await wait_until(pilot, lambda: not app.gateway.running, 30)
+
+
+async def test_a_route_added_while_the_gateway_runs_answers_and_the_log_says_what_was_applied(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await local_area(pilot, app)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: str(screen.query_one("#status", Label).render()).startswith("ws://"), 90)
+        client = await asyncio.to_thread(websocket.create_connection, app.gateway.url, timeout=10)
+        (chat / "handlers" / "version.py").write_text('def handle(event, context):\n    return {"body": "v1"}\n')
+        add_route(ProjectFile.open(chat), "version", "handlers.version:handle", two_way=True)
+        log = screen.query_one(Log)
+        await wait_until(pilot, lambda: any("wstui.toml applied: routes: + version; expression unchanged" in line
+                                            for line in log.lines))
+        await asyncio.to_thread(client.send, json.dumps({"message": "version"}))
+        assert await asyncio.to_thread(client.recv) == "v1"
+        await asyncio.to_thread(client.close)
+
+
+async def test_a_fix_saved_while_the_last_good_configuration_runs_clears_the_warning(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await local_area(pilot, app)
+        toml = chat / "wstui.toml"
+        good = toml.read_text()
+        toml.write_text(good.replace('runtime = "python3.12"', 'runtime = "python3.99"'))
+        await pilot.press("s")
+        status = screen.query_one("#status", Label)
+        await wait_until(pilot, lambda: str(status.render()).startswith("ws://"), 90)
+        assert status.has_class("error")
+        toml.write_text(good)
+        await wait_until(pilot, lambda: not status.has_class("error"))
+        assert str(status.render()) == app.gateway.url
+
+
+async def test_a_port_typed_while_the_gateway_runs_says_it_applies_at_the_next_start(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await local_area(pilot, app)
+        await pilot.press("s")
+        status = screen.query_one("#status", Label)
+        await wait_until(pilot, lambda: str(status.render()).startswith("ws://"), 90)
+        screen.query_one("#port", Input).value = "4123"
+        await pilot.pause()
+        assert str(status.render()) == f"{app.gateway.url}  (port 4123 applies at the next start: stop and start the gateway)"
+        screen.query_one("#port", Input).value = str(port_of(app.gateway.url))
+        await pilot.pause()
+        assert str(status.render()) == app.gateway.url

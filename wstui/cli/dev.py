@@ -54,7 +54,8 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
             pass
 
     async def run() -> int:
-        service = LocalService(project, template, options, lambda event: render(event, echo), parameters, plugins)
+        service = LocalService(project, template, options, lambda event: render(event, echo), parameters,
+                               plugins=plugins, environ=os.environ)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

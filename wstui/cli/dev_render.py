@@ -6,6 +6,9 @@ from collections.abc import Callable
 
 from wstui.cli.remedies import CLI_WORDS
 from wstui.core.local.activity import (
+    ConfigApplied,
+    ConfigNeedsRestart,
+    ConfigRefused,
     ConnectionClosed,
     ConnectionOpened,
     GatewayEvent,
@@ -39,5 +42,11 @@ def render(event: GatewayEvent, echo: Callable[[str], object]) -> None:
                 echo(f"    ! {CLI_WORDS[advice]}\n")
         case HandlersReloaded(changed=changed):
             echo(f"~ reloaded handlers ({', '.join(changed)})\n")
+        case ConfigApplied():
+            echo(f"~ {event.summary}\n")
+        case ConfigNeedsRestart():
+            echo(f"! {event.summary} Stop with Ctrl-C and run `wstui dev` again to apply it.\n")
+        case ConfigRefused():
+            echo(f"! {event.summary}\n")
         case Notice(message=message):
             echo(f"! {message}\n")

@@ -9,27 +9,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from wstui.core.console.target import ConnectionTarget
-from wstui.core.deploy.stack_events import OPERATION_GOES_ON
 from wstui.core.errors import Remedy, WstuiError
 from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project
 from wstui.tui.area_screen import AreaScreen
-from wstui.tui.areas import AREAS
+from wstui.tui.areas import AREAS, preload
 from wstui.tui.config import UserConfig, save_theme
 from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.local.gateway import LocalGateway
 from wstui.tui.project_state import ProjectState, load_state, save_state
-from wstui.tui.start.screen import StartScreen
 from wstui.tui.remedies import remedy, said
 
+if TYPE_CHECKING:
+    from wstui.core.console.target import ConnectionTarget
+
 CONSOLE = "console"
+PRELOAD_AFTER = 1.0
+"""After the first paint (which takes about 0.3 s), not during it: the imports hold the interpreter's lock."""
 
 
 class WstuiApp(App[None]):
@@ -54,6 +56,8 @@ class WstuiApp(App[None]):
         self.initial_project = project_dir
         self.project_file: ProjectFile | None = None
         self.gateway = LocalGateway()
+        self.preload_after: float | None = PRELOAD_AFTER
+        """Seconds after start-up when the areas not yet open are imported in a thread; None: never."""
         self.stack_operation = ""
         """The stack operation the Deploy area follows now ("Creating stack chat-v1"), or nothing."""
         self.stage = ""
@@ -75,7 +79,11 @@ class WstuiApp(App[None]):
         elif self.console_start is not None:
             self.switch_mode(CONSOLE)
         else:
+            from wstui.tui.start.screen import StartScreen
+
             self.push_screen(StartScreen(self.start_dir))
+        if self.preload_after is not None:
+            self.set_timer(self.preload_after, lambda: self.run_worker(preload, name="preload", thread=True))
 
     def open_project(self, directory: Path) -> None:
         try:
@@ -131,6 +139,8 @@ class WstuiApp(App[None]):
         if not self.stack_operation:
             await self.quit_now()
             return
+        from wstui.core.deploy.stack_events import OPERATION_GOES_ON
+
         question = f"{self.stack_operation} is under way. {OPERATION_GOES_ON} {remedy(Remedy.FOLLOW_STACK)} Quit anyway?"
 
         async def answered(yes: bool | None) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from wstui.core.console.target import ConnectionTarget
 from wstui.core.errors import UsageError
 from wstui.core.project.load import ProjectFile, find_project_file, project_file_in
 from wstui.tui.app import WstuiApp
 from wstui.tui.config import config_path, load_config
+
+if TYPE_CHECKING:
+    from wstui.core.console.target import ConnectionTarget
 
 
 def run_app(project: Path | None, console_start: ConnectionTarget | None = None) -> None:

@@ -14,8 +14,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from wstui.core.console.credentials import SECRET_REFERENCE
-from wstui.core.console.target import CREDENTIAL_NAME
 from wstui.core.files import write_atomic
 
 STATE_FILE = Path(".wstui") / "app.json"
@@ -63,6 +61,11 @@ def save_state(directory: Path, state: ProjectState) -> str:
 
 
 def _keep(name: str, value: str) -> bool:
+    """Read when a field is saved, not at start: `wstui.core.console` brings websocket-client, which the
+    app's first paint does without."""
+    from wstui.core.console.credentials import SECRET_REFERENCE
+    from wstui.core.console.target import CREDENTIAL_NAME
+
     return bool(name.strip()) and (not CREDENTIAL_NAME.search(name) or bool(SECRET_REFERENCE.fullmatch(value.strip())))
 
 

@@ -51,10 +51,52 @@ class HandlersReloaded:
 
 
 @dataclass(frozen=True)
+class ConfigApplied:
+    """An edit of wstui.toml runs in the gateway now, open connections still open; one item per part
+    ("routes: + chat, - echo", "expression unchanged", "authorizer unchanged")."""
+
+    changes: tuple[str, ...]
+
+    @property
+    def summary(self) -> str:
+        if all(change.endswith(" unchanged") for change in self.changes):
+            return "wstui.toml applied: nothing the gateway runs changed"
+        return f"wstui.toml applied: {'; '.join(self.changes)}"
+
+
+@dataclass(frozen=True)
+class ConfigNeedsRestart:
+    """An edit of wstui.toml changed what only a restart applies (tables, stage, region): nothing of
+    it is applied, and the configuration the service started with keeps running."""
+
+    reasons: tuple[str, ...]
+
+    @property
+    def summary(self) -> str:
+        """What happened; the CLI and the app each add how to restart."""
+        return f"wstui.toml changed what only a restart applies: {'; '.join(self.reasons)}. The previous configuration keeps running."
+
+
+@dataclass(frozen=True)
+class ConfigRefused:
+    """wstui.toml no longer loads (an edit in progress, say); the running configuration stays.
+    `problem` is the first problem on one line, `wstui.toml:line: message` (paths from the project's folder)."""
+
+    problem: str
+
+    @property
+    def summary(self) -> str:
+        return f"wstui.toml does not load, so the previous configuration keeps running: {self.problem}"
+
+
+@dataclass(frozen=True)
 class Notice:
     """Something the user should know that is not an error: a warning about the bind address, say."""
 
     message: str
 
 
-GatewayEvent = ServiceStarted | ConnectionOpened | ConnectionClosed | Rejected | Invoked | HandlersReloaded | Notice
+GatewayEvent = (
+    ServiceStarted | ConnectionOpened | ConnectionClosed | Rejected | Invoked | HandlersReloaded
+    | ConfigApplied | ConfigNeedsRestart | ConfigRefused | Notice
+)

@@ -60,6 +60,9 @@ class Gateway:
         self._stopping = False
         self._outbox: collections.deque[tuple[Connection, str | bytes]] = collections.deque()
         self._outbox_scheduled = False
+        self.frames_received = 0
+        self.frames_sent = 0
+        """Totals since start, for the frames-per-second figures (`stats.py`): a counter, not an event per frame."""
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -174,6 +177,7 @@ class Gateway:
         async for message in ws:
             if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
                 connection.messages += 1
+                self.frames_received += 1
                 if connection.refuse_after is not None and connection.messages > connection.refuse_after:
                     await self._close(connection, 1009, "Frame too big")
                     break
@@ -202,6 +206,7 @@ class Gateway:
                     await connection.ws.send_bytes(frame)
                 else:
                     await connection.ws.send_str(frame)
+                self.frames_sent += 1
             except ConnectionError:
                 connection.drop_queue()
                 return

@@ -1,7 +1,9 @@
 """The whole local service in one process: the local AWS (moto: DynamoDB and the stack of what plugins
 add), the handler runtime, the gateway, the reloader.
 
-Built from the synthesized template, so `wstui dev` runs what `wstui deploy` would deploy.
+Built from the synthesized template, so `wstui dev` runs what `wstui deploy` would deploy. The
+reloader watches the project's Python files (handlers are imported afresh) and its wstui.toml (the
+new configuration is applied to the running gateway, see `live_config`).
 """
 
 from __future__ import annotations
@@ -14,16 +16,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wstui.core.local.activity import GatewayEvent, HandlersReloaded, Notice, ServiceStarted
+from wstui.core.errors import UnexpectedError, WstuiError
+from wstui.core.local.activity import (
+    ConfigApplied,
+    ConfigNeedsRestart,
+    ConfigRefused,
+    GatewayEvent,
+    HandlersReloaded,
+    Notice,
+    ServiceStarted,
+)
 from wstui.core.local.dynamodb import LOCAL_CREDENTIALS, LocalDynamoDB, local_client
 from wstui.core.local.dynamodb_transport import LocalDynamoDBTransport
 from wstui.core.local.gateway import Gateway, Limits
 from wstui.core.local.intercept import ManagementIntercept
 from wstui.core.local.isolation import Isolation
+from wstui.core.local.live_config import LiveConfig, compare, one_line, read_live_config
 from wstui.core.local.local_aws import LocalAws, Stop, plugin_values, start_plugins
 from wstui.core.local.runtime import HandlerRuntime
 from wstui.core.local.spec import LocalSpec, local_spec
 from wstui.core.local.stack import LocalStack, create_stack
+from wstui.core.project.load import PROJECT_FILE
 from wstui.core.project.model import Project
 
 if TYPE_CHECKING:
@@ -55,7 +68,9 @@ class LocalService:
 
     `parameters` gives the template's parameters their values, as `wstui deploy` gives them to
     CloudFormation: the project's secrets (`secret_parameters`). `plugins` (those that built the
-    template, see `local_build`) are asked for local values and started with the service.
+    template, see `local_build`) are asked for local values and started with the service. `environ`
+    is where an edited wstui.toml's secrets are read from, besides `.wstui/secrets.toml` (the CLI and
+    the app give the process's environment).
     """
 
     def __init__(
@@ -66,8 +81,10 @@ class LocalService:
         emit: Callable[[GatewayEvent], None],
         parameters: Mapping[str, str] | None = None,
         plugins: pluggy.PluginManager | None = None,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         self.project = project
+        self.environ = dict(environ or {})
         self.options = options
         self.emit = emit
         self.plugins = plugins
@@ -87,6 +104,7 @@ class LocalService:
         self._watcher: asyncio.Task[None] | None = None
         self._stop_watching = asyncio.Event()
         self._gc_thresholds: tuple[int, int, int] | None = None
+        self._config_refused = False
 
     async def start(self) -> str:
         """The developer's AWS_* settings are hidden first, so nothing below can reach a real account
@@ -179,18 +197,54 @@ class LocalService:
             self._gc_thresholds = None
 
     async def _watch(self) -> None:
-        from watchfiles import PythonFilter, awatch
+        from watchfiles import Change, PythonFilter, awatch
 
         class SourceFilter(PythonFilter):
             """The project's Python files, not those of a virtual environment kept inside it."""
 
             ignore_dirs = (*PythonFilter.ignore_dirs, "venv", "env", "site-packages", ".wstui")
 
+            def __call__(self, change: Change, path: str) -> bool:
+                return Path(path) == project_file or super().__call__(change, path)
+
         directory = self.project.directory
+        project_file = directory / PROJECT_FILE
         async for changes in awatch(directory, watch_filter=SourceFilter(), stop_event=self._stop_watching):
-            modules = self.runtime.reload()
-            changed = sorted({str(Path(path).relative_to(directory)) for _, path in changes})
-            self.emit(HandlersReloaded(tuple(changed), tuple(modules)))
+            paths = {Path(path) for _, path in changes}
+            sources = sorted(str(path.relative_to(directory)) for path in paths - {project_file})
+            if sources:
+                modules = self.runtime.reload()
+                self.emit(HandlersReloaded(tuple(sources), tuple(modules)))
+            # wstui.toml is checked against the handler files: one refused for a handler not yet
+            # written is tried again when a source file changes.
+            if project_file in paths or (sources and self._config_refused):
+                await self.reconfigure()
+
+    async def reconfigure(self) -> GatewayEvent:
+        """Read wstui.toml again and apply it to the running gateway as far as it can be without a
+        restart (see `live_config`); the event says what happened, and is emitted too."""
+        running = LiveConfig(self.project, self.spec)
+        event: GatewayEvent
+        try:
+            edited = await asyncio.get_running_loop().run_in_executor(
+                None, read_live_config, self.project.directory, self.environ, self.project.selected_stage
+            )
+        except WstuiError as error:
+            event = ConfigRefused(one_line(error, self.project.directory))
+        except Exception as error:  # noqa: BLE001 (a plugin's bug, say: the running configuration stays)
+            event = ConfigRefused(one_line(UnexpectedError(error), self.project.directory))
+        else:
+            change = compare(running, edited)
+            restart = change.restart + (("resources plugins added, which the local AWS made at start",) if self.stack is not None else ())
+            if restart:
+                event = ConfigNeedsRestart(restart)
+            else:
+                self.project, self.spec = edited.project, edited.spec
+                self.gateway.spec = edited.spec
+                event = ConfigApplied(change.applied)
+        self._config_refused = isinstance(event, ConfigRefused)
+        self.emit(event)
+        return event
 
 
     def _stop_plugins(self) -> None:

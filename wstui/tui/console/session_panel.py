@@ -1,4 +1,5 @@
-"""One console client on screen: its connection state by colour, with close codes, above its frame log.
+"""One console client on screen: its connection state by colour, with close codes, its frames per
+second and reply time, above its frame log.
 
 The panel owns its `ConsoleSession` and renders the session's events the Console area hands it in
 batches; it never touches the network itself (the session's reader thread does).
@@ -13,9 +14,12 @@ from textual.widgets import Static
 
 from wstui.cli.verbatim import verbatim
 from wstui.core.console import Closed, Connected, Connecting, ConsoleEvent, ConsoleSession, Failed, Frame, SessionState
-from wstui.core.errors import told
+from wstui.core.console.rates import SessionRates, no_replies, two_way_frames
+from wstui.core.errors import WstuiError, told
 from wstui.tui.console.frame_log import FrameLog
+from wstui.tui.console.rates_bar import RatesBar
 from wstui.tui.remedies import APP_WORDS
+from wstui.tui.running_app import running_app
 
 STATE_CLASSES = ("state-connecting", "state-open", "state-closed", "state-error")
 
@@ -44,10 +48,20 @@ class SessionPanel(Vertical):
         self.border_title = session.name
         self.pending: list[ConsoleEvent] = []
         """Events that arrived before the panel's own widgets were mounted (a fast failure does)."""
+        self.rates = SessionRates()
 
     def compose(self) -> ComposeResult:
         yield Static(verbatim(self.status), classes="session-status")
+        yield RatesBar(self.rates)
         yield FrameLog(id=f"frames-{self.session.name}")
+
+    def on_mount(self) -> None:
+        """Reply times need to know which routes answer: the open project's two-way routes."""
+        project_file = running_app(self).project_file
+        try:
+            self.rates.expects_reply = two_way_frames(project_file.project) if project_file else no_replies
+        except WstuiError:  # a wstui.toml that does not load: rates without reply times
+            self.rates.expects_reply = no_replies
 
     @property
     def frame_log(self) -> FrameLog:
@@ -62,6 +76,7 @@ class SessionPanel(Vertical):
             self.pending.extend(events)
             return
         events, self.pending = [*self.pending, *events], []
+        self.rates.record(event for event in events if isinstance(event, Frame))
         frames: list[Frame] = []
         for event in events:
             if isinstance(event, Frame):

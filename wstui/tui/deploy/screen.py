@@ -180,13 +180,15 @@ class DeployScreen(DeployView):
             with Vertical(id="deploy-main"):
                 yield ChangeSetTable(id="changes")
                 yield StackEventsTable(id="events")
-            yield RichLog(id="deploy-log", wrap=True, min_width=20, max_lines=2_000)
+            yield RichLog(id="deploy-log", wrap=True, min_width=20, max_lines=2_000, auto_scroll=False)
         yield OutputsTable(id="outputs")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.stopped = threading.Event()
-        self.query_one("#deploy-log", RichLog).border_title = "Log"
+        log = self.query_one("#deploy-log", RichLog)
+        log.border_title = "Log"
+        log.anchor()  # follows the end, through resizes too, until the user scrolls up (and again once back down)
         self.query_one(ProgressBar).display = False
         self.set_state("Plan (p) shows what a deploy would change.")
         self.refresh_controls()

@@ -3,6 +3,7 @@
 Starting the service spawns moto and binds sockets, which would freeze the screen if it ran on the
 app's loop; on its own thread it cannot. The service's events land in a bounded deque (appends are
 thread-safe) that the Local area drains on a timer, so a burst of traffic becomes one batched redraw.
+The service's module (aiohttp, boto3, moto's transport) is imported when it first starts, not with the app.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ import asyncio
 import os
 import threading
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wstui.core.errors import WstuiError
-from wstui.core.local.activity import GatewayEvent
 from wstui.core.local.ports import free_port_after
-from wstui.core.local.service import DevOptions, LocalService, local_build
 from wstui.core.project.model import Project
+
+if TYPE_CHECKING:
+    from wstui.core.local.activity import GatewayEvent
+    from wstui.core.local.service import LocalService
 
 HOST = "127.0.0.1"
 QUEUED_EVENTS = 20_000
@@ -38,10 +41,18 @@ class LocalGateway:
     def url(self) -> str:
         return self.service.url if self.service else ""
 
+    @property
+    def frame_counts(self) -> tuple[int, int] | None:
+        """Frames received and sent since the gateway started (plain counters: read from any thread)."""
+        if self.service is None:
+            return None
+        return self.service.gateway.frames_received, self.service.gateway.frames_sent
+
     async def start(self, project: Project, port: int) -> str:
         """The service's ws:// URL once it listens; WstuiError when it cannot start."""
         if self.service is not None:
             return self.service.url
+        from wstui.core.local.service import DevOptions, LocalService, local_build
         from wstui.core.project.secrets import secret_parameters
 
         template, plugins = await asyncio.to_thread(local_build, project)
@@ -49,7 +60,8 @@ class LocalGateway:
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="wstui-local", daemon=True)
         thread.start()
-        service = LocalService(project, template, DevOptions(HOST, port), self.events.append, parameters, plugins)
+        service = LocalService(project, template, DevOptions(HOST, port), self.events.append, parameters,
+                               plugins=plugins, environ=os.environ)
         self._loop, self._thread, self.service = loop, thread, service
         try:
             return str(await self._on_loop(service.start()))

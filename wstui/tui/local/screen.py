@@ -20,6 +20,9 @@ from textual.widgets import Button, DataTable, Input, Label, Log
 from wstui.cli.verbatim import verbatim
 from wstui.core.errors import UnexpectedError, WstuiError
 from wstui.core.local.activity import (
+    ConfigApplied,
+    ConfigNeedsRestart,
+    ConfigRefused,
     ConnectionClosed,
     ConnectionOpened,
     GatewayEvent,
@@ -29,8 +32,10 @@ from wstui.core.local.activity import (
     Rejected,
     ServiceStarted,
 )
+from wstui.core.local.stats import ActivityStats
 from wstui.core.project.model import Project
 from wstui.tui.area_screen import AreaScreen
+from wstui.tui.local.charts import ActivityCharts
 from wstui.tui.local.gateway import LocalGateway
 from wstui.tui.remedies import APP_WORDS
 from wstui.tui.running_app import running_app
@@ -38,6 +43,7 @@ from wstui.tui.remedies import said
 
 LOG_LINES = 5_000
 DRAIN_SECONDS = 0.1
+CHART_SECONDS = 1.0
 HELP = """\
 # Local
 
@@ -45,9 +51,15 @@ Runs the project on this machine, as `wstui dev` does: the gateway on `127.0.0.1
 and DynamoDB (moto), all built from the same template `wstui synth` prints.
 
 - **Port**: where the gateway listens (0 picks a free port). The URL appears once it listens.
+- **Charts**: open connections, frames in and out per second, and each route's handler latency
+  (p50 and p95 over the last 10 seconds, and p95 second by second), over the last two minutes.
 - **Connections**: every open WebSocket, where it came from, and when it last sent a frame.
 - **Log**: each invocation (route, connection, status, duration) with the handler's output under it,
   closes, refused handshakes and frames, and handler reloads when you save a file.
+- **wstui.toml edits** (in the Routes area or by hand) reach the running gateway as you save them, and
+  open connections stay open: the log says what was applied (`routes: + chat; expression unchanged`).
+  A new table, stage or region needs a stop and start, and the log says so; a file that does not load
+  leaves the running configuration as it was, with the first problem and its line.
 
 Stopping the gateway closes every connection (1001) and frees the port; quitting the app stops it too.
 """
@@ -62,6 +74,7 @@ class LocalScreen(AreaScreen):
 
     busy = False
     last_good: Project | None = None
+    stats: ActivityStats
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="local-bar"):
@@ -70,6 +83,7 @@ class LocalScreen(AreaScreen):
                         tooltip="Port of the local gateway on 127.0.0.1 (0 picks a free one).")
             yield Button("Start", id="toggle", variant="success", tooltip="Start the local gateway (s).")
             yield Label("stopped", id="status")
+        yield ActivityCharts(id="local-charts")
         with Vertical(id="local-body"):
             yield DataTable(id="connections", cursor_type="row")
             yield Log(id="log", max_lines=LOG_LINES)
@@ -82,8 +96,12 @@ class LocalScreen(AreaScreen):
         table.add_column("source", key="source")
         table.add_column("connected at", key="connected")
         table.add_column("last active", key="active")
-        self.query_one(Log).border_title = "Invocations"
+        log = self.query_one(Log)
+        log.border_title = "Invocations"
+        log.anchor()  # follows the end, through resizes too, until the user scrolls up (and again once back down)
+        self.stats = ActivityStats()
         self.set_interval(DRAIN_SECONDS, self.render_events)
+        self.set_interval(CHART_SECONDS, self.tick_charts)
         try:
             self.last_good = running_app(self).project().project
         except WstuiError:
@@ -93,6 +111,16 @@ class LocalScreen(AreaScreen):
     @property
     def gateway(self) -> LocalGateway:
         return running_app(self).gateway
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The port is the one setting a running gateway cannot take: say so as it is typed."""
+        if event.input.id != "port" or not self.gateway.running or self.busy:
+            return
+        url = self.gateway.url
+        if event.value.strip() == url.rsplit(":", 1)[-1].split("/")[0]:
+            self.set_status(url)
+        else:
+            self.set_status(f"{url}  (port {event.value.strip()} applies at the next start: stop and start the gateway)")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "toggle":
@@ -132,6 +160,7 @@ class LocalScreen(AreaScreen):
         self.set_status("starting...")
         try:
             project, problems = self.project_to_run()
+            self.stats = ActivityStats()
             url = await self.gateway.start(project, int(port_text))
         except Exception as error:  # WstuiError, or a bug: the area says so and the app stays up
             message = said(error if isinstance(error, WstuiError) else UnexpectedError(error))
@@ -140,7 +169,7 @@ class LocalScreen(AreaScreen):
             return
         if problems:
             stale = "wstui.toml has problems, so this runs the last configuration that loaded"
-            self.set_status(f"{url}  ({stale}: fix them, then stop and start)", error=True)
+            self.set_status(f"{url}  ({stale}: fix them and save, and the gateway takes the fix)", error=True)
             self.notify(f"{stale}:\n{problems}", title="Local gateway", severity="warning", timeout=15, markup=False)
         else:
             self.set_status(url)
@@ -172,8 +201,16 @@ class LocalScreen(AreaScreen):
         lines: list[str] = []
         now = datetime.now().strftime("%H:%M:%S")
         for event in events:
+            self.stats.record(event)
             lines.extend(self.render_event(event, table, now))
         self.query_one(Log).write_lines(lines)
+
+    def tick_charts(self) -> None:
+        """Close a second of the figures while the gateway runs; stopped, the charts keep the last minutes."""
+        counts = self.gateway.frame_counts
+        if counts is not None:
+            self.stats.tick(*counts)
+            self.query_one(ActivityCharts).show(self.stats)
 
     def render_event(self, event: GatewayEvent, table: DataTable, now: str) -> list[str]:
         match event:
@@ -198,6 +235,14 @@ class LocalScreen(AreaScreen):
                 return lines
             case HandlersReloaded(changed=changed):
                 return [f"{now} ~ reloaded handlers ({', '.join(changed)})"]
+            case ConfigApplied():
+                if self.query_one("#status", Label).has_class("error"):
+                    self.set_status(self.gateway.url)  # the problems it started with are fixed
+                return [f"{now} ~ {event.summary}"]
+            case ConfigNeedsRestart():
+                return [f"{now} ! {event.summary} Stop and start the gateway to apply it."]
+            case ConfigRefused():
+                return [f"{now} ! {event.summary}"]
             case Notice(message=message):
                 return [f"{now} ! {message}"]
         return []
