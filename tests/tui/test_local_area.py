@@ -42,7 +42,7 @@ async def test_start_connect_send_see_it_then_stop_frees_the_port(chat: Path) ->
     async with running(app) as pilot:
         screen = await local_area(pilot, app)
         assert screen.query_one("#port", Input).value == "0"
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: str(screen.query_one("#status", Label).render()).startswith("ws://"), 90)
         url = app.gateway.url
         assert str(screen.query_one("#toggle", Button).label) == "Stop"
@@ -66,7 +66,7 @@ async def test_start_connect_send_see_it_then_stop_frees_the_port(chat: Path) ->
         assert any(f"- {connection_id} closed 1000" in line for line in log.lines)
 
         port = port_of(url)
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: str(screen.query_one("#status", Label).render()) == "stopped", 60)
         assert not app.gateway.running
         assert port_is_free(port)
@@ -76,7 +76,7 @@ async def test_quitting_the_app_stops_the_gateway(chat: Path) -> None:
     app = make_app(chat, chat)
     async with running(app) as pilot:
         await pilot.press("f3")
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.gateway.running and app.gateway.url.startswith("ws://"), 90)
         port = port_of(app.gateway.url)
         await pilot.press("ctrl+q")
@@ -93,7 +93,7 @@ async def test_a_busy_port_is_reported_in_the_area(chat: Path) -> None:
         async with running(app) as pilot:
             await pilot.press("f3")
             screen = app.screen
-            await pilot.press("s")
+            await pilot.press("ctrl+s")
             status = screen.query_one("#status", Label)
             await wait_until(pilot, lambda: "Cannot listen" in str(status.render()), 90)
             assert status.has_class("error")
@@ -107,10 +107,10 @@ async def test_a_broken_wstui_toml_runs_the_last_good_configuration_and_says_so(
         screen = await local_area(pilot, app)
         toml = chat / "wstui.toml"
         toml.write_text(toml.read_text().replace('runtime = "python3.12"', 'runtime = "python3.99"'))
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         status = screen.query_one("#status", Label)
         await wait_until(pilot, lambda: str(status.render()).startswith("ws://"), 90)
         assert "wstui.toml has problems, so this runs the last configuration that loaded" in str(status.render())
         assert status.has_class("error")
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not app.gateway.running, 30)

@@ -1,4 +1,8 @@
-"""A yes/no question over the area, for the steps the CLI asks about before it acts (remove, re-create)."""
+"""A yes/no question over the area, for the steps the CLI asks about before it acts (remove, re-create).
+
+It has no text field, so it answers single letters; its own footer shows them (the area's keys do
+nothing while it is open).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from wstui.cli.verbatim import verbatim
+from wstui.tui.footer import AppFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -32,6 +37,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.action, id="yes", variant="error")
                 yield Button("No", id="no")
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

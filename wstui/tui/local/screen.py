@@ -54,8 +54,9 @@ Stopping the gateway closes every connection (1001) and frees the port; quitting
 class LocalScreen(AreaScreen):
     HELP = HELP
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "toggle", "Start/stop", id="local.toggle", tooltip="Start the local gateway, or stop it."),
-        Binding("c", "clear_log", "Clear log", id="local.clear", tooltip="Empty the log (connections stay)."),
+        Binding("ctrl+s", "toggle", "Start/stop", id="local.toggle",
+                tooltip="Start the local gateway, or stop it (enter in the Port field starts it)."),
+        Binding("ctrl+l", "clear_log", "Clear log", id="local.clear", tooltip="Empty the log (connections stay)."),
     ]
 
     busy = False
@@ -66,7 +67,7 @@ class LocalScreen(AreaScreen):
             yield Label("Port", classes="field-label")
             yield Input(str(running_app(self).config.local_port), type="integer", id="port",
                         tooltip="Port of the local gateway on 127.0.0.1 (0 picks a free one).")
-            yield Button("Start", id="toggle", variant="success", tooltip="Start the local gateway (s).")
+            yield Button("Start", id="toggle", variant="success", tooltip="Start the local gateway (ctrl+s).")
             yield Label("stopped", id="status")
         with Vertical(id="local-body"):
             yield DataTable(id="connections", cursor_type="row")
@@ -99,6 +100,11 @@ class LocalScreen(AreaScreen):
     def action_toggle(self) -> None:
         if not self.busy:
             self.toggle_gateway()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        """Enter in the Port field starts the gateway there; it never stops one."""
+        if not self.gateway.running:
+            self.action_toggle()
 
     def action_clear_log(self) -> None:
         self.query_one(Log).clear()
