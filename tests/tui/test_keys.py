@@ -86,7 +86,7 @@ async def test_jump_mode_reaches_any_field_in_two_keys_and_escape_leaves_the_foc
         overlay = app.screen
         assert isinstance(overlay, JumpOverlay)
         assert {"stack", "region", "bucket", "plan", "changes"} <= {w.id for w in overlay.targets.values()}
-        assert footer_keys(overlay) == {"escape": "Close"}
+        await wait_until(pilot, lambda: footer_keys(overlay) == {"escape": "Close"})
         await pilot.press("escape")
         assert app.screen is screen and app.focused is before
 
@@ -108,11 +108,10 @@ async def test_the_remove_question_shows_its_own_keys_not_the_areas(chat: Path) 
     app = make_app(chat, chat)
     async with running(app) as pilot:
         screen = await open_deploy(pilot)
-        assert footer_keys(screen)["ctrl+n"] == "Plan"
+        await wait_until(pilot, lambda: footer_keys(screen).get("ctrl+n") == "Plan")
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.pause()
-        assert footer_keys(app.screen) == {"y": "Yes", "escape": "No"}
+        await wait_until(pilot, lambda: footer_keys(app.screen) == {"y": "Yes", "n": "No"})
         await pilot.press("n")
         assert app.screen is screen
 

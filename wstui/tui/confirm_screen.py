@@ -23,7 +23,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Go ahead with what the question says."),
-        Binding("escape,n", "answer(False)", "No", id="confirm.no", tooltip="Leave everything as it is."),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="Leave everything as it is."),
     ]
 
     def __init__(self, question: str, action: str) -> None:
