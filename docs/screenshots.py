@@ -89,6 +89,7 @@ async def shoot(project: Path, start: Path) -> None:
         deploy.query_one(Checkbox).value = True
         await pilot.press("ctrl+n")
         await until(pilot, lambda: deploy.plan is not None and not deploy.busy)
+        await pilot.pause()  # the footer recomposes after the refresh that follows the plan
         app.save_screenshot("deploy.svg", str(IMAGES))
         await pilot.press("ctrl+z")
         await until(pilot, lambda: not deploy.busy)

@@ -42,10 +42,11 @@ HELP = """\
 Runs the project on this machine, as `wstui dev` does: the gateway on `127.0.0.1`, the handlers,
 and DynamoDB (moto), all built from the same template `wstui synth` prints.
 
+- **Start/stop** (`ctrl+s`, or `enter` in the Port field): runs the service, or stops it.
 - **Port**: where the gateway listens (0 picks a free port). The URL appears once it listens.
 - **Connections**: every open WebSocket, where it came from, and when it last sent a frame.
 - **Log**: each invocation (route, connection, status, duration) with the handler's output under it,
-  closes, refused handshakes and frames, and handler reloads when you save a file.
+  closes, refused handshakes and frames, and handler reloads when you save a file. `ctrl+l` empties it.
 
 Stopping the gateway closes every connection (1001) and frees the port; quitting the app stops it too.
 """

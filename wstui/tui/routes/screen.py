@@ -31,6 +31,11 @@ Every change goes through a form that checks it as you type, with the same rules
 `wstui routes ...`, and previews on the right what it does to the CloudFormation template
 (resources added `+`, removed `-`, changed `~`). Saving writes `wstui.toml` and keeps your comments.
 A handler that does not exist yet can be written as a stub from the form.
+
+`ctrl+n` adds a route, `enter` (or `ctrl+e`) edits the selected one, `ctrl+r` renames it, `ctrl+d`
+(or `delete`) removes it, and `ctrl+a` opens the API settings. In a form, `ctrl+s` (or `enter` in a
+field) saves; the footer names it as the button does (Add, Save, Delete), and shows it only while the
+change is accepted.
 """
 
 
