@@ -57,7 +57,7 @@ async def shoot(project: Path, start: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.save_screenshot("routes.svg", str(IMAGES))
-        await pilot.press("a")
+        await pilot.press("ctrl+n")
         app.screen.query_one("#key", Input).value = "join"
         app.screen.query_one("#handler", Input).value = "handlers.rooms:join"
         await pilot.pause()
@@ -66,7 +66,7 @@ async def shoot(project: Path, start: Path) -> None:
         app.save_screenshot("route-form.svg", str(IMAGES))
         await pilot.press("escape")
         await pilot.press("f3")
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await until(pilot, lambda: app.gateway.url.startswith("ws://"))
         clients = [await asyncio.to_thread(websocket.create_connection, app.gateway.url) for _ in range(2)]
         frame = json.dumps({"message": "sendmessage", "data": "hello"})
@@ -87,16 +87,17 @@ async def shoot(project: Path, start: Path) -> None:
         deploy = app.screen
         assert isinstance(deploy, DeployScreen)
         deploy.query_one(Checkbox).value = True
-        await pilot.press("p")
+        await pilot.press("ctrl+n")
         await until(pilot, lambda: deploy.plan is not None and not deploy.busy)
+        await pilot.pause()  # the footer recomposes after the refresh that follows the plan
         app.save_screenshot("deploy.svg", str(IMAGES))
-        await pilot.press("d")
+        await pilot.press("ctrl+z")
         await until(pilot, lambda: not deploy.busy)
     app = WstuiApp(None, start, config)
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         app.save_screenshot("start.svg", str(IMAGES))
-        await pilot.press("n")
+        await pilot.press("ctrl+n")
         await pilot.pause()
         app.save_screenshot("wizard.svg", str(IMAGES))
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Footer
 
 from wstui.core.deploy.aws import AwsTarget
 from wstui.core.scaffold import Template, scaffold
@@ -74,3 +76,8 @@ async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout:
     while not condition():
         assert time.monotonic() < deadline, "the app never reached the expected state"
         await pilot.pause()
+
+
+def footer_keys(screen: Screen) -> dict[str, str]:
+    """What the screen's own footer shows now: key -> description."""
+    return {key.key: key.description for key in screen.query_one(Footer).query("FooterKey")}

@@ -157,7 +157,7 @@ async def test_status_shows_outputs_and_reasons_as_they_came(chat: Path, monkeyp
         event(1, "ConnectRole", "AWS::IAM::Role", "UPDATE_FAILED", NASTY[3]), stack_event(2, "UPDATE_ROLLBACK_COMPLETE")))
     async with running(make_app(chat, chat)) as pilot:
         screen = await open_deploy(pilot)
-        await pilot.press("t")
+        await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: not screen.busy and state(screen) == "Stack chat-v1: UPDATE_ROLLBACK_COMPLETE")
         aws.verify()
         assert rows(screen.query_one("#outputs", DataTable)) == f"{URL_OUTPUT} {NASTY[5]}\nVersion {NASTY[1]}"
@@ -171,11 +171,11 @@ def app_commands(app: WstuiApp) -> list[SystemCommand]:
 
 
 @pytest.mark.parametrize(("key", "field", "value", "sentence"), [
-    ("p", "#bucket", "s3://my-bucket", '"s3://my-bucket" is not a valid S3 bucket name'),
-    ("p", "#bucket", "my bucket", '"my bucket" is not a valid S3 bucket name'),
-    ("p", "#stack", "my[/x]", 'Stack name "my[/x]" must start with a letter'),
-    ("t", "#stack", "my[/x]", 'Stack name "my[/x]" must start with a letter'),
-    ("r", "#stack", "my[/x]", 'Stack name "my[/x]" must start with a letter'),
+    ("ctrl+n", "#bucket", "s3://my-bucket", '"s3://my-bucket" is not a valid S3 bucket name'),
+    ("ctrl+n", "#bucket", "my bucket", '"my bucket" is not a valid S3 bucket name'),
+    ("ctrl+n", "#stack", "my[/x]", 'Stack name "my[/x]" must start with a letter'),
+    ("ctrl+t", "#stack", "my[/x]", 'Stack name "my[/x]" must start with a letter'),
+    ("ctrl+r", "#stack", "my[/x]", 'Stack name "my[/x]" must start with a letter'),
 ])
 async def test_names_aws_would_refuse_are_said_in_the_area_before_any_call(
     chat: Path, shell: AwsTarget, key: str, field: str, value: str, sentence: str
@@ -198,11 +198,11 @@ async def test_an_answer_aws_botocore_cannot_read_ends_the_step_not_the_app(
     app = make_app(chat, chat)
     async with running(app) as pilot:
         screen = await open_deploy(pilot)
-        await pilot.press("p")
+        await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: not screen.busy and "Planning" not in state(screen))
         assert state(screen).startswith("Unexpected error (ResponseParserError: Unable to parse response")
         assert "Unexpected error (ResponseParserError" in await toasts(pilot)
-        await pilot.press("p")  # the area still works
+        await pilot.press("ctrl+n")  # the area still works
         await wait_until(pilot, lambda: not screen.busy and "Planning" not in state(screen))
         assert app.screen is screen
 
@@ -228,7 +228,7 @@ async def test_route_keys_holding_markup_are_listed_edited_and_offered_as_they_a
         await pilot.pause()
         palette = [Content.from_markup(command.title).plain for command in app_commands(app)]
         assert f"Edit route {NASTY_KEYS[0]}" in palette and f"Delete route {NASTY_KEYS[0]}" in palette
-        await pilot.press("e")
+        await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: isinstance(app.screen, EditForm))
         assert str(app.screen.query_one("#form-heading", Label).render()) == f"Route {NASTY_KEYS[0]}"
         await pilot.press("ctrl+s")
@@ -242,7 +242,7 @@ async def test_an_error_the_preview_did_not_foresee_is_said_in_the_form(chat: Pa
     breaks(monkeypatch, wstui.tui.routes.edit_form, "preview_edit", ValueError("Maximum number of resources [500] reached"))
     app = make_app(chat, chat)
     async with running(app) as pilot:
-        await pilot.press("a")
+        await pilot.press("ctrl+n")
         form = app.screen
         assert isinstance(form, EditForm)
         form.query_one("#key", Input).value = "echo"
@@ -329,7 +329,7 @@ async def test_what_a_handler_prints_reaches_the_local_log_as_it_came(chat: Path
         await pilot.press("f3")
         screen = app.screen
         assert isinstance(screen, LocalScreen)
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.gateway.running and str(screen.query_one("#status", Label).render()).startswith("ws://"), 90)
         client = await asyncio.to_thread(websocket.create_connection, app.gateway.url, timeout=10)
         await asyncio.to_thread(client.send, json.dumps({"message": "shout", "text": " ".join(NASTY)}))
@@ -337,7 +337,7 @@ async def test_what_a_handler_prints_reaches_the_local_log_as_it_came(chat: Path
         await wait_until(pilot, lambda: any("shout" in line for line in log.lines) and any("|" in line for line in log.lines))
         await asyncio.to_thread(client.close)
         assert all_shown(NASTY, "\n".join(log.lines))
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not app.gateway.running, 60)
 
 
@@ -352,7 +352,7 @@ async def test_a_gateway_that_fails_to_start_for_an_unforeseen_reason_is_said_in
         await pilot.press("f3")
         screen = app.screen
         assert isinstance(screen, LocalScreen)
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         status = screen.query_one("#status", Label)
         await wait_until(pilot, lambda: not screen.busy and "starting" not in str(status.render()))
         assert str(status.render()) == "Unexpected error (ValueError: troposphere says [/x] is wrong)."
@@ -385,7 +385,7 @@ async def test_an_error_the_wizard_did_not_foresee_is_said_in_the_wizard(tmp_pat
     breaks(monkeypatch, wstui.tui.start.wizard, "scaffold", RuntimeError("cookiecutter hook failed [/x]"))
     app = make_app(None, tmp_path)
     async with running(app) as pilot:
-        await pilot.press("n")
+        await pilot.press("ctrl+n")
         wizard = app.screen
         assert isinstance(wizard, WizardScreen)
         await pilot.press("ctrl+s")

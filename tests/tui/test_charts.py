@@ -24,7 +24,7 @@ async def test_the_local_area_charts_connections_frames_and_latency_per_route(ch
     async with running(app) as pilot:
         await pilot.press("f3")
         screen = app.screen
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: str(screen.query_one("#status", Label).render()).startswith("ws://"), 90)
         clients = [await asyncio.to_thread(websocket.create_connection, app.gateway.url, timeout=10) for _ in range(2)]
         for number in range(5):

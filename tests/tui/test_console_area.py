@@ -61,8 +61,8 @@ async def test_a_broadcast_from_one_session_reaches_both(chat: Path, start_servi
     async with console_of(chat, service.url) as (pilot, screen):
         first, second = await connect(pilot, screen, 2)
         assert first.has_class("state-open") and "open (101)" in status(first)
-        await pilot.press("ctrl+o")
-        assert screen.current is first, "ctrl+o wraps around to the first session"
+        await pilot.press("ctrl+g")
+        assert screen.current is first, "ctrl+g wraps around to the first session"
         screen.editor.load(HELLO)
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: all('"hello world !"' in received(p) for p in (first, second)))
@@ -104,7 +104,7 @@ async def test_a_raw_text_frame_goes_as_typed_when_raw_text_is_ticked(chat: Path
         await pilot.press("ctrl+s")
         check = screen.query_one("#json-check", Label)
         assert str(check.render()).startswith("not sent: Expecting value") and not panel.frame_log.frames
-        await pilot.press("ctrl+g")
+        await pilot.press("f6")
         assert screen.editor.raw and str(check.render()) == "raw text: sent as typed, unchecked"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: bool(received(panel)))
@@ -275,7 +275,7 @@ async def test_the_deployed_url_is_the_record_of_the_region_in_effect_even_while
         await pilot.press("f3")
         local = pilot.app.screen
         assert isinstance(local, LocalScreen)
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: pilot.app.gateway.running and not local.busy, 60)
         await pilot.press("f4")
         screen = pilot.app.screen
@@ -283,5 +283,5 @@ async def test_the_deployed_url_is_the_record_of_the_region_in_effect_even_while
         await pilot.press("ctrl+r")
         assert screen.query_one("#url", Input).value == "wss://eu-west-1.example/v1"
         await pilot.press("f3")
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not pilot.app.gateway.running and not local.busy, 60)

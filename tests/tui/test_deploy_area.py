@@ -75,14 +75,14 @@ def in_log(screen: DeployScreen, sentence: str) -> bool:
 
 
 async def plan(pilot: Pilot[None], screen: DeployScreen) -> None:
-    await pilot.press("p")
+    await pilot.press("ctrl+n")
     await wait_until(pilot, lambda: not screen.busy and "Planning" not in state(screen), 120)
 
 
 async def apply(pilot: Pilot[None], screen: DeployScreen) -> None:
     await plan(pilot, screen)
     assert screen.plan is not None, state(screen)
-    await pilot.press("a")
+    await pilot.press("ctrl+g")
     await wait_until(pilot, lambda: not screen.busy and "Applying" not in state(screen), 120)
 
 
@@ -95,13 +95,13 @@ async def test_plan_shows_the_change_set_and_discard_leaves_no_stack(chat: Path,
         assert changes.border_title == "Change set for chat-v1 (stage v1, CREATE, 19 changes)"
         assert {"ConnectionTable", "WebSocketApi", "RouteSendmessage"} <= set(column(changes, 1))
         assert set(column(changes, 0)) == {"Add"}
-        assert state(screen) == "19 changes to chat-v1: Apply (a) or Discard (d)?"
+        assert state(screen) == "19 changes to chat-v1: Apply (ctrl+g) or Discard (ctrl+z)?"
         assert app.screen.focused is screen.query_one("#apply", Button)
         assert in_log(screen, "Code archive: 5 files")
         assert in_log(screen, "handlers/connections.py") and not in_log(screen, "README.md")
         assert live_stacks(shell) == ["REVIEW_IN_PROGRESS"]
 
-        await pilot.press("d")
+        await pilot.press("ctrl+z")
         await wait_until(pilot, lambda: not screen.busy and state(screen).startswith("Nothing applied"))
         assert live_stacks(shell) == []
         assert client(shell, "s3").list_buckets()["Buckets"] == [], "planning creates no bucket"
@@ -136,14 +136,14 @@ async def test_status_shows_the_outputs_and_the_console_action_names_the_url(cha
     app = make_app(chat, chat)
     async with running(app) as pilot:
         screen = await open_deploy(pilot)
-        await pilot.press("o")
+        await pilot.press("ctrl+f")
         assert any("No deployed URL yet" in n.message for n in app._notifications)
-        await pilot.press("t")
+        await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: state(screen) == "Stack chat-v1: CREATE_COMPLETE")
         outputs = screen.query_one("#outputs", DataTable)
         assert (column(outputs, 0), column(outputs, 1)) == (["APIGatewayURL"], [URL])
         assert column(screen.query_one("#events", DataTable), 4)[-1] == "CREATE_COMPLETE"
-        await pilot.press("o")
+        await pilot.press("ctrl+f")
         await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen) and app.screen.query_one("#url", Input).value == URL)
 
 
@@ -152,17 +152,17 @@ async def test_remove_asks_then_deletes_the_stack_and_its_artifacts(chat: Path, 
     async with running(app) as pilot:
         screen = await open_deploy(pilot)
         await apply(pilot, screen)
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")
         assert app.screen is screen and live_stacks(shell) == ["CREATE_COMPLETE"]
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await wait_until(pilot, lambda: state(screen).startswith("Removed stack chat-v1"), 120)
         assert live_stacks(shell) == []
         assert client(shell, "s3").list_objects_v2(Bucket=BUCKET).get("Contents", []) == []
-        await pilot.press("t")
+        await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: state(screen) == "There is no stack chat-v1 in us-east-1.")
         assert in_log(screen, "Account 123456789012, region us-east-1")
 
@@ -181,7 +181,7 @@ async def test_the_fields_show_the_values_in_effect_and_a_region_the_environment
                                       "type a region in the Region field to deploy elsewhere.")
         placeholders = {name: screen.query_one(f"#{name}", Input).placeholder for name in ("region", "profile", "endpoint")}
         assert placeholders == {"region": "eu-west-1 (AWS_DEFAULT_REGION)", "profile": "default", "endpoint": aws.endpoint_url}
-        await pilot.press("t")
+        await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: state(screen) == "There is no stack chat-v1 in eu-west-1.")
         assert in_log(screen, f"Account 123456789012, region eu-west-1 (from AWS_DEFAULT_REGION, not wstui.toml's us-east-1), "
                               f"endpoint {aws.endpoint_url}")
@@ -275,7 +275,7 @@ async def test_a_deploy_shows_progress_durations_and_outputs(chat: Path, monkeyp
         assert in_log(screen, "ConnectRole │ 19.0") and in_log(screen, "ConnectionTable │ 8.0")
         outputs = screen.query_one("#outputs", DataTable)
         assert (column(outputs, 0), column(outputs, 1)) == (["APIGatewayURL"], [URL])
-        await pilot.press("o")
+        await pilot.press("ctrl+f")
         await wait_until(
             pilot, lambda: isinstance(pilot.app.screen, ConsoleScreen) and pilot.app.screen.query_one("#url", Input).value == URL
         )
@@ -298,7 +298,7 @@ async def test_a_stack_whose_creation_rolled_back_is_offered_for_re_creation(
     app = make_app(chat, chat)
     async with running(app) as pilot:
         screen = await open_deploy(pilot, bucket="bucket")
-        await pilot.press("p")
+        await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         question = str(app.screen.query_one("#confirm-question", Label).render())
         assert question == "Stack chat-v1 is ROLLBACK_COMPLETE: its creation failed and it cannot be updated. Delete it and create it again?"
@@ -307,7 +307,7 @@ async def test_a_stack_whose_creation_rolled_back_is_offered_for_re_creation(
         aws.verify()
         if answer == "y":
             assert column(screen.query_one("#events", DataTable), 4) == ["DELETE_IN_PROGRESS", "DELETE_COMPLETE"]
-            assert state(screen) == "2 changes to chat-v1: Apply (a) or Discard (d)?"
+            assert state(screen) == "2 changes to chat-v1: Apply (ctrl+g) or Discard (ctrl+z)?"
         else:
             assert state(screen) == "Stack chat-v1 is ROLLBACK_COMPLETE: nothing done."
             assert screen.plan is None
@@ -318,15 +318,25 @@ async def test_quitting_while_a_stack_operation_runs_asks_and_stops_the_watching
 ) -> None:
     aws = stubbed_deploy(monkeypatch, event(1, "ConnectionTable", "AWS::DynamoDB::Table", "CREATE_IN_PROGRESS"))
     app = make_app(chat, chat)
+    nap = DeployScreen.nap
+
+    def nap_while_followed(self: DeployScreen, seconds: float) -> None:
+        """The operation goes on until the app quits: the stubbed events have no next poll to answer,
+        and however long the questions below take, the area must still be following."""
+        if app.stack_operation:
+            self.stopped.wait()
+        nap(self, seconds)
+
+    monkeypatch.setattr(DeployScreen, "nap", nap_while_followed)
     async with running(app) as pilot:
         screen = await open_deploy(pilot, bucket="bucket")
         await plan(pilot, screen)
-        await pilot.press("a")
+        await pilot.press("ctrl+g")
         await wait_until(pilot, lambda: "ConnectionTable" in column(screen.query_one("#events", DataTable), 2))
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert str(app.screen.query_one("#confirm-question", Label).render()) == (
-            "Creating stack chat-v1 is under way. The stack operation goes on in CloudFormation. Status (t) shows "
+            "Creating stack chat-v1 is under way. The stack operation goes on in CloudFormation. Status (ctrl+t) shows "
             "where it stands. Quit anyway?")
         await pilot.press("n")
         assert app.screen is screen and app.is_running
@@ -357,7 +367,7 @@ async def test_quitting_while_the_code_uploads_deletes_the_plan_and_the_stack_it
         screen = await open_deploy(pilot)
         await plan(pilot, screen)
         assert live_stacks(shell) == ["REVIEW_IN_PROGRESS"]
-        await pilot.press("a")
+        await pilot.press("ctrl+g")
         await wait_until(pilot, uploading.is_set)
         await pilot.press("ctrl+q")
     release.set()
@@ -372,17 +382,17 @@ async def test_a_plan_made_while_the_local_gateway_runs_reaches_the_chosen_accou
     app = make_app(chat, chat)
     async with running(app) as pilot:
         await pilot.press("f3")
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.gateway.running, 60)
         screen = await open_deploy(pilot)
         await plan(pilot, screen)
         assert screen.plan is not None, state(screen)
         assert live_stacks(shell) == ["REVIEW_IN_PROGRESS"]
-        await pilot.press("d")
+        await pilot.press("ctrl+z")
         await wait_until(pilot, lambda: not screen.busy and state(screen).startswith("Nothing applied"))
         assert live_stacks(shell) == []
         await pilot.press("f3")
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not app.gateway.running, 60)
 
 
@@ -432,7 +442,7 @@ async def test_the_chosen_stage_is_planned_and_the_console_uses_its_deployed_url
         await wait_until(pilot, lambda: screen.query_one("#stack", Input).value == "chat-prod")
         await plan(pilot, screen)
         assert screen.query_one("#changes", DataTable).border_title == "Change set for chat-prod (stage prod, CREATE, 19 changes)"
-        await pilot.press("d")
+        await pilot.press("ctrl+z")
         await wait_until(pilot, lambda: not screen.busy and screen.plan is None)
         await pilot.press("f4")
         console = app.screen

@@ -44,7 +44,7 @@ async def test_start_connect_send_see_it_then_stop_frees_the_port(chat: Path) ->
     async with running(app) as pilot:
         screen = await local_area(pilot, app)
         assert screen.query_one("#port", Input).value == "0"
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: str(screen.query_one("#status", Label).render()).startswith("ws://"), 90)
         url = app.gateway.url
         assert str(screen.query_one("#toggle", Button).label) == "Stop"
@@ -68,7 +68,7 @@ async def test_start_connect_send_see_it_then_stop_frees_the_port(chat: Path) ->
         assert any(f"- {connection_id} closed 1000" in line for line in log.lines)
 
         port = port_of(url)
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: str(screen.query_one("#status", Label).render()) == "stopped", 60)
         assert not app.gateway.running
         assert port_is_free(port)
@@ -78,7 +78,7 @@ async def test_quitting_the_app_stops_the_gateway(chat: Path) -> None:
     app = make_app(chat, chat)
     async with running(app) as pilot:
         await pilot.press("f3")
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.gateway.running and app.gateway.url.startswith("ws://"), 90)
         port = port_of(app.gateway.url)
         await pilot.press("ctrl+q")
@@ -95,7 +95,7 @@ async def test_a_busy_port_is_reported_in_the_area(chat: Path) -> None:
         async with running(app) as pilot:
             await pilot.press("f3")
             screen = app.screen
-            await pilot.press("s")
+            await pilot.press("ctrl+s")
             status = screen.query_one("#status", Label)
             await wait_until(pilot, lambda: "Cannot listen" in str(status.render()), 90)
             assert status.has_class("error")
@@ -109,12 +109,12 @@ async def test_a_broken_wstui_toml_runs_the_last_good_configuration_and_says_so(
         screen = await local_area(pilot, app)
         toml = chat / "wstui.toml"
         toml.write_text(toml.read_text().replace('runtime = "python3.12"', 'runtime = "python3.99"'))
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         status = screen.query_one("#status", Label)
         await wait_until(pilot, lambda: str(status.render()).startswith("ws://"), 90)
         assert "wstui.toml has problems, so this runs the last configuration that loaded" in str(status.render())
         assert status.has_class("error")
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not app.gateway.running, 30)
 
 
@@ -122,7 +122,7 @@ async def test_a_route_added_while_the_gateway_runs_answers_and_the_log_says_wha
     app = make_app(chat, chat)
     async with running(app) as pilot:
         screen = await local_area(pilot, app)
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: str(screen.query_one("#status", Label).render()).startswith("ws://"), 90)
         client = await asyncio.to_thread(websocket.create_connection, app.gateway.url, timeout=10)
         (chat / "handlers" / "version.py").write_text('def handle(event, context):\n    return {"body": "v1"}\n')
@@ -142,7 +142,7 @@ async def test_a_fix_saved_while_the_last_good_configuration_runs_clears_the_war
         toml = chat / "wstui.toml"
         good = toml.read_text()
         toml.write_text(good.replace('runtime = "python3.12"', 'runtime = "python3.99"'))
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         status = screen.query_one("#status", Label)
         await wait_until(pilot, lambda: str(status.render()).startswith("ws://"), 90)
         assert status.has_class("error")
@@ -155,7 +155,7 @@ async def test_a_port_typed_while_the_gateway_runs_says_it_applies_at_the_next_s
     app = make_app(chat, chat)
     async with running(app) as pilot:
         screen = await local_area(pilot, app)
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         status = screen.query_one("#status", Label)
         await wait_until(pilot, lambda: str(status.render()).startswith("ws://"), 90)
         screen.query_one("#port", Input).value = "4123"

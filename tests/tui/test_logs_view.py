@@ -32,7 +32,7 @@ async def test_logs_view_follows_the_stack_picks_a_function_and_filters(chat: Pa
     async with running(make_app(chat, chat)) as pilot:
         await pilot.press("f5")
         assert isinstance(pilot.app.screen, DeployScreen)
-        await pilot.press("l")
+        await pilot.press("ctrl+l")
         screen = pilot.app.screen
         assert isinstance(screen, LogsScreen)
         await wait_until(pilot, lambda: "hello from send" in shown(screen) and "[bold]connected" in shown(screen))

@@ -59,7 +59,7 @@ async def test_the_deploy_areas_fields_are_remembered_and_a_corrupt_file_is_a_no
         screen.query_one("#endpoint", Input).value = aws.endpoint_url
         screen.query_one("#bucket", Input).value = "my-artifacts"
         screen.query_one(Checkbox).value = True
-        await pilot.press("t")
+        await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: not screen.busy and "There is no stack" in str(screen.query_one("#deploy-state").render()))
     assert json.loads((chat / ".wstui" / "app.json").read_text())["deploy"] == {
         "stack": "chat-v1", "region": "eu-west-1", "profile": "", "endpoint": aws.endpoint_url, "bucket": "my-artifacts",

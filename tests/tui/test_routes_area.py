@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Button, DataTable, Input, Static
 
 from tests.core.test_limits import FULL, with_routes
-from tests.tui.conftest import USER_COMMENT, make_app, running, wait_until
+from tests.tui.conftest import USER_COMMENT, footer_keys, make_app, running, wait_until
 from wstui.core.project.load import load_project
 from wstui.tui.app import WstuiApp
 from wstui.tui.routes.edit_form import EditForm
@@ -31,7 +31,7 @@ async def fill(pilot, app: WstuiApp, field: str, value: str) -> None:  # type: i
 
 async def add_form(pilot, app: WstuiApp, key: str, handler: str) -> None:  # type: ignore[no-untyped-def]
     """Open the add form, type a key and a handler, and wait for the check and preview."""
-    await pilot.press("a")
+    await pilot.press("ctrl+n")
     await fill(pilot, app, "key", key)
     await fill(pilot, app, "handler", handler)
     await settle(pilot, app)
@@ -106,7 +106,7 @@ async def test_rename_then_delete_a_route(chat: Path) -> None:
     async with running(app) as pilot:
         table = app.screen.query_one("#routes", DataTable)
         table.move_cursor(row=2)
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         assert form(app).query_one("#key", Input).value == "sendmessage"
         await fill(pilot, app, "key", "talk")
         await settle(pilot, app)
@@ -117,7 +117,7 @@ async def test_rename_then_delete_a_route(chat: Path) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
         assert routes_on_disk(chat) == ["$connect", "$disconnect", "talk"]
         app.screen.query_one("#routes", DataTable).move_cursor(row=2)
-        await pilot.press("d")
+        await pilot.press("ctrl+d")
         await settle(pilot, app)
         assert "- RouteTalk  ApiGatewayV2::Route" in text_of(app, "#preview").splitlines()
         await pilot.click("#save")
@@ -129,7 +129,7 @@ async def test_rename_then_delete_a_route(chat: Path) -> None:
 async def test_the_route_selection_expression_and_api_settings(chat: Path) -> None:
     app = make_app(chat, chat)
     async with running(app) as pilot:
-        await pilot.press("x")
+        await pilot.press("ctrl+a")
         await fill(pilot, app, "expression", "$request.body.[")
         await settle(pilot, app)
         assert text_of(app, "#form-error"), "a broken expression is refused as you type"
@@ -153,7 +153,7 @@ async def test_an_invalid_project_opens_with_its_problems_shown(chat: Path) -> N
     async with running(app) as pilot:
         summary = str(app.screen.query_one("#api-summary", Static).render())
         assert 'module "handlers.gone" not found' in summary
-        await pilot.press("a")
+        await pilot.press("ctrl+n")
         assert isinstance(app.screen, RoutesScreen), "no form on a project that does not validate"
 
 
@@ -168,3 +168,53 @@ async def test_a_hand_edit_made_while_a_form_is_open_is_kept_when_it_saves(chat:
         await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
     text = (chat / "wstui.toml").read_text()
     assert "memory = 512  # by hand" in text and 'key = "rooms"' in text
+
+
+async def test_a_refused_save_keeps_the_offer_of_a_stub(chat: Path) -> None:
+    """Save with an error (ctrl+s, or a save that finds the change refused) leaves the stub button there."""
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await add_form(pilot, app, "join", "handlers.rooms:join")
+        stub = form(app).query_one("#stub", Button)
+        assert stub.display
+        await wait_until(pilot, lambda: "ctrl+s" not in footer_keys(form(app)))  # no save key while Save cannot be pressed
+        await pilot.press("ctrl+s")
+        await pilot.press("enter")
+        form(app).action_save()  # as when the key beats the preview of the last keystroke
+        await pilot.pause()
+        assert stub.display and 'module "handlers.rooms" not found' in text_of(app, "#form-error")
+        assert routes_on_disk(chat) == ["$connect", "$disconnect", "sendmessage"]
+
+
+async def test_after_an_add_or_a_rename_the_cursor_is_on_that_route(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        table = app.screen.query_one("#routes", DataTable)
+        assert table.cursor_row == 0
+        await add_form(pilot, app, "echo", "handlers.send_message:handle")
+        await pilot.press("enter")  # in the handler field: the form's main action
+        await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
+        assert str(table.get_row_at(table.cursor_row)[0]) == "echo"
+        table.move_cursor(row=0)
+        await pilot.press("ctrl+r")
+        await fill(pilot, app, "key", "$default")
+        await settle(pilot, app)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, RoutesScreen))
+        assert str(table.get_row_at(table.cursor_row)[0]) == "$default"
+
+
+async def test_the_footer_names_the_save_key_as_the_button_does(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        await add_form(pilot, app, "echo", "handlers.send_message:handle")
+        await wait_until(pilot, lambda: "ctrl+s" in footer_keys(form(app)))
+        assert footer_keys(form(app))["ctrl+s"] == str(form(app).query_one("#save", Button).label) == "Add"
+        await pilot.press("escape", "ctrl+d")
+        await settle(pilot, app)
+        await wait_until(pilot, lambda: "ctrl+s" in footer_keys(form(app)))
+        assert footer_keys(form(app))["ctrl+s"] == str(form(app).query_one("#save", Button).label) == "Delete"
+        await pilot.press("escape", "ctrl+e")
+        await settle(pilot, app)
+        await wait_until(pilot, lambda: "ctrl+s" in footer_keys(form(app)))
+        assert footer_keys(form(app))["ctrl+s"] == str(form(app).query_one("#save", Button).label) == "Save"

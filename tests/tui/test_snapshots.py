@@ -26,7 +26,7 @@ def test_routes_area(snap_compare, chat: Path) -> None:  # type: ignore[no-untyp
 def test_route_form_previews_the_template(snap_compare, chat: Path) -> None:  # type: ignore[no-untyped-def]
     async def add_echo(pilot: Pilot[None]) -> None:
         await pilot.pause()
-        await pilot.press("a")
+        await pilot.press("ctrl+n")
         pilot.app.screen.query_one("#key", Input).value = "echo"
         pilot.app.screen.query_one("#handler", Input).value = "handlers.send_message:handle"
         await pilot.pause()
@@ -41,7 +41,7 @@ def test_local_area_stopped(snap_compare, chat: Path) -> None:  # type: ignore[n
 
 
 def test_new_project_wizard(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(None, tmp_path), terminal_size=SIZE, press=["n"])
+    assert snap_compare(make_app(None, tmp_path), terminal_size=SIZE, press=["ctrl+n"])
 
 
 def test_console_area_with_a_refused_session(snap_compare, chat: Path) -> None:  # type: ignore[no-untyped-def]
@@ -74,7 +74,7 @@ def test_deploy_area_plan(snap_compare, chat: Path, aws: AwsTarget, monkeypatch:
         screen = pilot.app.screen
         assert isinstance(screen, DeployScreen)
         screen.query_one(Checkbox).value = True
-        await pilot.press("p")
+        await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: screen.plan is not None and not screen.busy, 120)
         await pilot.pause()
 

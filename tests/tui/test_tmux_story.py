@@ -103,7 +103,7 @@ def test_the_story_in_tmux(terminal: Terminal, chat: Path, tmp_path: Path) -> No
     terminal.start(chat, f"env -u COLUMNS -u LINES XDG_CONFIG_HOME={config.parent.parent} {sys.executable} -m wstui")
     terminal.wait_for(lambda s: "sendmessage" in s and "$disconnect" in s, "the Routes area")
 
-    terminal.keys("a")
+    terminal.keys("C-n")
     terminal.wait_for(lambda s: "New route" in s, "the new-route form")
     terminal.keys("echo", literal=True)
     screen = terminal.wait_for(lambda s: 'Handler "" must look like' in s, "the key checked")
@@ -121,7 +121,7 @@ def test_the_story_in_tmux(terminal: Terminal, chat: Path, tmp_path: Path) -> No
 
     terminal.keys("F3")
     terminal.wait_for(lambda s: "Connections" in s, "the Local area")
-    terminal.keys("s")
+    terminal.keys("C-s")
     screen = terminal.wait_for(lambda s: "listening on ws://127.0.0.1:" in s, "the gateway listening", 120)
     url = re.search(r"listening on (ws://127\.0\.0\.1:\d+/v1)", screen)
     assert url is not None

@@ -40,6 +40,13 @@ DESCRIPTIONS = {
     "billing_mode": "Connection table billing",
     "python_runtime": "Lambda Python runtime",
 }
+# What a choice of the bundled template does, for the app's wizard (shown under the question).
+HINTS = {
+    "authorization": (
+        "token: $connect runs an authorizer that lets a client in only with ?token=... matching a random "
+        "value wstui writes to .wstui/secrets.toml (auth_token); none: any client can connect."
+    ),
+}
 VALUE_RULES = {
     "aws_region": (REGION, 'an AWS region name such as "us-east-1"'),
     "stage": (STAGE_NAME, 'letters, digits, "_" and "-"'),
@@ -63,15 +70,22 @@ class Question:
     def prompt(self) -> str:
         return DESCRIPTIONS.get(self.key, self.key.replace("_", " ").capitalize())
 
-    def check(self, value: str) -> str:
-        """`value` if acceptable for this question, else UsageError in one sentence."""
+    @property
+    def hint(self) -> str:
+        """What the answer changes, where the prompt alone does not say it; empty for most questions."""
+        return HINTS.get(self.key, "")
+
+    def check(self, value: str, subject: str = "") -> str:
+        """`value` if acceptable for this question, else UsageError in one sentence about `subject`
+        (by default `Option KEY`, as `wstui new --option` names it; a form passes its field's label)."""
+        subject = subject or f"Option {self.key}"
         if self.choices and value not in self.choices:
-            raise UsageError(f'Option {self.key} must be one of {", ".join(self.choices)}, not "{value}".')
+            raise UsageError(f'{subject} must be one of {", ".join(self.choices)}, not "{value}".')
         rule = VALUE_RULES.get(self.key)
         if rule and not rule[0].match(value):
-            raise UsageError(f'Option {self.key} must be {rule[1]}, not "{value}".')
+            raise UsageError(f'{subject} must be {rule[1]}, not "{value}".')
         if any(unicodedata.category(c) in ("Cc", "Cs") and c != "\t" for c in value):
-            raise UsageError(f"Option {self.key} must be one line of text, without control characters.")
+            raise UsageError(f"{subject} must be one line of text, without control characters.")
         return value
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widget import AwaitMount, Widget
 
 from wstui.core.errors import Remedy, WstuiError
 from wstui.core.project.load import ProjectFile
@@ -22,6 +23,7 @@ from wstui.tui.area_screen import AreaScreen
 from wstui.tui.areas import AREAS, preload
 from wstui.tui.config import UserConfig, save_theme
 from wstui.tui.confirm_screen import ConfirmScreen
+from wstui.tui.jump import JUMP, JumpOverlay, jump_targets
 from wstui.tui.local.gateway import LocalGateway
 from wstui.tui.project_state import ProjectState, load_state, save_state
 from wstui.tui.remedies import remedy, said
@@ -34,16 +36,22 @@ PRELOAD_AFTER = 1.0
 """After the first paint (which takes about 0.3 s), not during it: the imports hold the interpreter's lock."""
 
 
-class WstuiApp(App[None]):
-    """Opens `project_dir` when given, else the start screen for `start_dir`."""
+class WstuiApp(App[None], inherit_bindings=False):
+    """Opens `project_dir` when given, else the start screen for `start_dir`.
+
+    The app's keys come after the screen's in the footer, in this order: help, the areas, jump, quit
+    (Textual's own ctrl+q, declared here again, would come first)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "wstui"
     MODES: ClassVar = {area.mode: area.screen for area in AREAS}
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="area.help", tooltip="What this area does, and every key it answers."),
         *(area.binding for area in AREAS),
+        JUMP,
         Binding("ctrl+q", "quit", "Quit", id="app.quit",
                 tooltip="Stop the local gateway if it runs, and quit (asks first while a stack operation is followed)."),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
     def __init__(self, project_dir: Path | None, start_dir: Path, config: UserConfig | None = None,
@@ -91,7 +99,6 @@ class WstuiApp(App[None]):
         except WstuiError as error:
             self.notify(said(error), title="Cannot open the project", severity="error", timeout=15, markup=False)
             return
-        self.sub_title = self.project_file.directory.name
         self.state, problem = load_state(self.project_file.directory)
         if problem:
             self.notify(problem, title="Remembered fields", severity="warning", timeout=10, markup=False)
@@ -127,12 +134,40 @@ class WstuiApp(App[None]):
         return self.project_file
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The area keys once a project is open, but the one of the area on screen; help in the areas;
+        jump where there are fields: not on the start screen's one button (the forms, being modal,
+        bind jump themselves and come here too)."""
         if action == "switch_area":
-            return self.project_file is not None
+            return self.project_file is not None and parameters[0] != self.current_mode
+        if action == "help":
+            return isinstance(self.screen, AreaScreen)
+        if action == "jump":
+            return getattr(self.screen, "JUMPS", True)
         return True
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, AreaScreen):
+            self.screen.action_help()
 
     def action_switch_area(self, mode: str) -> None:
         self.switch_mode(mode)
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Every way into an area (its key, the palette, the Deploy area's Console action) comes here,
+        so the header always names the area on screen, after the project."""
+        area = next((area.title for area in AREAS if area.mode == mode), "")
+        self.sub_title = f"{self.project_file.directory.name} · {area}" if self.project_file else area
+        return super().switch_mode(mode)
+
+    def action_jump(self) -> None:
+        """Jump mode on the screen in front (bound on the screens with fields, see `wstui.tui.jump`)."""
+        screen = self.screen
+
+        def jumped(target: Widget | None) -> None:
+            if target is not None:
+                screen.set_focus(target)
+
+        self.push_screen(JumpOverlay(jump_targets(screen)), jumped)
 
     async def action_quit(self) -> None:
         """Quitting stops the watching, never a stack operation: while one is followed, say so and ask."""
@@ -158,6 +193,6 @@ class WstuiApp(App[None]):
         if self.project_file is None:
             return
         for area in AREAS:
-            yield SystemCommand(f"{area.title} area", area.summary.capitalize(), lambda m=area.mode: self.switch_mode(m))
+            yield SystemCommand(f"{area.title} area", area.summary[:1].upper() + area.summary[1:], lambda m=area.mode: self.switch_mode(m))
         if isinstance(screen, AreaScreen):
             yield from screen.commands()

@@ -1,4 +1,4 @@
-"""What every area screen shares: the header and footer, F1 help, and its own palette commands."""
+"""What every area screen shares: the header and footer, the F1 help page, and its own palette commands."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
+from wstui.tui.footer import AppFooter
 from wstui.tui.help_screen import HelpScreen
 from wstui.tui.running_app import apply_cursor_setting
 
@@ -25,14 +25,11 @@ class AreaScreen(Screen[None]):
     """Subclasses set HELP (markdown) and compose their body in `compose_body`."""
 
     HELP: ClassVar[str] = ""
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", id="area.help", tooltip="What this area does, and every key it answers."),
-    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield from self.compose_body()
-        yield Footer()
+        yield AppFooter()
 
     def compose_body(self) -> ComposeResult:
         return iter(())
@@ -41,7 +38,8 @@ class AreaScreen(Screen[None]):
         apply_cursor_setting(self)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.HELP, self.active_bindings))
+        """F1 (bound on the app, so that its key follows this screen's own in the footer)."""
+        self.app.push_screen(HelpScreen(self.HELP, self.active_bindings, self))
 
     def commands(self) -> Iterable[SystemCommand]:
         """Palette commands that make sense in this area now; outside text in them goes through `palette_text`."""

@@ -1,4 +1,8 @@
-"""A yes/no question over the area, for the steps the CLI asks about before it acts (remove, re-create)."""
+"""A yes/no question over the area, for the steps the CLI asks about before it acts (remove, re-create).
+
+It has no text field, so it answers single letters; its own footer shows them (the area's keys do
+nothing while it is open).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from wstui.cli.verbatim import verbatim
+from wstui.tui.footer import AppFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -18,7 +23,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Go ahead with what the question says."),
-        Binding("escape,n", "answer(False)", "No", id="confirm.no", tooltip="Leave everything as it is."),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="Leave everything as it is."),
     ]
 
     def __init__(self, question: str, action: str) -> None:
@@ -32,6 +37,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.action, id="yes", variant="error")
                 yield Button("No", id="no")
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -49,7 +49,7 @@ HELP = """\
 WebSocket clients of your service, several at once, side by side: send from one and watch the
 broadcast reach the others. It is `wstui console` with a screen.
 
-- **URL**: where `ctrl+n` connects a new session. It starts on the Local area's gateway when it
+- **URL**: where `ctrl+n` (or `enter` in the URL, Query or Header field) connects a new session. It starts on the Local area's gateway when it
   runs, else on the project's local URL; `ctrl+l` puts the local URL back, `ctrl+r` the deployed
   `wss://` URL from `.wstui/outputs.json` (the record of the project's stack in AWS_REGION, your
   profile's region, else the project's).
@@ -61,10 +61,10 @@ broadcast reach the others. It is `wstui console` with a screen.
 - **Sessions**: each shows its state by colour (yellow connecting, green open, grey closed normally,
   red for a failure or any other close code) and its frames: direction (`→` sent, `←` received),
   time, size. The last 1,000 frames are kept. Select one (up/down, end follows new frames) to see
-  it whole, JSON indented, on the right. `ctrl+o` moves to the next session; `ctrl+t` closes the
+  it whole, JSON indented, on the right. `ctrl+g` moves to the next session; `ctrl+t` closes the
   selected one (1000), and removes it once closed.
 - **Payload**: checked as JSON as you type; `ctrl+s` sends it to the selected session, and refuses
-  text that is not JSON, unless **Raw text** (`ctrl+g`) is ticked: then the text goes as typed, to
+  text that is not JSON, unless **Raw text** (`f6`) is ticked: then the text goes as typed, to
   see what the service makes of a frame that is not JSON. A refusal shows beside the editor. `ctrl+up`/`ctrl+down` go through what you sent before; the list above the
   editor loads the files of the project's `payloads/`.
 """
@@ -78,19 +78,19 @@ class ConsoleScreen(AreaScreen):
         Binding("ctrl+s", "send", "Send", id="console.send", tooltip="Send the payload on the selected session."),
         Binding("ctrl+t", "close_session", "Close", id="console.close",
                 tooltip="Close the selected session with 1000; once closed, remove it."),
-        Binding("ctrl+o", "next_session", "Next session", id="console.next",
+        Binding("ctrl+g", "next_session", "Next session", id="console.next",
                 tooltip="Select the next session: sends go there, its frame shows on the right."),
         Binding("ctrl+up", "history(-1)", "Older payload", show=False, id="console.history_back",
                 tooltip="Put the payload sent before this one in the editor."),
         Binding("ctrl+down", "history(1)", "Newer payload", show=False, id="console.history_forward",
                 tooltip="Put the next payload sent in the editor (past the newest: your draft)."),
-        Binding("ctrl+l", "local_url", "Local URL", id="console.local",
+        Binding("ctrl+l", "local_url", "Local URL", show=False, id="console.local",
                 tooltip="Put the local gateway's URL in the URL field."),
-        Binding("ctrl+r", "deployed_url", "Deployed URL", id="console.deployed",
+        Binding("ctrl+r", "deployed_url", "Deployed URL", show=False, id="console.deployed",
                 tooltip="Put the deployed stage's wss:// URL (from .wstui/outputs.json) in the URL field."),
-        Binding("ctrl+b", "wscat", "Copy as wscat", id="console.wscat",
+        Binding("ctrl+b", "wscat", "Copy as wscat", show=False, id="console.wscat",
                 tooltip="Copy the wscat command for this connection to the clipboard."),
-        Binding("ctrl+g", "toggle_raw", "Raw text", show=False, id="console.raw",
+        Binding("f6", "toggle_raw", "Raw text", show=False, id="console.raw",
                 tooltip="Send the payload as typed, JSON or not (a raw text frame)."),
     ]
 
@@ -254,6 +254,10 @@ class ConsoleScreen(AreaScreen):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "connect":
             self.action_connect()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        """Enter in the URL, Query or Header field connects, as the Connect button does."""
+        self.action_connect()
 
     def select_panel(self, panel: SessionPanel | None) -> None:
         for other in self.query(SessionPanel):

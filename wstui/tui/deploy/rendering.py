@@ -67,7 +67,7 @@ class DeployView(AreaScreen):
             case PlanReady(plan=plan):
                 self.plan = plan
                 self.query_one(ChangeSetTable).show(plan)
-                self.set_state(f"{len(plan.changes)} changes to {plan.stack_name}: Apply (a) or Discard (d)?")
+                self.set_state(f"{len(plan.changes)} changes to {plan.stack_name}: Apply (ctrl+g) or Discard (ctrl+z)?")
             case UploadProgress(size=size, sent=sent):
                 progress = self.query_one(ProgressBar)
                 progress.update(total=size, progress=sent)
@@ -102,7 +102,7 @@ class DeployView(AreaScreen):
                 if event.total:
                     self.query_one(ProgressBar).update(total=event.total, progress=event.done)
             case FollowingStopped():
-                self.set_state(f"Stopped following {event.stack_name}: it goes on in CloudFormation; Status (t) shows where it stands.", error=True)
+                self.set_state(f"Stopped following {event.stack_name}: it goes on in CloudFormation; Status (ctrl+t) shows where it stands.", error=True)
             case OperationFailed():
                 self.set_state(f"Stack {event.stack_name} ended in {event.status}: the reasons are in the log.", error=True)
                 for failure in failure_lines(event, APP_WORDS):

@@ -52,18 +52,18 @@ HELP = f"""\
 
 Deploys the project to AWS as `wstui deploy` does, one step at a time.
 
-- **Plan** (`p`) packages the code and creates a CloudFormation change set; the log lists the code
-  archive's files and size, and the table shows what the change set would add, modify or remove, and
-  whether a resource is replaced. Nothing is uploaded or changed yet, but for a template over 51,200
-  bytes, which CloudFormation reads from S3 only (Discard deletes it again).
-- **Apply** (`a`) uploads the code and executes the change set; stack events appear as they arrive,
+- **Plan** (`ctrl+n`, or `enter` in any field) packages the code and creates a CloudFormation change
+  set; the log lists the code archive's files and size, and the table shows what the change set would
+  add, modify or remove, and whether a resource is replaced. Nothing is uploaded or changed yet, but
+  for a template over 51,200 bytes, which CloudFormation reads from S3 only (Discard deletes it again).
+- **Apply** (`ctrl+g`) uploads the code and executes the change set; stack events appear as they arrive,
   the bar counts finished resources, and a failure names each failed resource with its reason. After
-  {duration_text(FOLLOW_DEADLINE)} the area stops following; the operation goes on, and Status (`t`) shows where it stands.
-  **Discard** (`d`) deletes the change set instead.
-- **Status** (`t`) shows the stack's status, outputs and recent events; **Remove** (`r`) deletes the
-  stack and the artifacts its deploys uploaded, after asking.
-- **Console** (`o`) opens the Console area on the deployed URL.
-- **Logs** (`l`) follows the deployed functions' logs, as `wstui logs --follow` does, with a filter
+  {duration_text(FOLLOW_DEADLINE)} the area stops following; the operation goes on, and Status (`ctrl+t`) shows where it stands.
+  **Discard** (`ctrl+z`) deletes the change set instead.
+- **Status** (`ctrl+t`) shows the stack's status, outputs and recent events; **Remove** (`ctrl+r`) deletes
+  the stack and the artifacts its deploys uploaded, after asking.
+- **Console** (`ctrl+f`) opens the Console area on the deployed URL.
+- **Logs** (`ctrl+l`) follows the deployed functions' logs, as `wstui logs --follow` does, with a filter
   field and a function picker; Escape closes it.
 
 An empty field shows, dimmed, the value in effect: the region is the Region field's, else
@@ -72,7 +72,6 @@ that the environment or a profile takes away from the project's is said in yello
 The account and the bucket show once a step has connected. The fields are remembered per project.
 A stack whose creation rolled back is offered for deletion and re-creation, as `wstui deploy` does.
 """
-
 
 class StoppedWatching(Exception):
     """The area is gone (the app quits): the worker stops polling; the stack operation goes on in AWS."""
@@ -89,13 +88,14 @@ class Connection:
 class DeployScreen(DeployView):
     HELP = HELP
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "plan", "Plan", id="deploy.plan", tooltip="Package the code and create a change set: see what would change."),
-        Binding("a", "apply", "Apply", id="deploy.apply", tooltip="Execute the planned change set and follow the stack events."),
-        Binding("d", "discard", "Discard", id="deploy.discard", tooltip="Delete the planned change set: nothing changes."),
-        Binding("t", "status", "Status", id="deploy.status", tooltip="The stack's status, outputs and recent events."),
-        Binding("r", "remove", "Remove", id="deploy.remove", tooltip="Delete the stack and its uploaded artifacts (asks first)."),
-        Binding("o", "open_console", "Console", id="deploy.console", tooltip="Open the Console area on the deployed URL."),
-        Binding("l", "logs", "Logs", id="deploy.logs", tooltip="Follow the deployed functions' logs (CloudWatch Logs)."),
+        Binding("ctrl+n", "plan", "Plan", id="deploy.plan",
+                tooltip="Package the code and create a change set: see what would change (enter in a field too)."),
+        Binding("ctrl+g", "apply", "Apply", id="deploy.apply", tooltip="Execute the planned change set and follow the stack events."),
+        Binding("ctrl+z", "discard", "Discard", id="deploy.discard", tooltip="Delete the planned change set: nothing changes."),
+        Binding("ctrl+t", "status", "Status", id="deploy.status", tooltip="The stack's status, outputs and recent events."),
+        Binding("ctrl+r", "remove", "Remove", id="deploy.remove", tooltip="Delete the stack and its uploaded artifacts (asks first)."),
+        Binding("ctrl+f", "open_console", "Console", id="deploy.console", tooltip="Open the Console area on the deployed URL."),
+        Binding("ctrl+l", "logs", "Logs", id="deploy.logs", tooltip="Follow the deployed functions' logs (CloudWatch Logs)."),
     ]
 
     class Engine(Message):
@@ -167,12 +167,12 @@ class DeployScreen(DeployView):
             yield Checkbox("Create bucket", id="create-bucket", tooltip="Create the bucket if it does not exist.")
         yield Label("", id="region-note")
         with Horizontal(id="deploy-actions"):
-            yield Button("Plan", id="plan", variant="primary", tooltip="See what a deploy would change (p).")
-            yield Button("Apply", id="apply", variant="success", tooltip="Execute the change set (a).")
-            yield Button("Discard", id="discard", tooltip="Delete the change set (d).")
-            yield Button("Status", id="status", tooltip="Stack status, outputs and recent events (t).")
-            yield Button("Remove", id="remove", variant="error", tooltip="Delete the stack (r).")
-            yield Button("Console", id="open_console", tooltip="Open the Console area on the deployed URL (o).")
+            yield Button("Plan", id="plan", variant="primary", tooltip="See what a deploy would change (ctrl+n).")
+            yield Button("Apply", id="apply", variant="success", tooltip="Execute the change set (ctrl+g).")
+            yield Button("Discard", id="discard", tooltip="Delete the change set (ctrl+z).")
+            yield Button("Status", id="status", tooltip="Stack status, outputs and recent events (ctrl+t).")
+            yield Button("Remove", id="remove", variant="error", tooltip="Delete the stack (ctrl+r).")
+            yield Button("Console", id="open_console", tooltip="Open the Console area on the deployed URL (ctrl+f).")
         with Horizontal(id="deploy-progress"):
             yield Label("", id="deploy-state")
             yield ProgressBar(id="progress", show_eta=False)
@@ -190,7 +190,7 @@ class DeployScreen(DeployView):
         log.border_title = "Log"
         log.anchor()  # follows the end, through resizes too, until the user scrolls up (and again once back down)
         self.query_one(ProgressBar).display = False
-        self.set_state("Plan (p) shows what a deploy would change.")
+        self.set_state("Plan (ctrl+n) shows what a deploy would change.")
         self.refresh_controls()
         self.query_one("#plan", Button).focus()
         self.restore_fields()
@@ -244,18 +244,24 @@ class DeployScreen(DeployView):
         return Connection(AwsTarget(text["region"], text["profile"], text["endpoint"]), settings)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Apply and Discard only while a plan waits; Plan, Status and Remove only when nothing runs or
+        waits. A key that cannot act now is left out of the footer."""
         if action in {"apply", "discard"}:
             return self.plan is not None and not self.busy
         if action in {"plan", "status", "remove"}:
-            return None if self.busy or self.plan is not None else True
+            return not self.busy and self.plan is None
         return True
 
     def refresh_controls(self) -> None:
-        """Apply and Discard only while a plan waits; the rest only when nothing runs or waits."""
+        """The buttons as the keys: Apply and Discard shown while a plan waits, any that cannot act now disabled."""
         for button in self.query("#deploy-actions Button").results(Button):
             button.display = button.id not in {"apply", "discard"} or self.plan is not None
-            button.disabled = self.check_action(str(button.id), ()) is None
+            button.disabled = not self.check_action(str(button.id), ())
         self.refresh_bindings()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        """Enter in a field plans, with the fields as they are now (when a plan can start)."""
+        self.action_plan()
 
     @on(Button.Pressed)
     async def press(self, event: Button.Pressed) -> None:
@@ -343,7 +349,7 @@ class DeployScreen(DeployView):
         """The Console area, with the deployed URL in its URL field, ready to connect."""
         url = self.outputs.get(URL_OUTPUT, "")
         if not url:
-            self.notify("No deployed URL yet: deploy, or read the Status (t).", title="Console", severity="warning")
+            self.notify("No deployed URL yet: deploy, or read the Status (ctrl+t).", title="Console", severity="warning")
             return
         self.app.switch_mode(CONSOLE_MODE)
         console = self.app.screen

@@ -50,12 +50,13 @@ HELP = """\
 Runs the project on this machine, as `wstui dev` does: the gateway on `127.0.0.1`, the handlers,
 and DynamoDB (moto), all built from the same template `wstui synth` prints.
 
+- **Start/stop** (`ctrl+s`, or `enter` in the Port field): runs the service, or stops it.
 - **Port**: where the gateway listens (0 picks a free port). The URL appears once it listens.
 - **Charts**: open connections, frames in and out per second, and each route's handler latency
   (p50 and p95 over the last 10 seconds, and p95 second by second), over the last two minutes.
 - **Connections**: every open WebSocket, where it came from, and when it last sent a frame.
 - **Log**: each invocation (route, connection, status, duration) with the handler's output under it,
-  closes, refused handshakes and frames, and handler reloads when you save a file.
+  closes, refused handshakes and frames, and handler reloads when you save a file. `ctrl+l` empties it.
 - **wstui.toml edits** (in the Routes area or by hand) reach the running gateway as you save them, and
   open connections stay open: the log says what was applied (`routes: + chat; expression unchanged`).
   A new table, stage or region needs a stop and start, and the log says so; a file that does not load
@@ -68,8 +69,9 @@ Stopping the gateway closes every connection (1001) and frees the port; quitting
 class LocalScreen(AreaScreen):
     HELP = HELP
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "toggle", "Start/stop", id="local.toggle", tooltip="Start the local gateway, or stop it."),
-        Binding("c", "clear_log", "Clear log", id="local.clear", tooltip="Empty the log (connections stay)."),
+        Binding("ctrl+s", "toggle", "Start/stop", id="local.toggle",
+                tooltip="Start the local gateway, or stop it (enter in the Port field starts it)."),
+        Binding("ctrl+l", "clear_log", "Clear log", id="local.clear", tooltip="Empty the log (connections stay)."),
     ]
 
     busy = False
@@ -81,7 +83,7 @@ class LocalScreen(AreaScreen):
             yield Label("Port", classes="field-label")
             yield Input(str(running_app(self).config.local_port), type="integer", id="port",
                         tooltip="Port of the local gateway on 127.0.0.1 (0 picks a free one).")
-            yield Button("Start", id="toggle", variant="success", tooltip="Start the local gateway (s).")
+            yield Button("Start", id="toggle", variant="success", tooltip="Start the local gateway (ctrl+s).")
             yield Label("stopped", id="status")
         yield ActivityCharts(id="local-charts")
         with Vertical(id="local-body"):
@@ -129,6 +131,11 @@ class LocalScreen(AreaScreen):
     def action_toggle(self) -> None:
         if not self.busy:
             self.toggle_gateway()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        """Enter in the Port field starts the gateway there; it never stops one."""
+        if not self.gateway.running:
+            self.action_toggle()
 
     def action_clear_log(self) -> None:
         self.query_one(Log).clear()

@@ -3,6 +3,9 @@
 Each keystroke runs the edit on a draft of the file in a worker (`preview_edit`): the side pane shows
 what it does to the template, or the error line shows why it would be refused, in the same words as
 the CLI. Save runs the same edit on the draft and writes the draft's document once.
+
+The save key (`ctrl+s`, or `enter` in a field) says what the button says (Add, Save, Delete), and
+shows in the footer only while the button can be pressed.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from wstui.cli.verbatim import verbatim
 from wstui.core.errors import ProjectError, UnexpectedError, WstuiError, told
@@ -25,6 +28,8 @@ from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project
 from wstui.core.project.stubs import handler_is_missing, write_stub_handler
 from wstui.core.template.diff import TemplateDiff, preview_edit
+from wstui.tui.footer import AppFooter
+from wstui.tui.jump import JUMP
 from wstui.tui.running_app import apply_cursor_setting
 from wstui.tui.remedies import APP_WORDS, said
 
@@ -37,6 +42,8 @@ class Saved:
 
     message: str
     diff: TemplateDiff
+    route_key: str | None = None
+    """The route the change is about, once saved (the Routes area moves its cursor there)."""
 
 
 def describe_diff(diff: TemplateDiff) -> Text:
@@ -60,19 +67,28 @@ def refusal(error: Exception) -> str:
     return said(error if isinstance(error, WstuiError) else UnexpectedError(error))
 
 
+def save_binding(label: str) -> Binding:
+    """The form's save key, named as its button is: a subclass with another label binds its own."""
+    return Binding("ctrl+s", "save", label, id="form.save", tooltip="Write the change to wstui.toml (enter in a field too).")
+
+
 class EditForm(ModalScreen[Saved | None]):
-    """Subclasses compose their fields, turn the values into an `Edit`, and may name a handler to stub."""
+    """Subclasses compose their fields, turn the values into an `Edit`, and may name a handler to stub;
+    one whose SAVE_LABEL is not "Save" binds `save_binding(SAVE_LABEL)`."""
 
     HEADING: ClassVar[str] = ""
     SAVE_LABEL: ClassVar[str] = "Save"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close the form; wstui.toml is unchanged."),
-        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Write the change to wstui.toml."),
+        save_binding(SAVE_LABEL),
+        JUMP,
     ]
 
     def __init__(self, project_file: ProjectFile) -> None:
         super().__init__()
         self.project_file = project_file
+        self.savable = False
+        """Whether Save can be pressed now: the last preview accepted the change."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="form-dialog"):
@@ -87,7 +103,7 @@ class EditForm(ModalScreen[Saved | None]):
             with Vertical(id="form-preview"):
                 yield Label("Template preview", classes="pane-title")
                 yield Static("", id="preview")
-        yield Footer()
+        yield AppFooter()
 
     def compose_fields(self) -> ComposeResult:
         return iter(())
@@ -101,6 +117,10 @@ class EditForm(ModalScreen[Saved | None]):
 
     def saved_message(self) -> str:
         return "Saved."
+
+    def saved_route(self) -> str | None:
+        """The route the saved change leaves in place, for the Routes area's cursor; None for no route."""
+        return None
 
     def is_blank(self) -> bool:
         """True while nothing has been entered yet, so the form does not greet the user with an error."""
@@ -116,7 +136,7 @@ class EditForm(ModalScreen[Saved | None]):
     def refresh_preview(self) -> None:
         if self.is_blank():
             self.query_one("#form-error", Static).update(Text("Fill in the fields; they are checked as you type.", style="dim"))
-            self.query_one("#save", Button).disabled = True
+            self.set_savable(False)
             return
         self.preview(self.edit(), self.handler())
 
@@ -133,9 +153,22 @@ class EditForm(ModalScreen[Saved | None]):
     def show_preview(self, diff: TemplateDiff | None, error: str, missing_handler: bool) -> None:
         self.query_one("#form-error", Static).update(verbatim(error, "bold red"))
         self.query_one("#stub").display = missing_handler
-        self.query_one("#save", Button).disabled = bool(error)
+        self.set_savable(not error)
         preview = describe_diff(diff) if diff is not None else Text("Nothing to preview: the change would be refused.", style="dim")
         self.query_one("#preview", Static).update(preview)
+
+    def set_savable(self, savable: bool) -> None:
+        self.savable = savable
+        self.query_one("#save", Button).disabled = not savable
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.savable if action == "save" else True
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        if self.savable:
+            self.action_save()
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
@@ -144,9 +177,9 @@ class EditForm(ModalScreen[Saved | None]):
             preview = preview_edit(current, self.edit())
             current.save(preview.draft.document)
         except Exception as error:  # foreseen or not: refusal() says it, and the app stays up
-            self.show_preview(None, refusal(error), False)
+            self.show_preview(None, refusal(error), self.query_one("#stub").display)
             return
-        self.dismiss(Saved(self.saved_message(), preview.diff))
+        self.dismiss(Saved(self.saved_message(), preview.diff, self.saved_route()))
 
     @on(Button.Pressed, "#stub")
     def create_stub(self) -> None:
@@ -160,9 +193,8 @@ class EditForm(ModalScreen[Saved | None]):
             return
         self.notify(f"Wrote {handler} in {written.relative_to(self.project_file.directory)}.", title="Stub handler",
                     markup=False)
-        save = self.query_one("#save", Button)
-        save.disabled = False  # the preview that follows disables it again if something else is wrong
-        save.focus()
+        self.set_savable(True)  # the preview that follows takes it back if something else is wrong
+        self.query_one("#save", Button).focus()
         self.refresh_preview()
 
     @on(Button.Pressed, "#cancel")

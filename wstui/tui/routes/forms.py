@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.widgets import Checkbox, Input, Label
 
 from wstui.core.project.load import ProjectFile
@@ -15,7 +18,7 @@ from wstui.core.project.routes import (
     set_expression,
     set_route,
 )
-from wstui.tui.routes.edit_form import Edit, EditForm
+from wstui.tui.routes.edit_form import Edit, EditForm, save_binding
 
 
 def _field(label: str, value: str, field_id: str, placeholder: str, tooltip: str) -> ComposeResult:
@@ -24,14 +27,13 @@ def _field(label: str, value: str, field_id: str, placeholder: str, tooltip: str
 
 
 class RouteForm(EditForm):
-    """Adds a route (`route` None) or changes one, its key included (a rename)."""
+    """Changes a route, its key included (a rename); `AddRouteForm` adds one (`route` None)."""
 
     def __init__(self, project_file: ProjectFile, route: RouteSettings | None = None, focus_key: bool = False) -> None:
         super().__init__(project_file)
         self.route = route
         self.focus_key = focus_key
         self.HEADING = f"Route {route.key}" if route else "New route"
-        self.SAVE_LABEL = "Save" if route else "Add"
 
     def compose_fields(self) -> ComposeResult:
         route = self.route
@@ -81,9 +83,18 @@ class RouteForm(EditForm):
             return f"Added route {key} -> {handler}."
         return f"Renamed route {self.route.key} to {key}." if key != self.route.key else f"Updated route {key}."
 
+    def saved_route(self) -> str | None:
+        return self.values()[0]
+
+
+class AddRouteForm(RouteForm):
+    SAVE_LABEL = "Add"
+    BINDINGS: ClassVar[list[BindingType]] = [save_binding(SAVE_LABEL)]
+
 
 class DeleteRouteForm(EditForm):
     SAVE_LABEL = "Delete"
+    BINDINGS: ClassVar[list[BindingType]] = [save_binding(SAVE_LABEL)]
 
     def __init__(self, project_file: ProjectFile, key: str) -> None:
         super().__init__(project_file)

@@ -17,7 +17,7 @@ from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project, RouteSettings
 from wstui.tui.area_screen import AreaScreen, palette_text
 from wstui.tui.routes.edit_form import EditForm, Saved, describe_diff
-from wstui.tui.routes.forms import ApiForm, DeleteRouteForm, RouteForm
+from wstui.tui.routes.forms import AddRouteForm, ApiForm, DeleteRouteForm, RouteForm
 from wstui.tui.running_app import running_app
 from wstui.tui.remedies import said
 
@@ -32,17 +32,22 @@ Every change goes through a form that checks it as you type, with the same rules
 `wstui routes ...`, and previews on the right what it does to the CloudFormation template
 (resources added `+`, removed `-`, changed `~`). Saving writes `wstui.toml` and keeps your comments.
 A handler that does not exist yet can be written as a stub from the form.
+
+`ctrl+n` adds a route, `enter` (or `ctrl+e`) edits the selected one, `ctrl+r` renames it, `ctrl+d`
+(or `delete`) removes it, and `ctrl+a` opens the API settings. In a form, `ctrl+s` (or `enter` in a
+field) saves; the footer names it as the button does (Add, Save, Delete), and shows it only while the
+change is accepted.
 """
 
 
 class RoutesScreen(AreaScreen):
     HELP = HELP
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", id="routes.add", tooltip="Add a route (a stub handler can be written for it)."),
-        Binding("e", "edit", "Edit", id="routes.edit", tooltip="Change the selected route's handler, name or mode."),
-        Binding("r", "rename", "Rename", id="routes.rename", tooltip="Give the selected route another key."),
-        Binding("d,delete", "delete", "Delete", id="routes.delete", tooltip="Remove the selected route."),
-        Binding("x", "api", "API settings", id="routes.api", tooltip="Route selection expression, API name, description."),
+        Binding("ctrl+n", "add", "Add", id="routes.add", tooltip="Add a route (a stub handler can be written for it)."),
+        Binding("ctrl+e", "edit", "Edit", id="routes.edit", tooltip="Change the selected route's handler, name or mode (enter too)."),
+        Binding("ctrl+r", "rename", "Rename", id="routes.rename", tooltip="Give the selected route another key."),
+        Binding("ctrl+d,delete", "delete", "Delete", id="routes.delete", tooltip="Remove the selected route."),
+        Binding("ctrl+a", "api", "API", id="routes.api", tooltip="API settings: route selection expression, API name, description."),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -66,8 +71,9 @@ class RoutesScreen(AreaScreen):
     def project_file(self) -> ProjectFile:
         return running_app(self).project()
 
-    def reload(self) -> Project | None:
-        """Re-read wstui.toml (it may have been edited by hand) and show it; None when it does not validate."""
+    def reload(self, select: str | None = None) -> Project | None:
+        """Re-read wstui.toml (it may have been edited by hand) and show it; None when it does not validate.
+        The cursor goes to the route `select` when given (one just added or renamed), else stays on its row."""
         try:
             project = running_app(self).reopen_project().project
         except WstuiError as error:
@@ -85,6 +91,8 @@ class RoutesScreen(AreaScreen):
             auth = route.authorizer.handler if route.authorizer else ""
             cells = (route.key, route.handler, route.operation_name, "yes" if route.two_way else "", auth)
             table.add_row(*map(verbatim, cells), key=route.key)
+        if select in table.rows:
+            row = table.get_row_index(select)
         table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
         return project
 
@@ -103,14 +111,14 @@ class RoutesScreen(AreaScreen):
             return
         self.notify(result.message, title="wstui.toml", markup=False)
         if running_app(self).gateway.running:
-            self.notify("The local gateway serves the routes it started with: stop and start it (F3, s) to serve these.",
+            self.notify("The local gateway serves the routes it started with: stop and start it (F3, ctrl+s) to serve these.",
                         title="Local gateway", severity="warning")
         self.query_one("#last-change", Static).update(Text(result.message + "\n\n", style="bold") + describe_diff(result.diff))
-        self.reload()
+        self.reload(select=result.route_key)
 
     def action_add(self) -> None:
         if self.reload() is not None:
-            self.open_form(RouteForm(self.project_file))
+            self.open_form(AddRouteForm(self.project_file))
 
     def action_edit(self) -> None:
         route = self.selected_route()

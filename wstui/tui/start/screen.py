@@ -9,16 +9,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from wstui.cli.verbatim import verbatim
 from wstui.core.project.load import PROJECT_FILE
+from wstui.tui.footer import AppFooter
 from wstui.tui.start.wizard import WizardScreen
 
 
 class StartScreen(Screen[None]):
+    JUMPS = False
+    """One button: the jump overlay (ctrl+o) has nothing to reach here."""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", "New project", id="start.new", tooltip="Answer the template's questions and create a project."),
+        Binding("ctrl+n", "new", "New project", id="start.new", tooltip="Answer the template's questions and create a project."),
     ]
 
     def __init__(self, directory: Path) -> None:
@@ -30,8 +33,8 @@ class StartScreen(Screen[None]):
         with Center(), Vertical(id="start"):
             yield Static("[b]wstui[/b]: WebSocket services on AWS API Gateway", id="start-title")
             yield Static(verbatim(f"No {PROJECT_FILE} in {self.directory} or any directory above it."), id="start-where")
-            yield Button("Create a project", id="new", variant="primary", tooltip="Open the new-project wizard (n).")
-        yield Footer()
+            yield Button("Create a project", id="new", variant="primary", tooltip="Open the new-project wizard (ctrl+n).")
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#new").focus()

@@ -16,11 +16,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from wstui.cli.verbatim import verbatim
 from wstui.core.errors import UnexpectedError, UsageError, WstuiError
 from wstui.core.scaffold import Question, Template, project_slug, scaffold
+from wstui.tui.footer import AppFooter
 from wstui.tui.running_app import apply_cursor_setting, running_app
 from wstui.tui.remedies import said
 
@@ -43,13 +44,15 @@ class CoreCheck(Validator):
 class WizardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="wizard.back", tooltip="Leave the wizard; nothing is written."),
-        Binding("ctrl+s", "create", "Create", id="wizard.create", tooltip="Create the project when every answer is valid."),
+        Binding("ctrl+s", "create", "Create", id="wizard.create",
+                tooltip="Create the project when every answer is valid (enter in a field too)."),
     ]
 
     def __init__(self, directory: Path, template: Template | None = None) -> None:
         super().__init__()
         self.directory = directory
         self.template = template or Template.load(None)
+        self.creatable = True
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,7 +66,7 @@ class WizardScreen(Screen[None]):
             with Horizontal(id="wizard-buttons"):
                 yield Button("Create", id="create", variant="primary", tooltip="Render the template (ctrl+s).")
                 yield Button("Back", id="back", tooltip="Leave the wizard (escape).")
-        yield Footer()
+        yield AppFooter()
 
     def field(self, name: str, label: str, value: str, validator: Validator | None) -> ComposeResult:
         with Horizontal(classes="wizard-row"):
@@ -76,12 +79,15 @@ class WizardScreen(Screen[None]):
 
     def question(self, question: Question) -> ComposeResult:
         if not question.choices:
-            yield from self.field(question.key, question.prompt, question.default, CoreCheck(question.check))
+            check = CoreCheck(lambda value: question.check(value, question.prompt))
+            yield from self.field(question.key, question.prompt, question.default, check)
             return
         with Horizontal(classes="wizard-row"):
             yield Label(verbatim(question.prompt), classes="wizard-label")
             yield Select([(verbatim(c), c) for c in question.choices], value=question.default, allow_blank=False,
-                         id=f"q-{question.key}", tooltip=verbatim(question.prompt))
+                         id=f"q-{question.key}", tooltip=verbatim(question.hint or question.prompt))
+        if question.hint:
+            yield Static(verbatim(question.hint), classes="hint wizard-hint")
 
     def on_mount(self) -> None:
         apply_cursor_setting(self)
@@ -95,7 +101,7 @@ class WizardScreen(Screen[None]):
         error = self.query_one(f"#e-{name}", Static)
         error.update(verbatim(failures[0], "red") if failures else "")
         error.display = bool(failures)
-        self.query_one("#create", Button).disabled = not all(i.is_valid for i in self.query(Input))
+        self.set_creatable(all(i.is_valid for i in self.query(Input)))
 
     def answers(self) -> dict[str, str]:
         answers: dict[str, str] = {}
@@ -104,11 +110,24 @@ class WizardScreen(Screen[None]):
             answers[question.key] = str(widget.value)
         return answers
 
+    def set_creatable(self, creatable: bool) -> None:
+        """Create (the button, ctrl+s and enter) only while every answer passes and nothing is being created."""
+        self.creatable = creatable
+        self.query_one("#create", Button).disabled = not creatable
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.creatable if action == "create" else True
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_create()
+
     @on(Button.Pressed, "#create")
     def action_create(self) -> None:
-        if self.query_one("#create", Button).disabled:
+        if not self.creatable:
             return
-        self.query_one("#create", Button).disabled = True
+        self.set_creatable(False)
         name = self.query_one("#q-name", Input).value
         output = Path(self.query_one("#q-output", Input).value.strip() or ".").expanduser()
         self.create(name, self.directory / output, self.answers())
@@ -127,7 +146,7 @@ class WizardScreen(Screen[None]):
 
     def failed(self, message: str) -> None:
         self.query_one("#wizard-error", Static).update(verbatim(message, "bold red"))
-        self.query_one("#create", Button).disabled = False
+        self.set_creatable(True)
 
     def created(self, directory: Path) -> None:
         self.notify(f"Created {directory}.", title="New project", markup=False)
