@@ -22,56 +22,38 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RichLog, Select
 from textual.worker import get_current_worker
 
-from wstui.cli.deploy_render import duration_text, identity_line
+from wstui.cli.deploy_render import identity_line
 from wstui.core.deploy import artifacts
-from wstui.core.deploy.aws import AwsClients, AwsIdentity, AwsTarget, TargetInEffect, target_in_effect
+from wstui.core.deploy.aws import (
+    AwsClients,
+    AwsIdentity,
+    AwsTarget,
+    TargetInEffect,
+    target_in_effect,
+)
 from wstui.core.deploy.change_set import StackState
 from wstui.core.deploy.deployer import Deployer, DeploySettings, recreation_question
 from wstui.core.deploy.events import DeployEvent, OperationFailed
 from wstui.core.deploy.removal import remove
-from wstui.core.plugins.manager import plugins_for
-from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL
+from wstui.core.deploy.stack_events import POLL_INTERVAL
 from wstui.core.deploy.status import StackStatus, stack_status
 from wstui.core.errors import UnexpectedError, WstuiError
 from wstui.core.local.isolation import real_environment
+from wstui.core.plugins.manager import plugins_for
 from wstui.core.project.model import Project
 from wstui.core.template.ids import URL_OUTPUT
 from wstui.tui.area_screen import palette_text
 from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.console.screen import ConsoleScreen
+from wstui.tui.deploy.help import HELP
 from wstui.tui.deploy.logs_screen import LogsScreen
 from wstui.tui.deploy.rendering import DeployView
 from wstui.tui.deploy.tables import ChangeSetTable, OutputsTable, StackEventsTable
-from wstui.tui.running_app import running_app
 from wstui.tui.remedies import said
+from wstui.tui.running_app import running_app
 
 CONSOLE_MODE = "console"
 FIELDS = ("stack", "region", "profile", "endpoint", "bucket")
-HELP = f"""\
-# Deploy
-
-Deploys the project to AWS as `wstui deploy` does, one step at a time.
-
-- **Plan** (`ctrl+n`, or `enter` in any field) packages the code and creates a CloudFormation change
-  set; the log lists the code archive's files and size, and the table shows what the change set would
-  add, modify or remove, and whether a resource is replaced. Nothing is uploaded or changed yet, but
-  for a template over 51,200 bytes, which CloudFormation reads from S3 only (Discard deletes it again).
-- **Apply** (`ctrl+g`) uploads the code and executes the change set; stack events appear as they arrive,
-  the bar counts finished resources, and a failure names each failed resource with its reason. After
-  {duration_text(FOLLOW_DEADLINE)} the area stops following; the operation goes on, and Status (`ctrl+t`) shows where it stands.
-  **Discard** (`ctrl+z`) deletes the change set instead.
-- **Status** (`ctrl+t`) shows the stack's status, outputs and recent events; **Remove** (`ctrl+r`) deletes
-  the stack and the artifacts its deploys uploaded, after asking.
-- **Console** (`ctrl+f`) opens the Console area on the deployed URL.
-- **Logs** (`ctrl+l`) follows the deployed functions' logs, as `wstui logs --follow` does, with a filter
-  field and a function picker; Escape closes it.
-
-An empty field shows, dimmed, the value in effect: the region is the Region field's, else
-`AWS_REGION`, `AWS_DEFAULT_REGION`, your profile's, then the project's (as in the CLI); a region
-that the environment or a profile takes away from the project's is said in yellow under the fields.
-The account and the bucket show once a step has connected. The fields are remembered per project.
-A stack whose creation rolled back is offered for deletion and re-creation, as `wstui deploy` does.
-"""
 
 class StoppedWatching(Exception):
     """The area is gone (the app quits): the worker stops polling; the stack operation goes on in AWS."""
