@@ -336,7 +336,7 @@ def test_following_a_deploy_stops_at_its_deadline_and_says_the_operation_goes_on
     assert said == (f"Stopped following stack {STACK} after 30 min: it is UPDATE_IN_PROGRESS. "
                     "The stack operation goes on in CloudFormation. Follow it with `wstui status --follow`.")
     assert event_line(FollowingStopped(STACK, 1800.0, "UPDATE_IN_PROGRESS"), APP_WORDS).plain.endswith(
-        "The stack operation goes on in CloudFormation. Status (t) shows where it stands.")
+        "The stack operation goes on in CloudFormation. Status (ctrl+t) shows where it stands.")
 
 
 def test_a_removal_that_outlasts_its_deadline_stops_following_and_keeps_the_artifacts(chat_project: Path, aws: Stubbed) -> None:

@@ -104,7 +104,7 @@ async def test_a_raw_text_frame_goes_as_typed_when_raw_text_is_ticked(chat: Path
         await pilot.press("ctrl+s")
         check = screen.query_one("#json-check", Label)
         assert str(check.render()).startswith("not sent: Expecting value") and not panel.frame_log.frames
-        await pilot.press("f6")
+        await pilot.press("f8")
         assert screen.editor.raw and str(check.render()) == "raw text: sent as typed, unchecked"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: bool(received(panel)))

@@ -131,7 +131,7 @@ async def test_f1_groups_the_keys_and_cuts_no_description_at_100_columns(chat: P
         assert [title for title, _ in help_screen.groups] == ["Areas and the app", "Keys of this area", "Moving around"]
         areas, actions, moving = (rows for _, rows in help_screen.groups)
         assert [row.keys for row in areas] == ["f1", "f2", "f3", "f4", "^o", "^p", "^q"]
-        assert [row.binding_id for row in actions] == ["deploy.plan", "deploy.status", "deploy.remove", "deploy.console"]
+        assert [row.binding_id for row in actions] == ["deploy.plan", "deploy.status", "deploy.remove", "deploy.console", "deploy.logs"]
         assert moving[0].keys == "tab, shift+tab"
         await pilot.pause()
         shown: list[str] = []
@@ -182,10 +182,13 @@ async def test_the_header_names_the_area_however_it_was_opened(chat: Path) -> No
 
 def test_no_area_action_is_a_plain_letter() -> None:
     """The one scheme: a screen with text fields acts on ctrl keys (or function keys), never on letters."""
+    import importlib
+
     from wstui.tui.areas import AREAS
 
     for area in AREAS:
-        for binding in area.screen.BINDINGS:  # type: ignore[attr-defined]
+        module, _, name = area.screen_class.partition(":")
+        for binding in getattr(importlib.import_module(module), name).BINDINGS:
             for key in binding.key.split(","):
                 assert len(key) > 1, f"{area.title}: {binding.id} is bound to the letter {key!r}"
     assert WstuiApp.BINDINGS

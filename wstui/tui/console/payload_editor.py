@@ -34,7 +34,7 @@ class PayloadEditor(Vertical):
             options = [(verbatim(name), name) for name in self.saved]
             yield Select(options, prompt="Saved payloads", id="saved", allow_blank=True,
                          tooltip="Load a file of the project's payloads/ directory into the editor.")
-            yield Checkbox("Raw text", id="raw", tooltip="Send the text as typed, JSON or not (f6).")
+            yield Checkbox("Raw text", id="raw", tooltip="Send the text as typed, JSON or not (f8).")
             yield Label("", id="json-check")
         yield TextArea(id="payload", soft_wrap=True, tab_behavior="focus",
                        tooltip="The message to send: ctrl+s sends it to the selected session.")

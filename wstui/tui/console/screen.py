@@ -64,7 +64,7 @@ broadcast reach the others. It is `wstui console` with a screen.
   it whole, JSON indented, on the right. `ctrl+g` moves to the next session; `ctrl+t` closes the
   selected one (1000), and removes it once closed.
 - **Payload**: checked as JSON as you type; `ctrl+s` sends it to the selected session, and refuses
-  text that is not JSON, unless **Raw text** (`f6`) is ticked: then the text goes as typed, to
+  text that is not JSON, unless **Raw text** (`f8`) is ticked: then the text goes as typed, to
   see what the service makes of a frame that is not JSON. A refusal shows beside the editor. `ctrl+up`/`ctrl+down` go through what you sent before; the list above the
   editor loads the files of the project's `payloads/`.
 """
@@ -90,7 +90,7 @@ class ConsoleScreen(AreaScreen):
                 tooltip="Put the deployed stage's wss:// URL (from .wstui/outputs.json) in the URL field."),
         Binding("ctrl+b", "wscat", "Copy as wscat", show=False, id="console.wscat",
                 tooltip="Copy the wscat command for this connection to the clipboard."),
-        Binding("f6", "toggle_raw", "Raw text", show=False, id="console.raw",
+        Binding("f8", "toggle_raw", "Raw text", show=False, id="console.raw",
                 tooltip="Send the payload as typed, JSON or not (a raw text frame)."),
     ]
 
