@@ -18,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RichLog, Select
 from textual.worker import get_current_worker
 
@@ -26,9 +25,7 @@ from wstui.cli.deploy_render import identity_line
 from wstui.core.deploy import artifacts
 from wstui.core.deploy.aws import (
     AwsClients,
-    AwsIdentity,
     AwsTarget,
-    TargetInEffect,
     target_in_effect,
 )
 from wstui.core.deploy.change_set import StackState
@@ -36,7 +33,7 @@ from wstui.core.deploy.deployer import Deployer, DeploySettings, recreation_ques
 from wstui.core.deploy.events import DeployEvent, OperationFailed
 from wstui.core.deploy.removal import remove
 from wstui.core.deploy.stack_events import POLL_INTERVAL
-from wstui.core.deploy.status import StackStatus, stack_status
+from wstui.core.deploy.status import stack_status
 from wstui.core.errors import UnexpectedError, WstuiError
 from wstui.core.local.isolation import real_environment
 from wstui.core.plugins.manager import plugins_for
@@ -45,6 +42,7 @@ from wstui.core.template.ids import URL_OUTPUT
 from wstui.tui.area_screen import palette_text
 from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.console.screen import ConsoleScreen
+from wstui.tui.deploy import messages
 from wstui.tui.deploy.help import HELP
 from wstui.tui.deploy.logs_screen import LogsScreen
 from wstui.tui.deploy.rendering import DeployView
@@ -80,51 +78,14 @@ class DeployScreen(DeployView):
         Binding("ctrl+l", "logs", "Logs", id="deploy.logs", tooltip="Follow the deployed functions' logs (CloudWatch Logs)."),
     ]
 
-    class Engine(Message):
-        """An event the deploy engine yielded in the worker."""
-
-        def __init__(self, event: DeployEvent) -> None:
-            super().__init__()
-            self.event = event
-
-    class Connected(Message):
-        def __init__(self, deployer: Deployer) -> None:
-            super().__init__()
-            self.deployer = deployer
-
-    class RecreationNeeded(Message):
-        def __init__(self, state: StackState) -> None:
-            super().__init__()
-            self.state = state
-
-    class StatusRead(Message):
-        def __init__(self, status: StackStatus, region: str) -> None:
-            super().__init__()
-            self.status = status
-            self.region = region
-
-    class Identified(Message):
-        """The account and region the step acts in, and its bucket, known once it connected."""
-
-        def __init__(self, identity: AwsIdentity, bucket: str = "") -> None:
-            super().__init__()
-            self.identity = identity
-            self.bucket = bucket
-
-    class InEffect(Message):
-        """Where the fields, the environment and ~/.aws/config send the calls, read before connecting."""
-
-        def __init__(self, where: TargetInEffect | None) -> None:
-            super().__init__()
-            self.where = where
-
-    class Failed(Message):
-        def __init__(self, error: WstuiError) -> None:
-            super().__init__()
-            self.error = error
-
-    class Idle(Message):
-        """The worker has ended, however it ended."""
+    Engine = messages.Engine
+    Connected = messages.Connected
+    RecreationNeeded = messages.RecreationNeeded
+    StatusRead = messages.StatusRead
+    Identified = messages.Identified
+    InEffect = messages.InEffect
+    Failed = messages.Failed
+    Idle = messages.Idle
 
     busy = False
     stopped: threading.Event
@@ -401,10 +362,10 @@ class DeployScreen(DeployView):
     def on_unmount(self) -> None:
         self.stopped.set()
 
-    def on_deploy_screen_connected(self, message: Connected) -> None:
+    def on_deploy_screen_connected(self, message: messages.Connected) -> None:
         self.deployer = message.deployer
 
-    def on_deploy_screen_recreation_needed(self, message: RecreationNeeded) -> None:
+    def on_deploy_screen_recreation_needed(self, message: messages.RecreationNeeded) -> None:
         def answered(yes: bool | None) -> None:
             if yes and self.deployer is not None:
                 self.start("Deleting the failed stack...", self.recreating(self.deployer, message.state))
@@ -413,31 +374,31 @@ class DeployScreen(DeployView):
 
         self.app.push_screen(ConfirmScreen(recreation_question(message.state), "Delete and re-create"), answered)
 
-    def on_deploy_screen_failed(self, message: Failed) -> None:
+    def on_deploy_screen_failed(self, message: messages.Failed) -> None:
         self.show_failure(message.error)
 
     def show_failure(self, error: WstuiError) -> None:
         self.set_state(said(error), error=True)
         self.notify(said(error), title="Deploy", severity="error", timeout=15, markup=False)
 
-    def on_deploy_screen_idle(self, message: Idle) -> None:
+    def on_deploy_screen_idle(self, message: messages.Idle) -> None:
         self.busy = False
         running_app(self).stack_operation = ""
         self.refresh_controls()
         self.query_one("#apply" if self.plan is not None else "#plan", Button).focus()
 
-    def on_deploy_screen_identified(self, message: Identified) -> None:
+    def on_deploy_screen_identified(self, message: messages.Identified) -> None:
         self.query_one("#deploy-log", RichLog).write(identity_line(message.identity))
         if message.bucket:
             self.query_one("#bucket", Input).placeholder = message.bucket
 
-    def on_deploy_screen_in_effect(self, message: InEffect) -> None:
+    def on_deploy_screen_in_effect(self, message: messages.InEffect) -> None:
         self.show_target(message.where)
 
-    def on_deploy_screen_status_read(self, message: StatusRead) -> None:
+    def on_deploy_screen_status_read(self, message: messages.StatusRead) -> None:
         self.show_status(message.status, message.region)
 
-    def on_deploy_screen_engine(self, message: Engine) -> None:
+    def on_deploy_screen_engine(self, message: messages.Engine) -> None:
         self.show_event(message.event)
 
     def commands(self) -> Iterable[SystemCommand]:
