@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import socket
 from pathlib import Path
@@ -164,3 +165,18 @@ async def test_a_port_typed_while_the_gateway_runs_says_it_applies_at_the_next_s
         screen.query_one("#port", Input).value = str(port_of(app.gateway.url))
         await pilot.pause()
         assert str(status.render()) == app.gateway.url
+
+
+async def test_an_app_that_ends_with_the_gateway_running_stops_it_and_gives_the_environment_back(chat: Path) -> None:
+    """Not only ctrl+q: however the app ends, the port is freed and os.environ is the process's own again
+    (the gateway replaces it while it runs, to keep handlers away from a real account)."""
+    environment = type(os.environ)
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen = await local_area(pilot, app)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: str(screen.query_one("#status", Label).render()).startswith("ws://"), 90)
+        port = port_of(app.gateway.url)
+        assert type(os.environ) is not environment
+    assert type(os.environ) is environment
+    assert port_is_free(port)

@@ -188,6 +188,11 @@ class WstuiApp(App[None], inherit_bindings=False):
         await self.gateway.stop()
         self.exit()
 
+    async def on_unmount(self) -> None:
+        """However the app ends, the local gateway stops with it: its connections close, its port is
+        freed and the process's environment is the developer's again."""
+        await self.gateway.stop()
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if self.project_file is None:
