@@ -35,7 +35,8 @@ def wstui_settings():
 
 @hookimpl
 def wstui_configure_project(project):
-    settings = next(iter(project.plugin_settings.values()))
+    # Its own settings, whatever name it is installed or listed under, beside any other plugin's.
+    settings = next(s for s in project.plugin_settings.values() if isinstance(s, Settings))
     project.functions.environment["TOPIC"] = settings.topic
     project.functions.environment["RETRIES"] = str(settings.retries)
     project.functions.environment["CHANNELS"] = ",".join(settings.channels)
