@@ -61,3 +61,11 @@ async def test_a_console_session_shows_its_frames_per_second_and_reply_time(chat
         assert panel.rates.last_round_trip_ms is not None and panel.rates.last_round_trip_ms > 0
         await wait_until(pilot, lambda: sum(panel.rates.received.values) > 0)
         assert str(figures.render()).startswith("in ")
+
+
+def test_a_chart_with_one_value_draws_a_flat_line_not_a_full_bar() -> None:
+    """Textual draws a one-value series as a full bar: a chart just started would read as at its peak."""
+    from wstui.tui.sparkline import sparkline_data
+
+    assert sparkline_data([0.0]) == [] and sparkline_data([]) == []
+    assert sparkline_data(iter([0.0, 2.0])) == [0.0, 2.0]

@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import Label, Sparkline
 
 from wstui.core.console.rates import SessionRates
+from wstui.tui.sparkline import sparkline_data
 
 TICK_SECONDS = 1.0
 
@@ -35,4 +36,4 @@ class RatesBar(Horizontal):
         self.query_one(".rates-figures", Label).update(
             f"in {rates.received.latest:,.0f}/s  out {rates.sent.latest:,.0f}/s{reply}"
         )
-        self.query_one(Sparkline).data = list(rates.received.values)
+        self.query_one(Sparkline).data = sparkline_data(rates.received.values)

@@ -15,6 +15,7 @@ from textual.widgets import Label, Sparkline
 
 from wstui.cli.verbatim import verbatim
 from wstui.core.local.stats import ActivityStats, RouteLatency
+from wstui.tui.sparkline import sparkline_data
 
 
 class Chart(Vertical):
@@ -30,7 +31,7 @@ class Chart(Vertical):
 
     def show(self, values: Sequence[float], latest: str) -> None:
         self.border_title = f"{self.title} {latest}"
-        self.query_one(Sparkline).data = list(values)
+        self.query_one(Sparkline).data = sparkline_data(values)
 
 
 class RouteRow(Horizontal):
@@ -50,7 +51,7 @@ class RouteRow(Horizontal):
         text = verbatim(f"{self.route:<13.13} ")
         text.append(figures)
         self.query_one(".route-figures", Label).update(text)
-        self.query_one(Sparkline).data = list(latency.p95_per_second)
+        self.query_one(Sparkline).data = sparkline_data(latency.p95_per_second)
 
 
 class ActivityCharts(Horizontal):
