@@ -150,3 +150,31 @@ def test_a_sampled_live_tail_is_said(chat_project: Path, aws: AwsTarget, clients
     seen = followed(events, lambda seen: isinstance(seen[-1], Sampled), most=1_000)
     events.close()
     assert isinstance(seen[-1], Sampled) and len(messages(seen)) == 501
+
+
+def test_live_tail_works_when_the_endpoint_comes_from_the_environment(
+    chat_project: Path, aws: AwsTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AWS_ENDPOINT_URL_CLOUDWATCH_LOGS alone (no --endpoint-url): botocore's `stream-` host prefix would make a host name
+    that does not resolve, and the follower would fall back to polling."""
+    deploy(chat_project, aws)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", aws.endpoint_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", aws.endpoint_url)
+    from_environment = AwsClients.connect(AwsTarget(region=aws.region), aws.region)
+    sources = sources_of(from_environment, chat_project, "sendmessage")
+    writer = LogWriter(client(aws, "logs"))
+    group = sources[0].group
+    stream = writer.stream(group)
+    now = int(time.time() * 1000)
+    writer.put(group, stream, (now, "arrives"))
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        writer.put(group, stream, (now + len(slept), f"then {len(slept)}"))
+
+    events = follow_logs(from_environment.logs, sources, "", now - 60_000, sleep)
+    seen = followed(events, lambda seen: bool(slept) and "arrives" in messages(seen), most=50)
+    events.close()
+    assert Following(True) in seen, seen
+    assert "arrives" in messages(seen)

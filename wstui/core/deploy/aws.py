@@ -130,10 +130,12 @@ class AwsClients:
         region = in_effect.region
         if credentials is None:
             raise AwsError("No AWS credentials found.", Remedy.AWS_CREDENTIALS)
-        # A custom endpoint (moto, LocalStack) serves every operation at its own host: a host prefix
-        # (`streaming-` for CloudWatch Logs live tail) would make a name that does not resolve.
+        # A custom endpoint (moto, LocalStack), given or from AWS_ENDPOINT_URL(_SERVICE), serves every
+        # operation at its own host: a host prefix (`stream-` for CloudWatch Logs live tail) would make
+        # a name that does not resolve.
+        custom = bool(target.endpoint_url) or any(name.startswith("AWS_ENDPOINT_URL") for name in os.environ)
         config = Config(retries={"mode": "standard", "max_attempts": 8}, user_agent_extra="wstui",
-                        inject_host_prefix=not target.endpoint_url)
+                        inject_host_prefix=not custom)
         s3_config = config.merge(Config(**S3_TIMEOUTS, retries={"mode": "standard", "total_max_attempts": S3_ATTEMPTS}))
         options: dict[str, Any] = {"region_name": region, "config": config}
         if target.endpoint_url:
