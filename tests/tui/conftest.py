@@ -57,9 +57,13 @@ def shell(aws: AwsTarget, monkeypatch: pytest.MonkeyPatch) -> AwsTarget:
 
 
 def make_app(project: Path | None, start_dir: Path, **config: object) -> WstuiApp:
-    """The app with cursors that do not blink (stable pictures) and the Local area on a free port."""
+    """The app with cursors that do not blink (stable pictures) and the Local area on a free port. No
+    background preload of the areas: on Python 3.11, two threads compiling modules at once (a fresh
+    venv has no .pyc yet) can fail with "AST constructor recursion depth mismatch" (CPython gh-106905)."""
     settings: dict[str, object] = {"cursor_blink": False, "local_port": 0, **config}
-    return WstuiApp(project, start_dir, UserConfig(**settings))  # type: ignore[arg-type]
+    app = WstuiApp(project, start_dir, UserConfig(**settings))  # type: ignore[arg-type]
+    app.preload_after = None
+    return app
 
 
 @contextlib.asynccontextmanager
