@@ -141,16 +141,12 @@ def sync_line(event: SyncEvent) -> Text | None:
 def _saves(directory: Path, ready: Callable[[], None]) -> Iterator[list[str]]:
     """The project's saves, one batch at a time: Python files and wstui.toml, as `wstui dev` watches them.
     `ready` runs once the watcher is in place (its first quiet tick), so a save after it is never missed."""
-    from watchfiles import PythonFilter, watch
+    from watchfiles import watch
 
-    class ProjectFilter(PythonFilter):
-        ignore_dirs = (*PythonFilter.ignore_dirs, "venv", "env", "site-packages", ".wstui")
-
-        def __call__(self, change: object, path: str) -> bool:
-            return Path(path).name == "wstui.toml" or super().__call__(change, path)  # type: ignore[arg-type]
+    from wstui.core.source_watch import project_filter
 
     announced = False
-    for changes in watch(directory, watch_filter=ProjectFilter(), yield_on_timeout=True, rust_timeout=200):
+    for changes in watch(directory, watch_filter=project_filter(directory), yield_on_timeout=True, rust_timeout=200):
         if not announced:
             announced = True
             ready()

@@ -197,19 +197,13 @@ class LocalService:
             self._gc_thresholds = None
 
     async def _watch(self) -> None:
-        from watchfiles import Change, PythonFilter, awatch
+        from watchfiles import awatch
 
-        class SourceFilter(PythonFilter):
-            """The project's Python files, not those of a virtual environment kept inside it."""
-
-            ignore_dirs = (*PythonFilter.ignore_dirs, "venv", "env", "site-packages", ".wstui")
-
-            def __call__(self, change: Change, path: str) -> bool:
-                return Path(path) == project_file or super().__call__(change, path)
+        from wstui.core.source_watch import project_filter
 
         directory = self.project.directory
         project_file = directory / PROJECT_FILE
-        async for changes in awatch(directory, watch_filter=SourceFilter(), stop_event=self._stop_watching):
+        async for changes in awatch(directory, watch_filter=project_filter(directory), stop_event=self._stop_watching):
             paths = {Path(path) for _, path in changes}
             sources = sorted(str(path.relative_to(directory)) for path in paths - {project_file})
             if sources:
