@@ -41,6 +41,8 @@ CLI_WORDS: Words = {
     Remedy.HANDLER_THREADS: "`wstui dev --workers N` sets how many handlers run at once.",
     Remedy.PASS_TOKEN: "Pass it with --query NAME=VALUE or --header 'NAME: VALUE', as the authorizer's identity source says; "
                        "`wstui console --local` passes the project's own token.",
+    Remedy.DEPLOY_FIRST: "`wstui deploy` does it.",
+    Remedy.DEPLOY_MATCHES: "`wstui deploy` makes them match again.",
 }
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -15,12 +13,8 @@ from wstui.core.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.text import Text
 
     from wstui.core.deploy.aws import AwsClients
-    from wstui.core.deploy.sync import SyncEvent
-
-DRIFT_NOTE = "The stack still records the last deploy's code: `wstui deploy` makes them match again."
 
 
 @click.command()
@@ -34,10 +28,13 @@ DRIFT_NOTE = "The stack still records the last deploy's code: `wstui deploy` mak
 def sync(stack_name: str, region: str, profile: str, endpoint_url: str, watch: bool, yes: bool, force: bool,
          follow_timeout: int, stage: str) -> None:
     """Update the stage's functions' code directly when only handler code changed; deploy otherwise."""
+    from wstui.cli.sync_render import STOPPED_WATCHING, changed_line, protected_stage, watching_line
+    from wstui.core.source_watch import saves
+
     project, clients = _connect(region, profile, endpoint_url, stage)
     if project.active_stage.protected and not force:
         raise UsageError(
-            f"Stage {project.stage_name} is protected (protected = true in wstui.toml): deploy it with `wstui deploy`, "
+            f"{protected_stage(project.stage_name)}: deploy it with `wstui deploy`, "
             "so what runs is what CloudFormation records, or pass --force to sync it all the same."
         )
     _announce(clients, project, stack_name)
@@ -51,13 +48,13 @@ def sync(stack_name: str, region: str, profile: str, endpoint_url: str, watch: b
         syncer.run(console)
 
         def watching() -> None:
-            console.print(f"Watching {project.directory} for changes (Ctrl-C to stop).", style="dim")
+            console.print(watching_line(project.directory, "Ctrl-C"))
 
-        for changed in _saves(project.directory, watching):
-            console.print(f"Changed: {', '.join(changed)}", style="dim")
+        for changed in saves(project.directory, watching):
+            console.print(changed_line(changed))
             syncer.run(console)
     except KeyboardInterrupt:
-        console.print("Stopped watching.")
+        console.print(STOPPED_WATCHING)
 
 
 class _Session:
@@ -75,6 +72,7 @@ class _Session:
         """One sync; False when it failed. In `--watch` a failure is one line and the watching goes on."""
         from wstui.cli.deploy_render import DeployView
         from wstui.cli.remedies import said
+        from wstui.cli.sync_render import sync_line
         from wstui.cli.verbatim import verbatim
         from wstui.core.deploy.deployer import DeploySettings
         from wstui.core.deploy.sync import Syncer, TemplateChanged
@@ -107,48 +105,3 @@ class _Session:
         finally:
             view.stop()
         return True
-
-
-def sync_line(event: SyncEvent) -> Text | None:
-    """The sentence for a sync's own events; None for the deploy events it shares (packaging, upload)."""
-    from rich.text import Text
-
-    from wstui.cli.verbatim import verbatim
-    from wstui.core.deploy.sync import CodeUpToDate, FunctionSynced, Synced, TemplateChanged
-
-    match event:
-        case TemplateChanged():
-            changes = "\n".join(f"  {difference}" for difference in event.differences)
-            return Text.assemble(
-                verbatim(f"The template of {event.stack_name} changed since its last deploy, so this takes CloudFormation:\n"),
-                verbatim(changes),
-            )
-        case CodeUpToDate():
-            return verbatim(f"The code of {event.stack_name}'s {event.functions} functions is up to date: nothing to sync.")
-        case FunctionSynced():
-            return Text.assemble(
-                ("Updated ", "green"), verbatim(event.logical_id), verbatim(f" ({event.function_name}) in {event.seconds:.1f} s"),
-            )
-        case Synced():
-            unchanged = f"; unchanged: {', '.join(event.unchanged)}" if event.unchanged else ""
-            return verbatim(
-                f"Synced {len(event.updated)} of {len(event.updated) + len(event.unchanged)} functions of {event.stack_name} "
-                f"in {event.seconds:.1f} s{unchanged}. {DRIFT_NOTE}"
-            )
-    return None
-
-
-def _saves(directory: Path, ready: Callable[[], None]) -> Iterator[list[str]]:
-    """The project's saves, one batch at a time: Python files and wstui.toml, as `wstui dev` watches them.
-    `ready` runs once the watcher is in place (its first quiet tick), so a save after it is never missed."""
-    from watchfiles import watch
-
-    from wstui.core.source_watch import project_filter
-
-    announced = False
-    for changes in watch(directory, watch_filter=project_filter(directory), yield_on_timeout=True, rust_timeout=200):
-        if not announced:
-            announced = True
-            ready()
-        if changes:
-            yield sorted({str(Path(path).relative_to(directory)) for _, path in changes})

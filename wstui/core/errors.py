@@ -48,6 +48,8 @@ class Remedy(Enum):
     OPEN_PROJECT = "open-project"
     HANDLER_THREADS = "handler-threads"
     PASS_TOKEN = "pass-token"
+    DEPLOY_FIRST = "deploy-first"
+    DEPLOY_MATCHES = "deploy-matches"
 
 
 Words = Mapping[Remedy, str]

@@ -40,6 +40,8 @@ APP_WORDS: Words = {
     Remedy.HANDLER_THREADS: "A handler that blocks holds its thread until it returns.",
     Remedy.PASS_TOKEN: "Put it in the Query field (NAME=VALUE) or the Header field (NAME: VALUE), as the authorizer's "
                        "identity source says (${{secret:NAME}} there stands for the project's secret NAME).",
+    Remedy.DEPLOY_FIRST: "Plan (ctrl+n), then Apply (ctrl+g).",
+    Remedy.DEPLOY_MATCHES: "A deploy (Plan, then Apply) makes them match again.",
 }
 
 

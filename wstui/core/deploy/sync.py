@@ -34,6 +34,7 @@ from wstui.core.deploy.archive_contents import top_level
 from wstui.core.deploy.aws import AwsClients, AwsError, error_code, explained
 from wstui.core.deploy.change_set import stack_state
 from wstui.core.deploy.events import Artifact, ArtifactStored, Packaged, UploadProgress, UploadRetrying
+from wstui.core.errors import Remedy
 from wstui.core.project.model import Project
 from wstui.core.template.ids import CODE_BUCKET, CODE_KEY
 
@@ -115,7 +116,7 @@ class Syncer:
         started = self.clock()
         state = stack_state(self.clients, self.stack_name)
         if not state.exists:
-            raise SyncError(f"No stack {self.stack_name} in {self.clients.region}: deploy it first (`wstui deploy`).")
+            raise SyncError(f"No stack {self.stack_name} in {self.clients.region}: deploy it first.", Remedy.DEPLOY_FIRST)
         if state.busy or not state.status.endswith("_COMPLETE") or state.status.startswith("DELETE"):
             raise SyncError(f"Stack {self.stack_name} is {state.status}: sync needs a stack at rest, after a deploy that completed.")
         differences = template_differences(deployed_template(self.clients, self.stack_name), self.template)
@@ -191,7 +192,8 @@ def deployed_template(clients: AwsClients, stack_name: str) -> dict[str, Any]:
         try:
             body = json.loads(body)
         except ValueError:
-            raise SyncError(f"Stack {stack_name}'s template is not JSON, so not one wstui deployed: deploy it with `wstui deploy`.") from None
+            raise SyncError(f"Stack {stack_name}'s template is not JSON, so not one wstui deployed: a deploy replaces it.",
+                            Remedy.DEPLOY_FIRST) from None
     return json.loads(json.dumps(body))
 
 
