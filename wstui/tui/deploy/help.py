@@ -20,6 +20,12 @@ Deploys the project to AWS as `wstui deploy` does, one step at a time.
   **Discard** (`ctrl+z`) deletes the change set instead.
 - **Status** (`ctrl+t`) shows the stack's status, outputs and recent events; **Remove** (`ctrl+r`) deletes
   the stack and the artifacts its deploys uploaded, after asking.
+- **Sync** (`ctrl+y`) updates the deployed functions' code directly when only handler code changed since
+  the last deploy, as `wstui sync` does: seconds instead of a stack update, only the functions whose
+  files changed. When the template changed too, the log says what, and the area offers the Plan
+  instead. The **Watch** switch syncs now, then on every save of the project's Python files or
+  `wstui.toml`, one line per update with its duration, until it is turned off or another stage is
+  chosen. A stage marked `protected = true` is synced only after asking.
 - **Console** (`ctrl+f`) opens the Console area on the deployed URL.
 - **Logs** (`ctrl+l`) follows the deployed functions' logs, as `wstui logs --follow` does, with a filter
   field and a function picker; Escape closes it.

@@ -16,13 +16,14 @@ if TYPE_CHECKING:
     from wstui.core.deploy.deployer import Deployer
     from wstui.core.deploy.events import DeployEvent
     from wstui.core.deploy.status import StackStatus
+    from wstui.core.deploy.sync import SyncEvent
     from wstui.core.errors import WstuiError
 
 
 class Engine(Message, namespace="deploy_screen"):
-    """An event the deploy engine yielded in the worker."""
+    """An event the deploy engine (or a sync) yielded in the worker."""
 
-    def __init__(self, event: DeployEvent) -> None:
+    def __init__(self, event: DeployEvent | SyncEvent) -> None:
         super().__init__()
         self.event = event
 

@@ -1,7 +1,7 @@
 """The Deploy area: plan a deploy, apply or discard it, follow the stack events; status and remove.
 
 The deploy engine runs in a thread worker (boto3 blocks) and posts each event it yields as a message;
-`DeployView` (rendering.py) shows them.
+`DeployView` (rendering.py) shows them. Sync and its watch are `SyncSteps` (syncing.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on, work
@@ -34,6 +33,7 @@ from wstui.core.deploy.events import DeployEvent, OperationFailed
 from wstui.core.deploy.removal import remove
 from wstui.core.deploy.stack_events import POLL_INTERVAL
 from wstui.core.deploy.status import stack_status
+from wstui.core.deploy.sync import SyncEvent
 from wstui.core.errors import UnexpectedError, WstuiError
 from wstui.core.local.isolation import real_environment
 from wstui.core.plugins.manager import plugins_for
@@ -43,9 +43,10 @@ from wstui.tui.area_screen import palette_text
 from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.console.screen import ConsoleScreen
 from wstui.tui.deploy import messages
+from wstui.tui.deploy.connection import Connection
 from wstui.tui.deploy.help import HELP
 from wstui.tui.deploy.logs_screen import LogsScreen
-from wstui.tui.deploy.rendering import DeployView
+from wstui.tui.deploy.syncing import SyncSteps, sync_controls
 from wstui.tui.deploy.tables import ChangeSetTable, OutputsTable, StackEventsTable
 from wstui.tui.remedies import said
 from wstui.tui.running_app import running_app
@@ -57,21 +58,15 @@ class StoppedWatching(Exception):
     """The area is gone (the app quits): the worker stops polling; the stack operation goes on in AWS."""
 
 
-@dataclass(frozen=True)
-class Connection:
-    """What the fields say: where to deploy, and how."""
-
-    target: AwsTarget
-    settings: DeploySettings
-
-
-class DeployScreen(DeployView):
+class DeployScreen(SyncSteps):
     HELP = HELP
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "plan", "Plan", id="deploy.plan",
                 tooltip="Package the code and create a change set: see what would change (enter in a field too)."),
         Binding("ctrl+g", "apply", "Apply", id="deploy.apply", tooltip="Execute the planned change set and follow the stack events."),
         Binding("ctrl+z", "discard", "Discard", id="deploy.discard", tooltip="Delete the planned change set: nothing changes."),
+        Binding("ctrl+y", "sync", "Sync", id="deploy.sync",
+                tooltip="Update the functions' code directly when only code changed; when more changed, offer the Plan."),
         Binding("ctrl+t", "status", "Status", id="deploy.status", tooltip="The stack's status, outputs and recent events."),
         Binding("ctrl+r", "remove", "Remove", id="deploy.remove", tooltip="Delete the stack and its uploaded artifacts (asks first)."),
         Binding("ctrl+f", "open_console", "Console", id="deploy.console", tooltip="Open the Console area on the deployed URL."),
@@ -116,6 +111,7 @@ class DeployScreen(DeployView):
             yield Button("Status", id="status", tooltip="Stack status, outputs and recent events (ctrl+t).")
             yield Button("Remove", id="remove", variant="error", tooltip="Delete the stack (ctrl+r).")
             yield Button("Console", id="open_console", tooltip="Open the Console area on the deployed URL (ctrl+f).")
+            yield from sync_controls()
         with Horizontal(id="deploy-progress"):
             yield Label("", id="deploy-state")
             yield ProgressBar(id="progress", show_eta=False)
@@ -187,11 +183,11 @@ class DeployScreen(DeployView):
         return Connection(AwsTarget(text["region"], text["profile"], text["endpoint"]), settings)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Apply and Discard only while a plan waits; Plan, Status and Remove only when nothing runs or
-        waits. A key that cannot act now is left out of the footer."""
+        """Apply and Discard only while a plan waits; Plan, Sync, Status and Remove only when nothing runs
+        or waits. A key that cannot act now is left out of the footer."""
         if action in {"apply", "discard"}:
             return self.plan is not None and not self.busy
-        if action in {"plan", "status", "remove"}:
+        if action in {"plan", "sync", "status", "remove"}:
             return not self.busy and self.plan is None
         return True
 
@@ -315,7 +311,7 @@ class DeployScreen(DeployView):
 
     # The worker and what it posts.
 
-    def start(self, state: str, steps: Iterable[DeployEvent]) -> None:
+    def start(self, state: str, steps: Iterable[DeployEvent | SyncEvent]) -> None:
         self.busy = True
         self.set_state(state)
         self.refresh_controls()
@@ -323,7 +319,7 @@ class DeployScreen(DeployView):
         self.run_engine(steps)
 
     @work(thread=True, exclusive=True, group="deploy")
-    def run_engine(self, steps: Iterable[DeployEvent]) -> None:
+    def run_engine(self, steps: Iterable[DeployEvent | SyncEvent]) -> None:
         """Quitting the app stops the watching (`nap` raises), never the stack operation itself; without
         that, Python would wait at exit for this thread to see the operation end."""
         worker = get_current_worker()
@@ -408,6 +404,7 @@ class DeployScreen(DeployView):
             yield SystemCommand("Discard the change set", "Nothing changes", self.action_discard)
         elif not self.busy:
             yield SystemCommand("Plan a deploy", "Package the code and create a change set", self.action_plan)
+            yield SystemCommand("Sync the code", "Update the functions' code when only code changed", self.action_sync)
             yield SystemCommand("Stack status", "Status, outputs and recent events", self.action_status)
             yield SystemCommand("Remove the stack", "Delete it and its uploaded artifacts", self.action_remove)
         if URL_OUTPUT in self.outputs:
