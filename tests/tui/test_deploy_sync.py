@@ -65,7 +65,7 @@ async def test_sync_puts_a_handler_edit_into_its_function_and_says_so_as_the_cli
         after = code_by_function(shell)
         assert {name for name in FUNCTIONS if after[name] != before[name]} == {SEND}
         assert in_log(screen, f"Updated {SEND} (")
-        assert in_log(screen, "The stack still records the last deploy's code: A deploy (Plan, then Apply) makes them match again.")
+        assert in_log(screen, "The stack still records the last deploy's code. A deploy (Plan, then Apply) makes them match again.")
         assert "wstuideploy" not in log_text(screen), "the app's words, not the CLI's"
 
         await pilot.press("ctrl+y")
@@ -137,6 +137,7 @@ async def test_another_stage_stops_the_watch_and_a_protected_one_is_synced_only_
         await pilot.press("y")
         await wait_until(pilot, lambda: not screen.busy and "No stack chat-prod" in state(screen), 120)
         assert "Plan (ctrl+n), then Apply (ctrl+g)" in state(screen)
+        assert in_log(screen, "No stack chat-prod in us-east-1: deploy it first. Plan (ctrl+n), then Apply (ctrl+g)."), "as the CLI's red line"
 
 
 async def test_quitting_the_app_ends_the_watch(deployed: Path, shell: AwsTarget, watcher_ended: threading.Event) -> None:

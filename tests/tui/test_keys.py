@@ -131,7 +131,7 @@ async def test_f1_groups_the_keys_and_cuts_no_description_at_100_columns(chat: P
         assert [title for title, _ in help_screen.groups] == ["Areas and the app", "Keys of this area", "Moving around"]
         areas, actions, moving = (rows for _, rows in help_screen.groups)
         assert [row.keys for row in areas] == ["f1", "f2", "f3", "f4", "^o", "^p", "^q"]
-        assert [row.binding_id for row in actions] == ["deploy.plan", "deploy.status", "deploy.remove", "deploy.console", "deploy.logs"]
+        assert [row.binding_id for row in actions] == ["deploy.plan", "deploy.sync", "deploy.status", "deploy.remove", "deploy.console", "deploy.logs"]
         assert moving[0].keys == "tab, shift+tab"
         await pilot.pause()
         shown: list[str] = []

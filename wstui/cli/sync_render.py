@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from wstui.core.deploy.events import DeployEvent
     from wstui.core.deploy.sync import SyncEvent
 
-DRIFT = "The stack still records the last deploy's code:"
+DRIFT = "The stack still records the last deploy's code."
 STOPPED_WATCHING = "Stopped watching."
 
 

@@ -69,7 +69,8 @@ class DeployScreen(SyncSteps):
                 tooltip="Update the functions' code directly when only code changed; when more changed, offer the Plan."),
         Binding("ctrl+t", "status", "Status", id="deploy.status", tooltip="The stack's status, outputs and recent events."),
         Binding("ctrl+r", "remove", "Remove", id="deploy.remove", tooltip="Delete the stack and its uploaded artifacts (asks first)."),
-        Binding("ctrl+f", "open_console", "Console", id="deploy.console", tooltip="Open the Console area on the deployed URL."),
+        Binding("ctrl+f", "open_console", "Console", id="deploy.console", show=False,  # its button says so; f4 Console is beside it
+                tooltip="Open the Console area on the deployed URL."),
         Binding("ctrl+l", "logs", "Logs", id="deploy.logs", tooltip="Follow the deployed functions' logs (CloudWatch Logs)."),
     ]
 
@@ -211,13 +212,9 @@ class DeployScreen(SyncSteps):
     def action_plan(self) -> None:
         if self.check_action("plan", ()) is not True:
             return
-        try:
-            project = running_app(self).reopen_project().project.at_stage(running_app(self).stage)
-        except WstuiError as error:
-            self.notify(said(error), title="Cannot read wstui.toml", severity="error", timeout=15, markup=False)
-            return
-        connection = self.connection()
-        if connection is not None:
+        project = self.saved_project()
+        connection = self.connection() if project is not None else None
+        if project is not None and connection is not None:
             self.clear_run()
             self.start("Planning...", self.planning(project, connection))
 

@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Button, Label, RichLog, Select, Switch
+from textual.widgets import Button, Label, ProgressBar, RichLog, Select, Switch
 
 from wstui.cli.sync_render import STOPPED_WATCHING, changed_line, protected_stage, sync_line, watching_line
+from wstui.cli.deploy_render import event_line
 from wstui.cli.verbatim import verbatim
 from wstui.core.deploy.aws import AwsClients
-from wstui.core.deploy.events import DeployEvent
-from wstui.core.deploy.sync import Syncer, SyncEvent, TemplateChanged
+from wstui.core.deploy.events import DeployEvent, Packaged
+from wstui.core.deploy.sync import CodeUpToDate, Synced, Syncer, SyncEvent, TemplateChanged
 from wstui.core.errors import UnexpectedError, WstuiError
 from wstui.core.plugins.manager import plugins_for
 from wstui.core.project.model import Project
@@ -91,21 +92,28 @@ class SyncSteps(DeployView):
     waiting_save = False
     """A save came while the area was busy: sync once it is free."""
     changed_template: TemplateChanged | None = None
+    sync_running = False
 
     def action_sync(self: DeployScreen) -> None:
         if self.check_action("sync", ()) is not True:
             return
-        project = self.staged_for_sync()
+        project = self.saved_project()
         connection = self.connection() if project is not None else None
-        if project is not None and connection is not None:
-            self.if_confirmed(project, lambda: self.run_sync(project, SyncSession(connection)))
+        if project is None or connection is None:
+            return
+
+        def sync() -> None:
+            self.clear_run()
+            self.run_sync(project, SyncSession(connection))
+
+        self.if_confirmed(project, sync)
 
     @on(Switch.Changed, "#watch")
     def toggle_watch(self: DeployScreen, event: Switch.Changed) -> None:
         if not event.value:
             self.stop_watching()
             return
-        project = self.staged_for_sync()
+        project = self.saved_project()
         connection = self.connection() if project is not None else None
         if project is None or connection is None:
             self.watch_off()
@@ -138,8 +146,9 @@ class SyncSteps(DeployView):
     def on_unmount(self) -> None:
         self.stop_watching()
 
-    def staged_for_sync(self: DeployScreen) -> Project | None:
-        """wstui.toml as it is now, at the chosen stage; None, once notified, when it does not load."""
+    def saved_project(self: DeployScreen) -> Project | None:
+        """wstui.toml as it is now (a step reads it again: it may have been edited by hand), at the chosen
+        stage; None, once notified, when it does not load."""
         try:
             return running_app(self).reopen_project().project.at_stage(running_app(self).stage)
         except WstuiError as error:
@@ -155,21 +164,26 @@ class SyncSteps(DeployView):
                     "CloudFormation records. Sync it all the same?")
         self.app.push_screen(ConfirmScreen(question, "Sync"), lambda yes: go() if yes else declined())
 
-    def sync_when_free(self: DeployScreen) -> None:
-        """The watch's sync, now if the area is free, else once it is."""
+    def sync_when_free(self: DeployScreen, changed: list[str] | None = None) -> None:
+        """The watch's sync (after the saves that asked for it), now if the area is free, else once it is."""
         if self.session is None:
             return
-        if self.check_action("sync", ()) is not True:
+        free = self.check_action("sync", ()) is True
+        if free:
+            self.clear_run()
+        if changed:
+            self.query_one("#deploy-log", RichLog).write(changed_line(changed))
+        if not free:
             self.waiting_save = True
             return
         self.waiting_save = False
-        project = self.staged_for_sync()
+        project = self.saved_project()
         if project is not None:
             self.run_sync(project, self.session)
 
     def run_sync(self: DeployScreen, project: Project, session: SyncSession) -> None:
-        self.clear_run()
         self.deployer = None  # a sync has no change set to abandon if the app quits
+        self.sync_running = True
         self.start("Syncing...", self.syncing(project, session))
 
     def syncing(self: DeployScreen, project: Project, session: SyncSession) -> Iterator[SyncEvent]:
@@ -191,17 +205,16 @@ class SyncSteps(DeployView):
         finally:
             self.post_message(WatchEnded(stop))
 
+    def on_deploy_screen_failed(self, message: messages.Failed) -> None:
+        """A sync that failed is a line in the log too, as in `wstui sync`: in a watch, the next save syncs again."""
+        if self.sync_running:
+            self.query_one("#deploy-log", RichLog).write(verbatim(said(message.error), "red"))
+
     def on_deploy_screen_watching(self, message: Watching) -> None:
         self.query_one("#deploy-log", RichLog).write(watching_line(message.directory, HOW_TO_STOP))
 
     def on_deploy_screen_saved(self: DeployScreen, message: Saved) -> None:
-        if self.session is None:
-            return
-        free = self.check_action("sync", ()) is True
-        if free:
-            self.clear_run()
-        self.query_one("#deploy-log", RichLog).write(changed_line(message.changed))
-        self.sync_when_free()
+        self.sync_when_free(message.changed)
 
     def on_deploy_screen_watch_ended(self, message: WatchEnded) -> None:
         self.query_one("#deploy-log", RichLog).write(verbatim(STOPPED_WATCHING))
@@ -211,8 +224,8 @@ class SyncSteps(DeployView):
     def on_deploy_screen_idle(self: DeployScreen, _message: messages.Idle) -> None:
         """After `DeployScreen`'s own handler (the area is free again): a save that waited is synced,
         and a changed template is offered the Plan."""
+        self.sync_running = False
         if self.waiting_save:
-            self.clear_run()
             self.sync_when_free()
         changed, self.changed_template = self.changed_template, None
         if changed is not None and self.app.screen is self:
@@ -220,14 +233,21 @@ class SyncSteps(DeployView):
             self.app.push_screen(ConfirmScreen(question, "Plan"), lambda yes: self.action_plan() if yes else None)
 
     def show_event(self, event: DeployEvent | SyncEvent) -> None:
-        """A sync's own events in the CLI's sentences; the deploy events it shares as a deploy shows them."""
+        """A sync's own events in the CLI's sentences; the deploy events it shares as a deploy shows them,
+        but for the archive's files, which `wstui sync` does not list either."""
         line = sync_line(event, APP_WORDS)
+        log = self.query_one("#deploy-log", RichLog)
+        if isinstance(event, Packaged) and self.sync_running:
+            log.write(event_line(event, APP_WORDS))
+            return
         if line is None:
             super().show_event(event)  # type: ignore[arg-type]
             return
-        self.query_one("#deploy-log", RichLog).write(line)
+        log.write(line)
         if isinstance(event, TemplateChanged):
             self.changed_template = event
             self.set_state(f"The template of {event.stack_name} changed: Plan (ctrl+n) to deploy it; sync takes code only.")
         else:
             self.set_state(line.plain)
+        if isinstance(event, Synced | CodeUpToDate):
+            self.query_one(ProgressBar).display = False  # the upload's bar: done, and the sentence needs the room
