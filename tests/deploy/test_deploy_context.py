@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from test_deploy_cli import client, run
 
+from wstui.cli.main import cli
 from wstui.core.deploy.aws import AwsTarget
 
 CONTEXT_RULES = '''
@@ -146,3 +149,20 @@ def wstui_before_change_set(context):
     assert refused.exit_code == 1, refused.output
     lines_in_order(refused.output, "Plugin deploy_rules: checking the freeze calendar\n",
                    "stopped in wstui_before_change_set: Deploys are frozen until Monday.")
+
+
+def test_the_profile_in_effect_and_its_region_are_the_contexts(
+    chat_project: Path, aws: AwsTarget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "aws-config"
+    config.write_text("[profile ci]\nregion = eu-west-1\naws_access_key_id = ci\naws_secret_access_key = ci\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    project = with_plugins(chat_project, {"deploy_rules": CONTEXT_RULES})
+    planned = CliRunner().invoke(
+        cli, ["--project", str(project), "deploy", "--plan", "--profile", "ci", "--endpoint-url", aws.endpoint_url]
+    )
+    assert planned.exit_code == 0, planned.output
+    told = json.loads((project / "told.json").read_text())["before_change_set"]
+    assert (told["profile"], told["region"], told["stack_name"]) == ("ci", "eu-west-1", "chat-v1")
+    assert told["topic"].startswith("arn:aws:sns:eu-west-1:")
+    assert "Plugin deploy_rules: deploying chat-v1 (stage v1) to eu-west-1\n" in planned.output
