@@ -171,7 +171,8 @@ class Deployer:
         if state.blocked is not None:
             raise state.blocked
         yield from call_deploy_hook(
-            self.plugins, "wstui_before_change_set", self.context(), project=self.project, template=self.template, dry_run=dry_run,
+            self.plugins, "wstui_before_change_set", self.context(),
+            project=self.project, template=self.template, dry_run=dry_run,
         )
         archive = plugged_archive(self.project, self.plugins)
         yield Packaged(archive.files, archive.size, archive.sha256, archive.vendored, archive.listing)
@@ -246,9 +247,12 @@ class Deployer:
         if not dry_run:
             try:
                 yield from call_deploy_hook(
-                    self.plugins, "wstui_before_deploy", self.context(plan.changes), project=self.project, template=self.template,
+                    self.plugins, "wstui_before_deploy", self.context(plan.changes),
+                    project=self.project, template=self.template,
                 )
-            except (Exception, KeyboardInterrupt):
+            except GeneratorExit:
+                raise  # the caller stopped reading at a report: `abandon()` is theirs to call
+            except BaseException:
                 yield from self.discard(plan)
                 raise
         if plan.create_bucket:
