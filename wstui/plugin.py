@@ -11,11 +11,13 @@ in docs/plugins.md:
 - `FunctionIds`, `RouteIds`: the logical ids wstui gives a handler's and a route's resources.
 - `CLOUD`, `LOCAL`: the `target` a build hook is given (`wstui synth`/`deploy`, or `wstui dev`).
 - `LocalResource`, `LocalAws`: what `wstui_local_resource` returns and `wstui_local_start` is given.
+- `DeployContext`, `ResourceChange`: the `context` the deploy and remove hooks are given, and a row
+  of its `changes`.
 - `project_option`, `current_project`: for a command, `--project DIR` and the project it names, with
   every plugin's settings read; `synthesize(project)`: its template, as `wstui synth` builds it.
 
 A plugin is imported to list its commands for `wstui --help`, so the names that pull in troposphere
-or click load when first used, not when this module is imported (PEP 562 `__getattr__`).
+or click, or that only deploys need, load when first used, not when this module is imported (PEP 562 `__getattr__`).
 """
 
 from __future__ import annotations
@@ -32,12 +34,15 @@ from wstui.core.template.ids import FunctionIds, RouteIds
 
 if TYPE_CHECKING:
     from wstui.cli.options import project_option
+    from wstui.core.deploy.context import DeployContext
+    from wstui.core.deploy.events import ResourceChange
     from wstui.core.local.local_aws import LocalAws
     from wstui.core.local.references import LocalResource
     from wstui.core.template.service import FunctionResources, ServiceTemplate
 
 __all__ = [
     "CLOUD",
+    "DeployContext",
     "LOCAL",
     "LocalAws",
     "LocalResource",
@@ -46,6 +51,7 @@ __all__ = [
     "PluginError",
     "Project",
     "RouteIds",
+    "ResourceChange",
     "RouteSettings",
     "ServiceTemplate",
     "current_project",
@@ -61,6 +67,8 @@ _LATER = {
     "project_option": "wstui.cli.options",
     "LocalAws": "wstui.core.local.local_aws",
     "LocalResource": "wstui.core.local.references",
+    "DeployContext": "wstui.core.deploy.context",
+    "ResourceChange": "wstui.core.deploy.events",
 }
 
 

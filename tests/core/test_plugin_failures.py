@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from tests.installed_plugins import CHAT, LOCAL_PLUGIN, install_plugin, project_with_plugin, run_wstui
 from wstui.cli.main import cli
+from wstui.core.deploy.context import DeployContext, call_deploy_hook
 from wstui.core.errors import PluginFailure
 from wstui.core.plugins.manager import plugins_for
 from wstui.core.project.load import load_project
@@ -70,8 +71,9 @@ def test_a_deploy_hook_that_raises_is_named_too(tmp_path: Path) -> None:
     plugin = plugin_with("wstui_after_deploy", "raise RuntimeError('no topic')", "project, outputs")
     project = load_project(project_with_plugin(CHAT, tmp_path / "chat", plugin, [LOCAL_PLUGIN]))
     plugins = plugins_for(project)
+    context = DeployContext("v1", "chat-v1", "us-east-1", None, None, make_client=lambda service: None)
     with pytest.raises(PluginFailure) as failure:
-        plugins.hook.wstui_after_deploy(project=project, outputs={})
+        list(call_deploy_hook(plugins, "wstui_after_deploy", context, project=project, outputs={}))
     assert str(failure.value) == f"{NAMED} failed in wstui_after_deploy (RuntimeError: no topic)."
     assert isinstance(failure.value.cause, RuntimeError)
 

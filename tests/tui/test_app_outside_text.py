@@ -35,6 +35,7 @@ from wstui.core.deploy.events import (
     OperationFailed,
     Plan,
     PlanReady,
+    PluginProgress,
     ResourceChange,
     ResourceFailure,
     StackEvent,
@@ -110,6 +111,7 @@ def engine_events() -> list[DeployEvent]:
         OperationFailed(STACK, "ROLLBACK_COMPLETE", failures),
         Deployed(STACK, "CREATE_COMPLETE", (), {URL_OUTPUT: NASTY[5]}, "", not_saved=NASTY[2]),
         Deployed(STACK, "CREATE_COMPLETE", tuple((text, 1.0) for text in NASTY), {text: text for text in NASTY}, NASTY[5]),
+        PluginProgress(NASTY[1], "wstui_after_deploy", NASTY[9]),
     ]
 
 
@@ -124,6 +126,7 @@ async def test_the_deploy_area_draws_every_event_and_the_status_as_they_came(cha
         assert all_shown(NASTY, log_of(screen))
         assert shown(f"Account unknown, region {NASTY[7]}, endpoint {NASTY[5]}: {NASTY[8]}", log_of(screen))
         assert shown(f"again (attempt 2 of 4): {NASTY[3]}", log_of(screen))
+        assert shown(f"Plugin {NASTY[1]}: {NASTY[9]}", log_of(screen))
         assert shown(f"Its record could not be written: {NASTY[2]} The Console's Deployed URL (ctrl+r)", log_of(screen))
         assert all_shown(NASTY, rows(screen.query_one("#changes", DataTable)))
         assert all_shown(NASTY, rows(screen.query_one("#events", DataTable)))

@@ -40,6 +40,7 @@ from wstui.core.deploy.events import (
     Plan,
     PlanDiscarded,
     PlanReady,
+    PluginProgress,
     Removed,
     ResourceChange,
     StackEvent,
@@ -240,6 +241,8 @@ def event_line(event: DeployEvent, words: Words = CLI_WORDS) -> Text:
             return Text.assemble(("Removed", "green"), verbatim(f" stack {event.stack_name}{artifacts}."))
         case StackGone():
             return verbatim(f"There is no stack {event.stack_name}: nothing to do.")
+        case PluginProgress():
+            return Text.assemble(verbatim(f"Plugin {event.plugin}", "cyan"), verbatim(f": {event.message}"))
     return Text()
 
 

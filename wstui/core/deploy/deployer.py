@@ -19,11 +19,10 @@ from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import pluggy
-
 from wstui.core.deploy import artifacts
 from wstui.core.deploy.archive import plugged_archive
 from wstui.core.deploy.aws import AwsClients, AwsError, error_code, explained
+from wstui.core.deploy.context import DeployContext, call_deploy_hook, deploy_context
 from wstui.core.deploy.change_set import (
     MAX_INLINE_TEMPLATE,
     ChangeSetRequest,
@@ -48,13 +47,14 @@ from wstui.core.deploy.events import (
     Plan,
     PlanDiscarded,
     PlanReady,
+    ResourceChange,
 )
 from wstui.core.deploy.outcome import outcome, save_stack_outputs
 from wstui.core.deploy.removal import delete_stack
 from wstui.core.deploy.stages import stage_tags
 from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, POLL_INTERVAL, StackEventStream
 from wstui.core.errors import Remedy, UsageError
-from wstui.core.plugins.manager import plugins_for
+from wstui.core.plugins.manager import Plugins, plugins_for
 from wstui.core.project.model import Project
 from wstui.core.project.secrets import secret_parameters
 from wstui.core.project.validate import bucket_name_problem, stack_name_problem
@@ -103,7 +103,7 @@ class Deployer:
         self,
         project: Project,
         template: dict[str, Any],
-        plugins: pluggy.PluginManager,
+        plugins: Plugins,
         clients: AwsClients,
         settings: DeploySettings,
         sleep: Callable[[float], None] = time.sleep,
@@ -170,7 +170,10 @@ class Deployer:
             raise AwsError(f"Stack {state.name} is {state.status} and cannot be updated: delete it first.")
         if state.blocked is not None:
             raise state.blocked
-        self.plugins.hook.wstui_before_change_set(project=self.project, template=self.template, dry_run=dry_run)
+        yield from call_deploy_hook(
+            self.plugins, "wstui_before_change_set", self.context(),
+            project=self.project, template=self.template, dry_run=dry_run,
+        )
         archive = plugged_archive(self.project, self.plugins)
         yield Packaged(archive.files, archive.size, archive.sha256, archive.vendored, archive.listing)
         stack = self.settings.stack_name
@@ -243,7 +246,12 @@ class Deployer:
         refuses the deploy before anything is uploaded: the plan is discarded, and the error goes on."""
         if not dry_run:
             try:
-                self.plugins.hook.wstui_before_deploy(project=self.project, template=self.template)
+                yield from call_deploy_hook(
+                    self.plugins, "wstui_before_deploy", self.context(plan.changes),
+                    project=self.project, template=self.template,
+                )
+            except GeneratorExit:
+                raise  # the caller stopped reading at a report: `abandon()` is theirs to call
             except BaseException:
                 yield from self.discard(plan)
                 raise
@@ -271,8 +279,15 @@ class Deployer:
         yield from stream.follow()
         for event in outcome(self.clients, stream, plan.stack_name, self.project.directory):
             if isinstance(event, Deployed) and not event.outputs_unread:
-                self.plugins.hook.wstui_after_deploy(project=self.project, outputs=event.outputs)
+                yield from call_deploy_hook(
+                    self.plugins, "wstui_after_deploy", self.context(plan.changes, event.outputs),
+                    project=self.project, outputs=event.outputs,
+                )
             yield event
+
+    def context(self, changes: tuple[ResourceChange, ...] = (), outputs: dict[str, str] | None = None) -> DeployContext:
+        """What the deploy hooks are told: the stack this deploy really acts on, where, and what it changes."""
+        return deploy_context(self.project, self.clients, self.settings.stack_name, changes, outputs)
 
     def _execute(self, plan: Plan) -> None:
         from botocore.exceptions import ClientError

@@ -243,6 +243,16 @@ class Removed:
 
 
 @dataclass(frozen=True)
+class PluginProgress:
+    """What a plugin's deploy or remove hook said with `context.report(message)`; `plugin` is the
+    plugin's name. Yielded once that plugin's hook returns (or raises), in the order it was said."""
+
+    plugin: str
+    hook: str
+    message: str
+
+
+@dataclass(frozen=True)
 class StackGone:
     """There was no stack to act on."""
 
@@ -252,5 +262,5 @@ class StackGone:
 DeployEvent = (
     Packaged | BucketCreated | UploadProgress | UploadRetrying | ArtifactStored | ArtifactDeleted | ChangeSetCreating
     | PlanReady | NoChanges | PlanDiscarded | OperationStarted | StackEvent | FollowingStopped | OperationFailed
-    | Deployed | Removed | StackGone | Following | OutputsSaved
+    | Deployed | Removed | StackGone | Following | OutputsSaved | PluginProgress
 )

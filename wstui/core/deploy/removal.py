@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from wstui.core.deploy import artifacts
 from wstui.core.deploy.aws import AwsClients, AwsError, explained
 from wstui.core.deploy.change_set import StackState, stack_state
+from wstui.core.deploy.context import call_deploy_hook, deploy_context
 from wstui.core.deploy.events import DeployEvent, FollowingStopped, OperationFailed, OperationStarted, Removed, StackGone
 from wstui.core.deploy.outputs import forget_outputs
 from wstui.core.errors import Remedy
@@ -17,8 +18,7 @@ from wstui.core.deploy.stack_events import FOLLOW_DEADLINE, StackEventStream
 from wstui.core.template.ids import CODE_BUCKET
 
 if TYPE_CHECKING:
-    import pluggy
-
+    from wstui.core.plugins.manager import Plugins
     from wstui.core.project.model import Project
 
 
@@ -43,20 +43,22 @@ def delete_stack(
 def remove(
     clients: AwsClients, stack_name: str, directory: Path, sleep: Callable[[float], None], interval: float,
     deadline: float = FOLLOW_DEADLINE, clock: Callable[[], float] = time.monotonic,
-    *, project: Project | None = None, plugins: pluggy.PluginManager | None = None,
+    *, project: Project | None = None, plugins: Plugins | None = None,
 ) -> Iterator[DeployEvent]:
     """Ends with `Removed`, `StackGone` (nothing to remove), `OperationFailed`, or `FollowingStopped` (the
     deletion outlasted `deadline`; its artifacts stay, as after a failed deletion: they go only once the
     stack is seen gone). With `project` and its `plugins`, their `wstui_before_remove` runs before
-    anything is deleted (and may refuse by raising), and `wstui_after_remove` once all is gone."""
+    anything is deleted (and may refuse by raising), and `wstui_after_remove` once all is gone; both
+    are told the stack's outputs as it stood before."""
     state = stack_state(clients, stack_name)
     if not state.status:
         yield StackGone(stack_name)
         return
     if state.busy:
         raise AwsError(f"Stack {stack_name} is {state.status}: wait for it to end, then remove it.", Remedy.FOLLOW_STACK)
-    if project is not None and plugins is not None:
-        plugins.hook.wstui_before_remove(project=project, stack_name=stack_name)
+    context = deploy_context(project, clients, stack_name, outputs=state.outputs) if project is not None else None
+    if context is not None and plugins is not None:
+        yield from call_deploy_hook(plugins, "wstui_before_remove", context, project=project, stack_name=stack_name)
     bucket = (state.parameters or {}).get(CODE_BUCKET, "")
     unfinished = False
     for event in delete_stack(clients, state, sleep, interval, deadline, clock):
@@ -66,6 +68,6 @@ def remove(
         return
     deleted = artifacts.delete_artifacts(clients, bucket, stack_name) if bucket else 0
     forget_outputs(directory, clients.region, stack_name)
-    if project is not None and plugins is not None:
-        plugins.hook.wstui_after_remove(project=project, stack_name=stack_name)
+    if context is not None and plugins is not None:
+        yield from call_deploy_hook(plugins, "wstui_after_remove", context, project=project, stack_name=stack_name)
     yield Removed(stack_name, bucket, deleted)

@@ -3,6 +3,11 @@
 A plugin is a module (or object) with functions marked `@hookimpl` and named as below. It is loaded
 from the `wstui` entry-point group of an installed package, or from the `plugins` list of the
 project's `wstui.toml` (a module path, found relative to the project directory first).
+
+The deploy and remove hooks are also given `context` (`wstui.core.deploy.context.DeployContext`): the
+stage, the stack and where it is, clients that go there, the change set's summary, and `report()` for
+a line the user sees. A hook function that does not name `context` is not given it, as with every
+argument, so hooks written before it existed work unchanged.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pluggy
 
 if TYPE_CHECKING:
+    from wstui.core.deploy.context import DeployContext
     from wstui.core.local.local_aws import LocalAws
     from wstui.core.local.references import LocalResource
     from wstui.core.project.model import Project
@@ -51,13 +57,14 @@ def wstui_archive_files(project: Project) -> list[tuple[str, Path]] | None:
 
 
 @hookspec
-def wstui_before_deploy(project: Project, template: dict[str, Any]) -> None:
-    """Called after the change set is approved, before anything is uploaded and before it is executed.
-    Raising refuses the deploy: the change set is deleted, and nothing is uploaded."""
+def wstui_before_deploy(project: Project, template: dict[str, Any], context: DeployContext) -> None:
+    """Called after the change set is approved, before anything is uploaded and before it is executed;
+    `context.changes` is the change set's summary. Raising refuses the deploy: the change set is
+    deleted, and nothing is uploaded."""
 
 
 @hookspec
-def wstui_after_deploy(project: Project, outputs: dict[str, str]) -> None:
+def wstui_after_deploy(project: Project, outputs: dict[str, str], context: DeployContext) -> None:
     """Called after a successful deploy with the stack's outputs."""
 
 
@@ -93,18 +100,18 @@ def wstui_local_start(project: Project, local: LocalAws) -> Callable[[], object]
 
 
 @hookspec
-def wstui_before_change_set(project: Project, template: dict[str, Any], dry_run: bool) -> None:
+def wstui_before_change_set(project: Project, template: dict[str, Any], dry_run: bool, context: DeployContext) -> None:
     """Called by every `wstui deploy`, `--plan` included (`dry_run`), before the code is packaged and the
     change set created. Raising refuses the deploy: nothing is uploaded and no change set is made."""
 
 
 @hookspec
-def wstui_before_remove(project: Project, stack_name: str) -> None:
+def wstui_before_remove(project: Project, stack_name: str, context: DeployContext) -> None:
     """Called by `wstui remove` before the stack is deleted. Raising refuses: nothing is deleted."""
 
 
 @hookspec
-def wstui_after_remove(project: Project, stack_name: str) -> None:
+def wstui_after_remove(project: Project, stack_name: str, context: DeployContext) -> None:
     """Called by `wstui remove` once the stack and its uploaded artifacts are gone."""
 
 

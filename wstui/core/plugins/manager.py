@@ -74,19 +74,29 @@ class Plugins(pluggy.PluginManager):
         A plugin that raises ends the calls with a PluginFailure; with `on_failure`, that is given the
         failure instead and the other plugins are still called.
         """
-        for impl in reversed(getattr(self.hook, hook).get_hookimpls()):
-            if impl.wrapper or impl.hookwrapper:
-                continue
-            origin = self.origins[impl.plugin_name]
+        for origin, impl in self.implementations(hook):
             try:
-                result = impl.function(**{name: kwargs[name] for name in impl.argnames})
-            except Exception as error:
-                failure = name_the_plugin(error, origin, hook)
+                result = self.call_one(hook, origin, impl, kwargs)
+            except PluginFailure as failure:
                 if on_failure is None:
-                    raise failure
+                    raise
                 on_failure(failure)
                 continue
             yield origin, result
+
+    def implementations(self, hook: str) -> Iterator[tuple[PluginOrigin, HookImpl]]:
+        """The implementations of `hook` in pluggy's calling order, with their plugins' origins; for
+        callers that give each plugin something of its own (the deploy hooks' `context`)."""
+        for impl in reversed(getattr(self.hook, hook).get_hookimpls()):
+            if not (impl.wrapper or impl.hookwrapper):
+                yield self.origins[impl.plugin_name], impl
+
+    def call_one(self, hook: str, origin: PluginOrigin, impl: HookImpl, kwargs: dict[str, Any]) -> Any:
+        """One implementation, given the arguments it names; what it raises ends in a PluginFailure naming it."""
+        try:
+            return impl.function(**{name: kwargs[name] for name in impl.argnames})
+        except Exception as error:
+            raise name_the_plugin(error, origin, hook)
 
     def _name_the_plugin(self, outcome: pluggy.Result[Any], hook: str, impls: list[HookImpl], _kwargs: Any) -> None:
         error = outcome.exception

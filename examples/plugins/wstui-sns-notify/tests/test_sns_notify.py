@@ -93,12 +93,16 @@ def test_a_frozen_project_refuses_to_deploy_before_anything_is_uploaded(chat: Pa
 
 
 def test_after_a_deploy_the_command_shows_the_deployed_topic(chat: Path, moto: Moto) -> None:
+    """The deploy goes to another stage and region than wstui.toml's: the deploy hook's context says
+    which, so the plugin reports the topic and the command finds the stack there."""
     configure(chat, "")
-    deploy = wstui("deploy", "--endpoint-url", moto.url, "--create-bucket", "--yes", cwd=chat, env=moto.env)
+    deploy = wstui("deploy", "--endpoint-url", moto.url, "--stage", "prod", "--region", "eu-west-1", "--create-bucket", "--yes",
+                   cwd=chat, env=moto.env)
     assert deploy.returncode == 0, deploy.stderr
-    sns = boto3.client("sns", endpoint_url=moto.url, region_name="us-east-1",
+    sns = boto3.client("sns", endpoint_url=moto.url, region_name="eu-west-1",
                        aws_access_key_id="testing", aws_secret_access_key="testing")
     [topic] = sns.list_topics()["Topics"]
+    assert f"Plugin sns_notify: topic {topic['TopicArn']}\n" in deploy.stdout
     result = wstui("sns-notify", "--endpoint-url", moto.url, cwd=chat, env=moto.env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == f"deployed: {topic['TopicArn']} (stack chat-v1)"
+    assert result.stdout.splitlines()[-1] == f"deployed: {topic['TopicArn']} (stack chat-prod)"

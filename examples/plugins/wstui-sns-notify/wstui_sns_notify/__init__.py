@@ -18,7 +18,7 @@ import click
 from wstui.plugin import PluginError, Project, current_project, hookimpl, project_option, setting, synthesize
 
 if TYPE_CHECKING:
-    from wstui.plugin import LocalAws, ServiceTemplate
+    from wstui.plugin import DeployContext, LocalAws, ServiceTemplate
 
 NAME = "sns_notify"
 TOPIC = "SnsNotifyTopic"
@@ -92,15 +92,17 @@ def wstui_before_change_set(project: Project) -> None:
 
 
 @hookimpl
-def wstui_after_deploy(project: Project) -> None:
-    """Remember which stack was deployed from here last (the stage may have come from --stage), for
-    `wstui sns-notify`. The topic's ARN is read from that stack, not from the outputs: a stack's first
-    deploys on moto report none (see wstui's docs on wstui_after_deploy)."""
+def wstui_after_deploy(project: Project, context: DeployContext) -> None:
+    """Say which topic the stack has, and remember the stack and its region for `wstui sns-notify`:
+    as the deploy used them (--stage, --stack-name, --region), which wstui.toml alone cannot tell.
+    The topic's ARN is read from the stack, not from the outputs: a stack's first deploys on moto
+    report none (see wstui's docs on wstui_after_deploy)."""
     if notifying(project) is None:
         return
+    context.report(f"topic {topic_of(context.client('cloudformation'), context.stack_name)}")
     path = project.directory / DEPLOYED
     path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps({"stack": project.stack_name, "region": project.project.region}), encoding="utf-8")
+    path.write_text(json.dumps({"stack": context.stack_name, "region": context.region}), encoding="utf-8")
 
 
 @hookimpl
@@ -132,9 +134,14 @@ def sns_notify(endpoint_url: str | None) -> None:
 
 def deployed_topic(stack: str, region: str, endpoint_url: str | None) -> str:
     import boto3
+
+    return topic_of(boto3.client("cloudformation", region_name=region or None, endpoint_url=endpoint_url), stack)
+
+
+def topic_of(cloudformation: Any, stack: str) -> str:
+    """The ARN of the stack's topic, or why there is none."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    cloudformation = boto3.client("cloudformation", region_name=region or None, endpoint_url=endpoint_url)
     try:
         rows = cloudformation.describe_stack_resources(StackName=stack)["StackResources"]
     except ClientError as error:
