@@ -92,11 +92,10 @@ def load(url: str | None, local: bool, deployed: bool, region: str, stage: str, 
     Prints handshake and delivery latencies, completeness, refusals and closes by kind, and exits 1
     when a threshold (--max-p95, --min-completeness, ...) did not hold, 130 when stopped with Ctrl-C.
     """
-    from wstui.cli.console import open_project, resolve_url
+    from wstui.cli.console import target_and_project
     from wstui.cli.load_render import LoadRenderer
-    from wstui.core.console.credentials import connect_token, has_references, resolve_references, with_token
+    from wstui.core.console.credentials import resolve_references
     from wstui.core.console.payloads import payload_argument
-    from wstui.core.console.target import ConnectionTarget, parse_header, parse_query
     from wstui.core.errors import UsageError
     from wstui.core.load import DEFAULT_PAYLOAD, Audience, LoadPlan, LoadRun, Thresholds, load_scenario
 
@@ -104,16 +103,7 @@ def load(url: str | None, local: bool, deployed: bool, region: str, stage: str, 
         raise UsageError("Give --send or --send-file, not both.")
     if scenario is not None and (payload is not None or send_file is not None):
         raise UsageError("A scenario says what each client sends: give --scenario without --send or --send-file.")
-    target = ConnectionTarget(
-        resolve_url(url, local, deployed, port, region, stage),
-        tuple(parse_header(h) for h in headers),
-        tuple(parse_query(q) for q in query),
-    )
-    connecting_locally = url is None and not deployed
-    project = open_project() if connecting_locally or has_references(target) else None
-    token = connect_token(project) if project is not None and connecting_locally else None
-    if token is not None:
-        target = with_token(target, token)
+    target, project = target_and_project(url, local, deployed, port, region, stage, headers, query)
     if project is not None:
         target = resolve_references(target, project, os.environ)
     text = payload_argument(f"@{send_file}", Path.cwd()) if send_file is not None else payload or DEFAULT_PAYLOAD
