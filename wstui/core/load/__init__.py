@@ -6,11 +6,11 @@ every copy delivered. No UI here: `LoadRun` reports `LoadEvent`s through a callb
     report = LoadRun(plan, on_event=print).run()
 """
 
-from wstui.core.load.events import LoadEvent, LoadFinished, LoadSnapshot, LoadStarted, LoadStopping, StopReason
+from wstui.core.load.events import LoadEvent, LoadFinished, LoadSnapshot, LoadStarted, LoadStopping
 from wstui.core.load.kinds import ErrorKind
 from wstui.core.load.payload import PayloadTemplate
 from wstui.core.load.plan import DEFAULT_PAYLOAD, Audience, LoadPlan, Thresholds
-from wstui.core.load.report import Bucket, LoadReport, Percentiles, ThresholdResult
+from wstui.core.load.report import Bucket, LoadReport, Percentiles, StopReason, ThresholdResult
 from wstui.core.load.run import LoadError, LoadRun
 from wstui.core.load.scenario import Scenario, load_scenario
 

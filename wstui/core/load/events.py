@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
-
 from wstui.core.load.kinds import ErrorKind
-from wstui.core.load.report import LoadReport
+from wstui.core.load.report import LoadReport, StopReason
 
 
 @dataclass(frozen=True)
@@ -35,13 +33,6 @@ class LoadSnapshot:
     @property
     def error_count(self) -> int:
         return sum(self.errors.values())
-
-
-class StopReason(StrEnum):
-    DURATION = "duration"  # the planned duration passed
-    STOPPED = "stopped"  # stop() was called: Ctrl-C, a button
-    SCENARIO = "scenario"  # every client finished its steps
-    ALL_ENDED = "all-ended"  # every client was refused or closed by the server: nothing left to measure
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,19 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
 from wstui.core.load.kinds import ErrorKind
 from wstui.core.load.plan import Thresholds
 
 HISTOGRAM_EDGES_MS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+
+
+class StopReason(StrEnum):
+    DURATION = "duration"  # the planned duration passed
+    STOPPED = "stopped"  # stop() was called: Ctrl-C, a button
+    SCENARIO = "scenario"  # every client finished its steps
+    ALL_ENDED = "all-ended"  # every client was refused or closed by the server: nothing left to measure
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,7 @@ class LoadReport:
     url: str
     planned_connections: int
     elapsed_s: float
-    interrupted: bool
+    stopped_by: StopReason
     handshakes_attempted: int
     handshakes_ok: int
     handshake_peak_per_second: int
@@ -104,6 +112,10 @@ class LoadReport:
     thresholds: list[ThresholdResult] = field(default_factory=list)
 
     @property
+    def interrupted(self) -> bool:
+        return self.stopped_by is StopReason.STOPPED
+
+    @property
     def held(self) -> bool:
         return all(result.held for result in self.thresholds)
 
@@ -120,6 +132,7 @@ class LoadReport:
         document["refusals"] = self.errors_in("refusal")
         document["closes"] = self.errors_in("close")
         document["error_frames"] = self.errors_in("frame")
+        document["interrupted"] = self.interrupted
         document["held"] = self.held
         return document
 

@@ -20,7 +20,8 @@ from typing import Any
 
 from wstui.core.errors import WstuiError
 from wstui.core.load.driver import TICK, Control
-from wstui.core.load.events import LoadEvent, LoadFinished, LoadStarted, LoadStopping, StopReason
+from wstui.core.load.events import LoadEvent, LoadFinished, LoadStarted, LoadStopping
+from wstui.core.load.report import StopReason
 from wstui.core.load.files import raise_open_files_limit
 from wstui.core.load.payload import MessageIds
 from wstui.core.load.plan import LoadPlan
@@ -70,10 +71,10 @@ class LoadRun:
         tally = Tally(plan, started)
         failures: list[str] = []
         try:
-            self._steer(tally, workers, failures)
+            reason = self._steer(tally, workers, failures)
         finally:
             workers.join()
-        report = tally.report(self.clock(), interrupted=self._stops > 0)
+        report = tally.report(self.clock(), reason)
         self.on_event(LoadFinished(report))
         if failures:
             raise LoadError(f"The load run failed: {failures[0]}")
@@ -108,11 +109,13 @@ class LoadRun:
 
         return _Workers(control, shared, lambda w: processes[w].is_alive(), join, slot)
 
-    def _steer(self, tally: Tally, workers: _Workers, failures: list[str]) -> None:
+    def _steer(self, tally: Tally, workers: _Workers, failures: list[str]) -> StopReason:
+        """Merge batches and move the drivers on, phase by phase; why the run ended."""
         plan = self.plan
         done: set[int] = set()
         quiet: set[int] = set()
         quiet_at: float | None = None
+        reason: StopReason | None = None
         next_tick = tally.started + TICK
         while len(done) < plan.workers:
             try:
@@ -134,17 +137,18 @@ class LoadRun:
                 if not workers.alive(worker):
                     done.add(worker)
                     failures.append(f"worker {worker} ended without a word.")
-            if quiet_at is None:
+            if reason is None:
                 reason = self._reason(tally, now)
                 if reason is not None:
                     workers.control.quiet.set()  # type: ignore[attr-defined]
                     quiet_at = now
                     self.on_event(LoadStopping(reason, plan.drain))
-            elif not workers.control.close.is_set() and (
+            elif quiet_at is not None and not workers.control.close.is_set() and (
                 self._stops > 1 or now - quiet_at >= plan.drain
                 or (len(quiet) == plan.workers and tally.outstanding() == 0)
             ):
                 workers.control.close.set()  # type: ignore[attr-defined]
+        return reason or StopReason.STOPPED
 
     def _reason(self, tally: Tally, now: float) -> StopReason | None:
         if self._stops:

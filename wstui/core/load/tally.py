@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from wstui.core.load.events import LoadSnapshot
 from wstui.core.load.kinds import ErrorKind
 from wstui.core.load.plan import Audience, LoadPlan
-from wstui.core.load.report import LoadReport, Percentiles, check_thresholds, histogram
+from wstui.core.load.report import LoadReport, Percentiles, StopReason, check_thresholds, histogram
 from wstui.core.load.samples import SampleBatch
 
 RECENT_LATENCIES = 200
@@ -95,7 +95,7 @@ class Tally:
             if client not in self.received.get(n, {}) and client not in self.closed
         )
 
-    def report(self, now: float, interrupted: bool) -> LoadReport:
+    def report(self, now: float, stopped_by: StopReason) -> LoadReport:
         first: list[float] = []
         last: list[float] = []
         every: list[float] = []
@@ -118,7 +118,7 @@ class Tally:
             url=self.plan.target.shown_url,
             planned_connections=self.plan.connections,
             elapsed_s=round(now - self.started, 3),
-            interrupted=interrupted,
+            stopped_by=stopped_by,
             handshakes_attempted=len(self.attempts),
             handshakes_ok=len(self.handshakes),
             handshake_peak_per_second=peak_per_second(self.attempts),
