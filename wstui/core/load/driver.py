@@ -2,7 +2,7 @@
 
 The driver opens its clients as the shared pacer allows, lets senders send and readers match what
 arrives, and every half second hands its samples to the run. The run steers it through `Control`:
-`quiet` (open and send no more), then `close` (close every connection with 1000, send the last batch).
+`start` when every driver is ready (worker processes take a while to start), `quiet` (open and send no more), then `close` (close every connection with 1000, send the last batch).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import aiohttp
 import yarl
 
 from wstui.core.load.kinds import ErrorKind, close_kind, frame_kind, handshake_kind
-from wstui.core.load.pacing import HandshakePacer, SharedSlot
+from wstui.core.load.pacing import HandshakePacer, SharedArray
 from wstui.core.load.payload import MessageIds, PayloadTemplate
 from wstui.core.load.plan import LoadPlan
 from wstui.core.load.samples import SampleBatch
@@ -31,11 +31,18 @@ BACKLOG = 64  # frames a scenario client keeps since its last send, for a wait_f
 
 
 class Flag(Protocol):
+    """A threading.Event, or multiprocessing's."""
+
     def is_set(self) -> bool: ...
+
+    def set(self) -> None: ...
 
 
 @dataclass(frozen=True)
 class Control:
+    """What the run tells its drivers, in this order: start (every driver is ready), quiet, close."""
+
+    start: Flag
     quiet: Flag
     close: Flag
 
@@ -51,14 +58,14 @@ class Client:
 
 
 class Driver:
-    def __init__(self, plan: LoadPlan, worker: int, run_id: str, slot: SharedSlot, control: Control,
+    def __init__(self, plan: LoadPlan, worker: int, run_id: str, pacing: SharedArray, control: Control,
                  deliver: Callable[[SampleBatch], None], clock: Callable[[], float]) -> None:
         self.plan = plan
         self.worker = worker
         self.ids = MessageIds(run_id, worker, plan.workers)
         self.find_ids = self.ids.finder()
         self.template = PayloadTemplate(plan.payload)
-        self.pacer = HandshakePacer(plan.rate, slot, clock)
+        self.pacer = HandshakePacer(plan.rate, pacing, clock)
         self.control = control
         self.deliver = deliver
         self.clock = clock
@@ -72,6 +79,9 @@ class Driver:
     async def run(self) -> None:
         connector = aiohttp.TCPConnector(limit=0, enable_cleanup_closed=True)
         async with aiohttp.ClientSession(connector=connector) as session:
+            self.deliver(SampleBatch(self.worker, ready=True))
+            while not any(flag.is_set() for flag in (self.control.start, self.control.quiet, self.control.close)):
+                await asyncio.sleep(POLL)
             opener = asyncio.create_task(self._open_all(session))
             next_tick = self.clock() + TICK
             while not self.control.close.is_set():

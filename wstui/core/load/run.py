@@ -23,6 +23,7 @@ from wstui.core.load.driver import TICK, Control
 from wstui.core.load.events import LoadEvent, LoadFinished, LoadStarted, LoadStopping
 from wstui.core.load.report import StopReason
 from wstui.core.load.files import raise_open_files_limit
+from wstui.core.load.pacing import pacing_slots
 from wstui.core.load.payload import MessageIds
 from wstui.core.load.plan import LoadPlan
 from wstui.core.load.report import LoadReport
@@ -43,9 +44,9 @@ class _Workers:
     batches: Any  # queue.Queue or multiprocessing's Queue: both have get(timeout=)
     alive: Callable[[int], bool]
     join: Callable[[], None]
-    # The shared pacing slot: kept here until the workers end, since Process.start() lets go of its
+    # The shared pacing array: kept here until the workers end, since Process.start() lets go of its
     # arguments and a semaphore the parent drops is gone before a spawned child can open it.
-    slot: Any
+    pacing: Any
 
 
 class LoadRun:
@@ -83,18 +84,18 @@ class LoadRun:
     def _start(self, run_id: str) -> _Workers:
         plan = self.plan
         context = multiprocessing.get_context("spawn")
-        slot = context.Value("d", 0.0)
+        pacing = context.Array("d", pacing_slots(plan.rate))
         if plan.workers == 1:
-            control = Control(threading.Event(), threading.Event())
+            control = Control(threading.Event(), threading.Event(), threading.Event())
             batches: queue.Queue[SampleBatch] = queue.Queue()
-            thread = threading.Thread(target=drive, args=(plan, 0, run_id, slot, control, batches.put, self.clock),
+            thread = threading.Thread(target=drive, args=(plan, 0, run_id, pacing, control, batches.put, self.clock),
                                       name="wstui-load", daemon=True)
             thread.start()
-            return _Workers(control, batches, lambda _w: thread.is_alive(), lambda: thread.join(JOIN_TIMEOUT), slot)
-        control = Control(context.Event(), context.Event())
+            return _Workers(control, batches, lambda _w: thread.is_alive(), lambda: thread.join(JOIN_TIMEOUT), pacing)
+        control = Control(context.Event(), context.Event(), context.Event())
         shared = context.Queue()
         processes = [
-            context.Process(target=worker_process, args=(plan, w, run_id, slot, control, shared.put, self.clock),
+            context.Process(target=worker_process, args=(plan, w, run_id, pacing, control, shared.put, self.clock),
                             name=f"wstui-load-{w}", daemon=True)
             for w in range(plan.workers)
         ]
@@ -107,12 +108,13 @@ class LoadRun:
                 if process.is_alive():
                     process.kill()
 
-        return _Workers(control, shared, lambda w: processes[w].is_alive(), join, slot)
+        return _Workers(control, shared, lambda w: processes[w].is_alive(), join, pacing)
 
     def _steer(self, tally: Tally, workers: _Workers, failures: list[str]) -> StopReason:
         """Merge batches and move the drivers on, phase by phase; why the run ended."""
         plan = self.plan
         done: set[int] = set()
+        ready: set[int] = set()
         quiet: set[int] = set()
         quiet_at: float | None = None
         reason: StopReason | None = None
@@ -124,6 +126,9 @@ class LoadRun:
                 batch = None
             if batch is not None:
                 tally.add(batch)
+                ready |= {batch.worker} if batch.ready else set()
+                if len(ready) == plan.workers:
+                    workers.control.start.set()
                 quiet |= {batch.worker} if batch.quiet else set()
                 done |= {batch.worker} if batch.done else set()
                 if batch.failure:
@@ -140,14 +145,14 @@ class LoadRun:
             if reason is None:
                 reason = self._reason(tally, now)
                 if reason is not None:
-                    workers.control.quiet.set()  # type: ignore[attr-defined]
+                    workers.control.quiet.set()
                     quiet_at = now
                     self.on_event(LoadStopping(reason, plan.drain))
             elif quiet_at is not None and not workers.control.close.is_set() and (
                 self._stops > 1 or now - quiet_at >= plan.drain
                 or (len(quiet) == plan.workers and tally.outstanding() == 0)
             ):
-                workers.control.close.set()  # type: ignore[attr-defined]
+                workers.control.close.set()
         return reason or StopReason.STOPPED
 
     def _reason(self, tally: Tally, now: float) -> StopReason | None:

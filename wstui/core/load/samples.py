@@ -27,6 +27,7 @@ class SampleBatch:
     frames_out: int = 0
     frames_in: int = 0
     finished: int = 0  # clients that ended: scenario done, refused, or closed by the server
+    ready: bool = False  # the driver is set up and waits for the run's start
     quiet: bool = False  # the driver has stopped sending: nothing it sends later is in this run
     done: bool = False  # the driver's last batch: every connection it had is closed
     failure: str = ""  # why the driver itself failed (a bug), with `done`
