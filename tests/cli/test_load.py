@@ -67,6 +67,14 @@ def test_local_fills_the_projects_token(chat_with_token: Path, start_service) ->
     assert report["url"] == f"{running.url}?token=***"
 
 
+def test_a_run_where_nothing_connects_fails(chat_with_token: Path, start_service) -> None:
+    running = start_service(chat_with_token)
+    code, out, err = invoke(running.url, *SMALL, "--json")
+    assert code == 1
+    assert json.loads(out)["refusals"] == {"http-401": 10}
+    assert err == "Error: No connection opened; the refusals above say why.\n"
+
+
 def test_two_workers_merge_into_one_report(chat: Path, start_service) -> None:
     running = start_service(chat)
     code, out, err = invoke(running.url, *SMALL, "--senders", "2", "--workers", "2", "--json")

@@ -90,7 +90,8 @@ def load(url: str | None, local: bool, deployed: bool, region: str, stage: str, 
     --every seconds for --duration; every copy of every message is matched by its {id}.
 
     Prints handshake and delivery latencies, completeness, refusals and closes by kind, and exits 1
-    when a threshold (--max-p95, --min-completeness, ...) did not hold, 130 when stopped with Ctrl-C.
+    when a threshold (--max-p95, --min-completeness, ...) did not hold or no connection opened, 130 when
+    stopped with Ctrl-C.
     """
     from wstui.cli.console import target_and_project
     from wstui.cli.load_render import LoadRenderer
@@ -123,7 +124,9 @@ def load(url: str | None, local: bool, deployed: bool, region: str, stage: str, 
     finally:
         signal.signal(signal.SIGINT, previous)
     renderer.finish(report)
-    code = INTERRUPTED if report.interrupted else 0 if report.held else 1
+    if not report.handshakes_ok and not report.interrupted:
+        click.echo("Error: No connection opened; the refusals above say why.", err=True)
+    code = INTERRUPTED if report.interrupted else 0 if report.held and report.handshakes_ok else 1
     if code:
         click.get_current_context().exit(code)
 
