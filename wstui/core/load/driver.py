@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import aiohttp
 import yarl
@@ -109,9 +109,7 @@ class Driver:
             started = await self.pacer.take()
             if self.quiet:
                 return
-            task = asyncio.create_task(self._client(session, index, started))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+            self._spawn(self._client(session, index, started))
 
     async def _client(self, session: aiohttp.ClientSession, index: int, started: float) -> None:
         client = Client(index)
@@ -140,8 +138,8 @@ class Driver:
             self._spawn(self._read(client))
             await self._run_steps(client)
 
-    def _spawn(self, coroutine: object) -> None:
-        task = asyncio.ensure_future(coroutine)  # type: ignore[arg-type]
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coroutine)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -153,9 +151,13 @@ class Driver:
         text = template.fill(client.last_id, client.index)
         if client.backlog is not None:
             client.backlog.clear()
-        self.batch.sent.append((number, client.index, self.clock()))
+        sent = self.clock()
+        try:
+            await client.ws.send_str(text)
+        except (ConnectionError, aiohttp.ClientError):
+            return  # the connection closed under it: its reader counts the close
+        self.batch.sent.append((number, client.index, sent))
         self.batch.frames_out += 1
-        await client.ws.send_str(text)
 
     async def _send_every(self, client: Client, opened: float) -> None:
         assert client.ws is not None
