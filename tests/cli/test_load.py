@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -11,10 +12,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
 from wstui.cli.load import on_this_machine
+from wstui.cli.load_render import LoadRenderer
 from wstui.cli.main import cli
 from wstui.core.console.target import ConnectionTarget
+from wstui.core.load import ErrorKind, LoadPlan, LoadSnapshot
 from wstui.core.local.activity import ConnectionClosed
 
 SMALL = ("--connections", "10", "--rate", "200", "--duration", "1s", "--every", "300ms")
@@ -99,17 +103,20 @@ def test_a_scenario_file_runs(chat: Path, start_service, tmp_path: Path) -> None
     assert report["messages_sent"] == 4 and report["completeness"] == 1.0
 
 
-def test_ctrl_c_closes_every_connection_and_prints_the_summary(chat: Path, start_service) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_closes_every_connection_and_prints_the_summary(chat: Path, start_service, workers: str) -> None:
+    """As a terminal's Ctrl-C does, SIGINT goes to the whole process group, workers included."""
     running = start_service(chat)
     process = subprocess.Popen(
-        [sys.executable, "-m", "wstui", "load", running.url, "--connections", "5", "--rate", "100", "--duration", "60s"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "wstui", "load", running.url, "--connections", "5", "--rate", "100", "--duration", "60s",
+         "--workers", workers],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
     try:
         for line in process.stdout:
             if "open 5/5" in line:
                 break
-        process.send_signal(signal.SIGINT)
+        os.killpg(process.pid, signal.SIGINT)
         out, err = process.communicate(timeout=60)
     finally:
         process.kill()
@@ -117,6 +124,21 @@ def test_ctrl_c_closes_every_connection_and_prints_the_summary(chat: Path, start
     assert "Traceback" not in err
     assert "Stopping (stopped)" in out and "(stopped early)" in out and "Completeness" in out
     running.wait_for(lambda _event: sum(isinstance(e, ConnectionClosed) and e.code == 1000 for e in running.events) == 5)
+
+
+def test_the_live_view_in_a_terminal_shows_outside_text_as_it_is() -> None:
+    url = "ws://127.0.0.1:1/v1?room=[bold]x[/bold]"
+    plan = LoadPlan(ConnectionTarget(url), connections=10, rate=10, duration=5)
+    screen = io.StringIO()
+    renderer = LoadRenderer(plan, as_json=False, console=Console(file=screen, force_terminal=True, width=120, color_system=None))
+    assert renderer.live_view
+    with renderer:
+        for latency in (5.0, 10.0, 40.0):
+            renderer.show(LoadSnapshot(1.0, 10, 10, 10, 3, 2.0, 20.0, {ErrorKind.HTTP_429: 2}, (latency,)))
+    text = screen.getvalue()
+    assert "room=[bold]x[/bold]" in text
+    assert "10 open of 10" in text and "out 2   in 20" in text and "http-429 2" in text
+    assert "▁▂█" in text and "p50 40.0 ms" in text
 
 
 def test_a_url_off_this_machine_asks_first(tmp_path: Path) -> None:

@@ -10,11 +10,13 @@ thread, posting each event as a message.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import queue
+import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +34,21 @@ from wstui.core.load.tally import Tally
 from wstui.core.load.workers import drive, worker_process
 
 JOIN_TIMEOUT = 15.0
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Start worker processes with SIGINT ignored, a disposition they keep from their first instruction:
+    a Ctrl-C while one is still importing would otherwise print its KeyboardInterrupt traceback. Only
+    the main thread may change signal handlers; elsewhere each worker ignores SIGINT as it starts."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class LoadError(WstuiError):
@@ -99,8 +116,9 @@ class LoadRun:
                             name=f"wstui-load-{w}", daemon=True)
             for w in range(plan.workers)
         ]
-        for process in processes:
-            process.start()
+        with _sigint_ignored():
+            for process in processes:
+                process.start()
 
         def join() -> None:
             for process in processes:
