@@ -137,7 +137,7 @@ def test_the_live_view_in_a_terminal_shows_outside_text_as_it_is() -> None:
             renderer.show(LoadSnapshot(1.0, 10, 10, 10, 3, 2.0, 20.0, {ErrorKind.HTTP_429: 2}, (latency,)))
     text = screen.getvalue()
     assert "room=[bold]x[/bold]" in text
-    assert "10 open of 10" in text and "out 2   in 20" in text and "http-429 2" in text
+    assert "10 open of 10" in text and "out 2/s  in 20/s" in text and "http-429 2" in text
     assert "▁▂█" in text and "p50 40.0 ms" in text
 
 

@@ -46,6 +46,7 @@ class LoadRenderer:
         self.live: Live | None = None
         self.url = plan.target.shown_url
         self.latency_history: deque[float] = deque(maxlen=SPARK_WIDTH)
+        self.last_second: deque[LoadSnapshot] = deque(maxlen=2)  # snapshots come every 0.5 s
         self.last_line = -1
 
     def __enter__(self) -> LoadRenderer:
@@ -76,9 +77,10 @@ class LoadRenderer:
         self.console.print(verbatim(line), soft_wrap=True)
 
     def _snapshot(self, snapshot: LoadSnapshot) -> None:
-        recent = snapshot.recent_latencies_ms
+        self.last_second.append(snapshot)
+        recent = sorted(latency for seen in self.last_second for latency in seen.recent_latencies_ms)
         if recent:
-            self.latency_history.append(sorted(recent)[len(recent) // 2])
+            self.latency_history.append(recent[len(recent) // 2])
         if self.live is not None:
             self.live.update(self._view(snapshot))
             return
@@ -88,9 +90,14 @@ class LoadRenderer:
             latency = f"  delivery p50 {ms(self.latency_history[-1])}" if recent else ""
             self.console.print(
                 f"{snapshot.elapsed_s:6.1f}s  open {snapshot.connections_open}/{snapshot.connections_planned}  "
-                f"out {snapshot.frames_out_per_s:,.0f}/s  in {snapshot.frames_in_per_s:,.0f}/s  "
-                f"errors {snapshot.error_count}{latency}", markup=False,
+                f"{self._rates()}  errors {snapshot.error_count}{latency}", markup=False,
             )
+
+    def _rates(self) -> str:
+        """Frames per second out and in over the last second (a half second alone swings with a sender's beat)."""
+        out = sum(seen.frames_out_per_s for seen in self.last_second) / len(self.last_second)
+        in_ = sum(seen.frames_in_per_s for seen in self.last_second) / len(self.last_second)
+        return f"out {out:,.0f}/s  in {in_:,.0f}/s"
 
     def _view(self, snapshot: LoadSnapshot) -> Table:
         table = Table.grid(padding=(0, 2))
@@ -100,7 +107,7 @@ class LoadRenderer:
         table.add_row("Elapsed", f"{snapshot.elapsed_s:.1f} s of {self.plan.duration:g} s")
         table.add_row("Connections", f"{snapshot.connections_open} open of {snapshot.connections_planned}"
                                      f" ({snapshot.handshakes_ok} handshakes)")
-        table.add_row("Frames/s", f"out {snapshot.frames_out_per_s:,.0f}   in {snapshot.frames_in_per_s:,.0f}")
+        table.add_row("Frames", self._rates())
         table.add_row("Messages", f"{snapshot.messages_sent} sent")
         errors = ", ".join(f"{kind} {count}" for kind, count in sorted(snapshot.errors.items())) or "none"
         table.add_row("Errors", Text(errors, style="red" if snapshot.errors else ""))
