@@ -67,6 +67,9 @@ class _Workers:
 
 
 class LoadRun:
+    """One run of `plan`. `on_event` is called from the thread that called `run()`. `clock` must read the
+    same in every process of the machine (time.monotonic does), since worker processes time with it too."""
+
     def __init__(self, plan: LoadPlan, on_event: Callable[[LoadEvent], None],
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.plan = plan
