@@ -16,6 +16,7 @@ import click
 from wstui.cli.options import project_dir, project_option
 
 if TYPE_CHECKING:
+    from wstui.core.console import ConnectionTarget
     from wstui.core.project.model import Project
 
 CONNECT_TIMEOUT = 10.0
@@ -45,19 +46,10 @@ def console(url: str | None, local: bool, deployed: bool, region: str, stage: st
     Without --send, --wait and --json, in a terminal, it opens the app's Console area connected to the URL.
     """
     from wstui.cli.console_run import ConsoleRun
-    from wstui.core.console import ConnectionTarget, parse_header, parse_query, payload_argument
-    from wstui.core.console.credentials import connect_token, has_references, resolve_references, with_token
+    from wstui.core.console import payload_argument
+    from wstui.core.console.credentials import resolve_references
 
-    target = ConnectionTarget(
-        resolve_url(url, local, deployed, port, region, stage),
-        tuple(parse_header(h) for h in headers),
-        tuple(parse_query(q) for q in query),
-    )
-    connecting_locally = url is None and not deployed
-    project = open_project() if connecting_locally or has_references(target) else None
-    token = connect_token(project) if project is not None and connecting_locally else None
-    if token is not None:
-        target = with_token(target, token)
+    target, project = target_and_project(url, local, deployed, port, region, stage, headers, query)
     if not (payloads or wait is not None or as_json) and sys.stdin.isatty() and sys.stdout.isatty():
         from wstui.tui.launch import run_app
 
@@ -69,6 +61,26 @@ def console(url: str | None, local: bool, deployed: bool, region: str, stage: st
     code = ConsoleRun(target, as_json, CONNECT_TIMEOUT).run(texts, DEFAULT_WAIT if wait is None else wait)
     if code:
         click.get_current_context().exit(code)
+
+
+def target_and_project(url: str | None, local: bool, deployed: bool, port: int | None, region: str, stage: str,
+                       headers: tuple[str, ...], query: tuple[str, ...]) -> tuple[ConnectionTarget, Project | None]:
+    """Where to connect, from the options `console` and `load` share: with a reference to the project's own
+    token where its authorizer looks, for a local connection; and the project, when its secrets may be needed."""
+    from wstui.core.console import ConnectionTarget, parse_header, parse_query
+    from wstui.core.console.credentials import connect_token, has_references, with_token
+
+    target = ConnectionTarget(
+        resolve_url(url, local, deployed, port, region, stage),
+        tuple(parse_header(h) for h in headers),
+        tuple(parse_query(q) for q in query),
+    )
+    connecting_locally = url is None and not deployed
+    project = open_project() if connecting_locally or has_references(target) else None
+    token = connect_token(project) if project is not None and connecting_locally else None
+    if token is not None:
+        target = with_token(target, token)
+    return target, project
 
 
 def open_project() -> Project | None:

@@ -24,6 +24,7 @@ COMMANDS = {
     "console": "wstui.cli.console:console",
     "deploy": "wstui.cli.deploy:deploy",
     "dev": "wstui.cli.dev:dev",
+    "load": "wstui.cli.load:load",
     "logs": "wstui.cli.logs:logs",
     "new": "wstui.cli.new:new",
     "plugins": "wstui.cli.plugins:plugins",
