@@ -1,0 +1,428 @@
+"""What a load generator costs: `wstui load` and Artillery 2's WebSocket engine, the same workload, side by side.
+
+    python bench/load_generators.py [--connections 1000] [--rate 200] [--duration 60] [--every 5]
+
+The target is the scaffolded chat service under `wstui dev` (its own process, 127.0.0.1, the quota of
+new connections lifted), plus an `echo` route added for this benchmark only: two-way, its handler
+answers the sender with the frame it sent. The workload is issue 13's: N connections opened at R per
+second, each held for S seconds and sending one frame to `echo` every 5 s.
+
+Each generator runs as a child process. Measured the same way for both: CPU seconds (user + sys of the
+child and its descendants, from getrusage after it is reaped), peak memory (the sum of the process
+tree's RSS, sampled every 0.2 s), and from `wstui dev`'s own log the handshake rate the gateway saw,
+the most connections open at once and the echoes it answered. Then the latency figures each tool itself
+reports. Artillery is installed on first use into bench/.artillery (git-ignored), never as a dependency
+of wstui. Prints numbers; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websocket
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.chaos import DevProcess  # noqa: E402  (run as a script, the repository root is not on the path)
+
+ARTILLERY_HOME = Path(__file__).resolve().parent / ".artillery"
+ARTILLERY_BIN = ARTILLERY_HOME / "node_modules" / "artillery" / "bin" / "run"
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+TICKS = os.sysconf("SC_CLK_TCK")
+
+ECHO_HANDLER = '''\
+def handle(event, context):
+    """Two-way route: the frame goes back to its sender as the route response."""
+    return {"statusCode": 200, "body": event["body"]}
+'''
+# Artillery's `ws` engine records no latency of its own (engine_ws.js emits only counters); these two
+# steps time each echo as a custom histogram, `echo.round_trip`, so that both tools report the same figure.
+ECHO_TIMING_JS = """\
+module.exports = {
+  stampSend(context, events, done) { context.vars.sentAt = process.hrtime.bigint(); return done(); },
+  recordEcho(context, events, done) {
+    events.emit('histogram', 'echo.round_trip', Number(process.hrtime.bigint() - context.vars.sentAt) / 1e6);
+    return done();
+  },
+};
+"""
+FAN_OUT_ARTILLERY = (
+    "no: its ws engine counts frames sent and received (websocket.messages_sent / messages_received) and "
+    "can wait for one frame matching a JSON path per send, but records no latency and has no notion of a "
+    "message's recipients (engine_ws.js in @artilleryio/int-core, as installed with artillery 2.0.21; "
+    "artillery.io/docs/reference/engines/websocket lists only connect, send, think, loop, function)"
+)
+
+
+@dataclass(frozen=True)
+class Workload:
+    connections: int
+    rate: int
+    duration: float  # how long each connection is held
+    every: float
+
+    @property
+    def sends(self) -> int:
+        """Frames each connection sends while it is held."""
+        return max(1, int(self.duration // self.every))
+
+    def describe(self) -> str:
+        return (f"{self.connections} connections opened at {self.rate}/s, each held {self.duration:g} s and sending "
+                f"to `echo` every {self.every:g} s")
+
+
+@dataclass
+class GatewayFigures:
+    """What `wstui dev` saw while one generator ran: the same ruler for every tool."""
+
+    connections_opened: int
+    handshake_rate: float
+    most_open: int
+    echoes_answered: int
+    echo_failures: int
+    refused: int
+    server_cpu_seconds: float
+
+
+@dataclass
+class GeneratorResult:
+    tool: str
+    available: bool
+    note: str = ""
+    cpu_seconds: float = 0.0
+    peak_memory_mb: float = 0.0
+    wall_seconds: float = 0.0
+    exit_code: int = 0
+    frames_sent: int = 0
+    frames_received: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    latency: dict[str, str] = field(default_factory=dict)  # figure -> "p50 / p95 / p99 ms", as the tool reports it
+    fan_out: str = ""
+    gateway: GatewayFigures | None = None
+
+
+@dataclass
+class ChildRun:
+    cpu_seconds: float
+    peak_rss_kb: int
+    wall_seconds: float
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def _tree(root: int) -> list[int]:
+    """`root` and its living descendants (this kernel has no /proc/PID/task/TID/children)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, []))
+    return found
+
+
+def _tree_sum(root: int, read: str, fields: tuple[int, ...]) -> int:
+    total = 0
+    for pid in _tree(root):
+        try:
+            values = Path(f"/proc/{pid}/{read}").read_text().rsplit(")", 1)[-1].split()
+        except OSError:
+            continue
+        total += sum(int(values[index]) for index in fields)
+    return total
+
+
+def tree_rss_kb(root: int) -> int:
+    return _tree_sum(root, "statm", (1,)) * PAGE_KB
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system time of the living tree (after the ")" of /proc/PID/stat, utime and stime are fields 11, 12)."""
+    return _tree_sum(root, "stat", (11, 12)) / TICKS
+
+
+def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> ChildRun:
+    """Run `command` to its end; its CPU comes from getrusage of reaped children, so nothing else this process
+    starts may end while it runs."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        peak = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.wait(0.2):
+                peak = max(peak, tree_rss_kb(child.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        code = child.wait()
+        done.set()
+        sampler.join()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return ChildRun(cpu, peak, time.monotonic() - started, code, stdout, stderr)
+
+
+def gateway_figures(dev: DevProcess, first_line: int, cpu_before: float) -> GatewayFigures:
+    """Read `wstui dev`'s log from `first_line` on. The handshake rate is over the time between the first and
+    the last connection the gateway accepted, as each line arrived here."""
+    with dev.changed:
+        lines = dev.lines[first_line:]
+        arrived = dev.arrived[first_line:]
+    opened_at = [at for line, at in zip(lines, arrived) if line.startswith("+ ")]
+    open_now = most_open = 0
+    for line in lines:
+        open_now += line.startswith("+ ") - line.startswith("- ")
+        most_open = max(most_open, open_now)
+    echo = [line.split()[2] for line in lines if line.startswith("  echo ")]
+    span = opened_at[-1] - opened_at[0] if len(opened_at) > 1 else 0.0
+    return GatewayFigures(
+        connections_opened=len(opened_at),
+        handshake_rate=(len(opened_at) - 1) / span if span else 0.0,
+        most_open=most_open,
+        echoes_answered=echo.count("ok"),
+        echo_failures=len(echo) - echo.count("ok"),
+        refused=sum(line.startswith("x ") for line in lines),
+        server_cpu_seconds=tree_cpu_seconds(dev.process.pid) - cpu_before,
+    )
+
+
+def ensure_artillery() -> None:
+    if ARTILLERY_BIN.exists():
+        return
+    if shutil.which("npm") is None:
+        raise SystemExit("Artillery is installed with npm, which is not on PATH.")
+    ARTILLERY_HOME.mkdir(exist_ok=True)
+    print(f"installing artillery@2 into {ARTILLERY_HOME} (for this benchmark only)...", flush=True)
+    # Its Playwright dependency would download Chromium; the ws engine does not need it.
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "artillery@2"], cwd=ARTILLERY_HOME, check=True,
+                   env={**os.environ, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"})
+
+
+def artillery_script(url: str, workload: Workload) -> str:
+    """One arrival phase that opens the connections at the rate; each virtual user then sends, waits for its
+    echo (matched on the route key), and thinks until the next send."""
+    return json.dumps({
+        "config": {
+            "target": url,
+            "phases": [{"duration": workload.connections / workload.rate, "arrivalRate": workload.rate,
+                        "maxVusers": workload.connections}],
+            "processor": "./echo_timing.js",
+        },
+        "scenarios": [{
+            "engine": "ws",
+            "flow": [{
+                "loop": [
+                    {"function": "stampSend"},
+                    {"send": {"payload": '{"message": "echo", "data": "frame {{ $loopCount }}"}',
+                              "match": {"json": "$.message", "value": "echo"}}},
+                    {"function": "recordEcho"},
+                    {"think": workload.every},
+                ],
+                "count": workload.sends,
+            }],
+        }],
+    }, indent=2)  # JSON is YAML: Artillery reads it as its script
+
+
+def _percentiles(summary: dict[str, float]) -> str:
+    return f"{summary['p50']:.1f} / {summary['p95']:.1f} / {summary['p99']:.1f} ms (n={summary['count']})"
+
+
+def run_artillery(url: str, workload: Workload) -> GeneratorResult:
+    ensure_artillery()
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        (work / "echo.json").write_text(artillery_script(url, workload))
+        (work / "echo_timing.js").write_text(ECHO_TIMING_JS)
+        env = {**os.environ, "ARTILLERY_DISABLE_TELEMETRY": "true"}
+        run = run_measured(["node", str(ARTILLERY_BIN), "run", "--output", "report.json", "echo.json"], work, env)
+        if run.exit_code != 0 or not (work / "report.json").exists():
+            return GeneratorResult("Artillery 2", True, f"exited {run.exit_code}: {run.stderr[-500:]}",
+                                   exit_code=run.exit_code)
+        aggregate = json.loads((work / "report.json").read_text())["aggregate"]
+    version = json.loads((ARTILLERY_BIN.parents[1] / "package.json").read_text())["version"]
+    counters, summaries = aggregate["counters"], aggregate["summaries"]
+    latency = {"vusers.session_length (built in)": _percentiles(summaries["vusers.session_length"])}
+    if "echo.round_trip" in summaries:
+        latency["echo round trip (custom histogram, 2 function steps)"] = _percentiles(summaries["echo.round_trip"])
+    return GeneratorResult(
+        tool=f"Artillery {version} (ws engine)",
+        available=True,
+        note=f"{counters.get('vusers.created', 0)} virtual users created, {counters.get('vusers.completed', 0)} "
+             f"completed, {counters.get('vusers.failed', 0)} failed",
+        cpu_seconds=run.cpu_seconds,
+        peak_memory_mb=run.peak_rss_kb / 1024,
+        wall_seconds=run.wall_seconds,
+        exit_code=run.exit_code,
+        frames_sent=counters.get("websocket.messages_sent", 0),
+        frames_received=counters.get("websocket.messages_received", 0),
+        errors={name.removeprefix("errors."): n for name, n in counters.items() if name.startswith("errors.")},
+        latency=latency,
+        fan_out=FAN_OUT_ARTILLERY,
+    )
+
+
+def _numbers(document: object, path: str = "") -> dict[str, float]:
+    """Every numeric leaf of a JSON document, by its dotted path."""
+    if isinstance(document, dict):
+        return {k: v for key, value in document.items() for k, v in _numbers(value, f"{path}.{key}".strip(".")).items()}
+    if isinstance(document, (int, float)) and not isinstance(document, bool):
+        return {path: float(document)}
+    return {}
+
+
+def run_wstui_load(url: str, workload: Workload) -> GeneratorResult:
+    """The same workload through `wstui load`; what its --json says is taken as it comes, since its schema is
+    `wstui load`'s own: latency percentiles and completeness under whatever names it gives them."""
+    probe = subprocess.run([sys.executable, "-m", "wstui", "load", "--help"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return GeneratorResult("wstui load", False, "wstui load not available (no `load` command in this wstui)")
+    command = [sys.executable, "-m", "wstui", "load", url, "--connections", str(workload.connections),
+               "--rate", str(workload.rate), "--duration", f"{workload.duration:g}",
+               "--send", '{"message": "echo", "data": "frame"}', "--every", f"{workload.every:g}",
+               "--senders", str(workload.connections), "--json"]
+    run = run_measured(command, Path.cwd())
+    try:
+        figures = _numbers(json.loads(run.stdout))
+    except json.JSONDecodeError:
+        return GeneratorResult("wstui load", True, f"exited {run.exit_code}, no JSON: {run.stderr[-500:]}",
+                               exit_code=run.exit_code)
+    return GeneratorResult(
+        tool="wstui load",
+        available=True,
+        cpu_seconds=run.cpu_seconds,
+        peak_memory_mb=run.peak_rss_kb / 1024,
+        wall_seconds=run.wall_seconds,
+        exit_code=run.exit_code,
+        latency={name: f"{value:g}" for name, value in figures.items()
+                 if any(mark in name.lower() for mark in ("p50", "p95", "p99", "latency", "complete"))},
+        fan_out="see its --json (completeness per message)",
+    )
+
+
+def print_table(workload: Workload, results: list[GeneratorResult]) -> None:
+    print(f"\nworkload: {workload.describe()}")
+    for result in results:
+        if not result.available:
+            print(f"{result.tool}: {result.note}")
+    shown = [result for result in results if result.available]
+    rows: list[tuple[str, list[str]]] = [
+        ("generator CPU seconds (user+sys)", [f"{r.cpu_seconds:.1f}" for r in shown]),
+        ("generator peak memory (tree RSS)", [f"{r.peak_memory_mb:.0f} MB" for r in shown]),
+        ("wall time", [f"{r.wall_seconds:.1f} s" for r in shown]),
+        ("exit code", [str(r.exit_code) for r in shown]),
+        ("frames sent / received (tool's count)", [f"{r.frames_sent} / {r.frames_received}" for r in shown]),
+        ("errors (tool's count)", [", ".join(f"{k} {v}" for k, v in r.errors.items()) or "none" for r in shown]),
+    ]
+    gateways = [r.gateway for r in shown]
+    if all(gateways):
+        rows += [
+            ("gateway: connections accepted", [str(g.connections_opened) for g in gateways if g]),
+            ("gateway: handshake rate sustained", [f"{g.handshake_rate:.0f}/s" for g in gateways if g]),
+            ("gateway: most connections open at once", [str(g.most_open) for g in gateways if g]),
+            ("gateway: echoes answered (failed)", [f"{g.echoes_answered} ({g.echo_failures})" for g in gateways if g]),
+            ("gateway: handshakes refused", [str(g.refused) for g in gateways if g]),
+            ("wstui dev CPU seconds meanwhile", [f"{g.server_cpu_seconds:.1f}" for g in gateways if g]),
+        ]
+    names = sorted({name for r in shown for name in r.latency})
+    rows += [(f"latency: {name}", [r.latency.get(name, "-") for r in shown]) for name in names]
+    width = max(len(label) for label, _ in rows)
+    print(f"{'':<{width}}  " + "  |  ".join(r.tool for r in shown))
+    for label, cells in rows:
+        print(f"{label:<{width}}  " + "  |  ".join(cells))
+    for r in shown:
+        if r.note:
+            print(f"{r.tool}: {r.note}")
+        print(f"{r.tool}: can it report fan-out completeness? {r.fan_out}")
+
+
+def scaffold(into: Path) -> Path:
+    """The chat service plus the benchmark's two-way `echo` route."""
+    subprocess.run([sys.executable, "-m", "wstui", "new", "chat", "--no-input", "-o", str(into)], check=True,
+                   capture_output=True)
+    project = into / "chat"
+    (project / "handlers" / "echo.py").write_text(ECHO_HANDLER)
+    subprocess.run([sys.executable, "-m", "wstui", "routes", "add", "echo", "--handler", "handlers.echo:handle",
+                    "--two-way"], cwd=project, check=True, capture_output=True)
+    return project
+
+
+def check_echo(url: str) -> None:
+    frame = json.dumps({"message": "echo", "data": "check"})
+    client = websocket.create_connection(url, timeout=30)
+    try:
+        client.send(frame)
+        answer = client.recv()
+    finally:
+        client.close()
+    if answer != frame:
+        raise SystemExit(f"the echo route answered {answer!r} instead of {frame!r}")
+
+
+def drive(dev: DevProcess, generator: Callable[[str, Workload], GeneratorResult], url: str,
+          workload: Workload) -> GeneratorResult:
+    """Run one generator against `dev`; its gateway figures are read once every connection it opened has
+    closed, so the next generator starts on an empty gateway."""
+    first_line = len(dev.lines)
+    cpu_before = tree_cpu_seconds(dev.process.pid)
+    result = generator(url, workload)
+    if result.available:
+        def balanced() -> bool:
+            window = dev.lines[first_line:]
+            return sum(line.startswith("- ") for line in window) >= sum(line.startswith("+ ") for line in window)
+
+        dev.wait_for(balanced, 120)
+        result.gateway = gateway_figures(dev, first_line, cpu_before)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", type=int, default=1000)
+    parser.add_argument("--rate", type=int, default=200, help="handshakes per second")
+    parser.add_argument("--duration", type=float, default=60, help="seconds each connection is held")
+    parser.add_argument("--every", type=float, default=5, help="seconds between one connection's frames")
+    parser.add_argument("--tools", default="artillery,wstui", help="which generators to run, in order")
+    args = parser.parse_args()
+    workload = Workload(args.connections, args.rate, args.duration, args.every)
+    generators = {"artillery": run_artillery, "wstui": run_wstui_load}
+    with tempfile.TemporaryDirectory() as scratch:
+        dev = DevProcess.start(scaffold(Path(scratch)))
+        try:
+            check_echo(dev.url)
+            print(f"wstui dev at {dev.url}: the echo route answers its sender", flush=True)
+            results = [drive(dev, generators[name], dev.url, workload) for name in args.tools.split(",")]
+        finally:
+            dev.stop()
+    print_table(workload, results)
+    print(f"load: {Path('/proc/loadavg').read_text().split()[:3]} (1, 5, 15 min) on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
