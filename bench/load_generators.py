@@ -18,16 +18,14 @@ of wstui. Prints numbers; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,11 +33,10 @@ import websocket
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.chaos import DevProcess  # noqa: E402  (run as a script, the repository root is not on the path)
+from bench.process_tree import run_measured, tree_cpu_seconds  # noqa: E402
 
 ARTILLERY_HOME = Path(__file__).resolve().parent / ".artillery"
 ARTILLERY_BIN = ARTILLERY_HOME / "node_modules" / "artillery" / "bin" / "run"
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
-TICKS = os.sysconf("SC_CLK_TCK")
 
 ECHO_HANDLER = '''\
 def handle(event, context):
@@ -87,7 +84,7 @@ class GatewayFigures:
     """What `wstui dev` saw while one generator ran: the same ruler for every tool."""
 
     connections_opened: int
-    handshake_rate: float
+    handshake_rate: float | None  # None with fewer than two handshakes
     most_open: int
     echoes_answered: int
     echo_failures: int
@@ -112,82 +109,6 @@ class GeneratorResult:
     gateway: GatewayFigures | None = None
 
 
-@dataclass
-class ChildRun:
-    cpu_seconds: float
-    peak_rss_kb: int
-    wall_seconds: float
-    exit_code: int
-    stdout: str
-    stderr: str
-
-
-def _tree(root: int) -> list[int]:
-    """`root` and its living descendants (this kernel has no /proc/PID/task/TID/children)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(parents.get(pid, []))
-    return found
-
-
-def _tree_sum(root: int, read: str, fields: tuple[int, ...]) -> int:
-    total = 0
-    for pid in _tree(root):
-        try:
-            values = Path(f"/proc/{pid}/{read}").read_text().rsplit(")", 1)[-1].split()
-        except OSError:
-            continue
-        total += sum(int(values[index]) for index in fields)
-    return total
-
-
-def tree_rss_kb(root: int) -> int:
-    return _tree_sum(root, "statm", (1,)) * PAGE_KB
-
-
-def tree_cpu_seconds(root: int) -> float:
-    """User + system time of the living tree (after the ")" of /proc/PID/stat, utime and stime are fields 11, 12)."""
-    return _tree_sum(root, "stat", (11, 12)) / TICKS
-
-
-def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> ChildRun:
-    """Run `command` to its end; its CPU comes from getrusage of reaped children, so nothing else this process
-    starts may end while it runs."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.monotonic()
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
-        peak = 0
-        done = threading.Event()
-
-        def sample() -> None:
-            nonlocal peak
-            while not done.wait(0.2):
-                peak = max(peak, tree_rss_kb(child.pid))
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        code = child.wait()
-        done.set()
-        sampler.join()
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return ChildRun(cpu, peak, time.monotonic() - started, code, stdout, stderr)
-
-
 def gateway_figures(dev: DevProcess, first_line: int, cpu_before: float) -> GatewayFigures:
     """Read `wstui dev`'s log from `first_line` on. The handshake rate is over the time between the first and
     the last connection the gateway accepted, as each line arrived here."""
@@ -195,15 +116,19 @@ def gateway_figures(dev: DevProcess, first_line: int, cpu_before: float) -> Gate
         lines = dev.lines[first_line:]
         arrived = dev.arrived[first_line:]
     opened_at = [at for line, at in zip(lines, arrived) if line.startswith("+ ")]
-    open_now = most_open = 0
+    open_now: set[str] = set()
+    most_open = 0
     for line in lines:
-        open_now += line.startswith("+ ") - line.startswith("- ")
-        most_open = max(most_open, open_now)
+        if line.startswith("+ "):
+            open_now.add(line.split()[1])
+            most_open = max(most_open, len(open_now))
+        elif line.startswith("- "):
+            open_now.discard(line.split()[1])
     echo = [line.split()[2] for line in lines if line.startswith("  echo ")]
     span = opened_at[-1] - opened_at[0] if len(opened_at) > 1 else 0.0
     return GatewayFigures(
         connections_opened=len(opened_at),
-        handshake_rate=(len(opened_at) - 1) / span if span else 0.0,
+        handshake_rate=(len(opened_at) - 1) / span if span else None,
         most_open=most_open,
         echoes_answered=echo.count("ok"),
         echo_failures=len(echo) - echo.count("ok"),
@@ -344,7 +269,7 @@ def print_table(workload: Workload, results: list[GeneratorResult]) -> None:
     if all(gateways):
         rows += [
             ("gateway: connections accepted", [str(g.connections_opened) for g in gateways if g]),
-            ("gateway: handshake rate sustained", [f"{g.handshake_rate:.0f}/s" for g in gateways if g]),
+            ("gateway: handshake rate sustained", [f"{g.handshake_rate:.0f}/s" if g.handshake_rate else "-" for g in gateways if g]),
             ("gateway: most connections open at once", [str(g.most_open) for g in gateways if g]),
             ("gateway: echoes answered (failed)", [f"{g.echoes_answered} ({g.echo_failures})" for g in gateways if g]),
             ("gateway: handshakes refused", [str(g.refused) for g in gateways if g]),
@@ -385,6 +310,18 @@ def check_echo(url: str) -> None:
         raise SystemExit(f"the echo route answered {answer!r} instead of {frame!r}")
 
 
+@contextlib.contextmanager
+def echo_service() -> Iterator[DevProcess]:
+    """`wstui dev` serving the chat service with its echo route, checked with one client before use."""
+    with tempfile.TemporaryDirectory() as scratch:
+        dev = DevProcess.start(scaffold(Path(scratch)))
+        try:
+            check_echo(dev.url)
+            yield dev
+        finally:
+            dev.stop()
+
+
 def drive(dev: DevProcess, generator: Callable[[str, Workload], GeneratorResult], url: str,
           workload: Workload) -> GeneratorResult:
     """Run one generator against `dev`; its gateway figures are read once every connection it opened has
@@ -393,11 +330,12 @@ def drive(dev: DevProcess, generator: Callable[[str, Workload], GeneratorResult]
     cpu_before = tree_cpu_seconds(dev.process.pid)
     result = generator(url, workload)
     if result.available:
-        def balanced() -> bool:
+        def all_closed() -> bool:
             window = dev.lines[first_line:]
-            return sum(line.startswith("- ") for line in window) >= sum(line.startswith("+ ") for line in window)
+            opened = {line.split()[1] for line in window if line.startswith("+ ")}
+            return opened <= {line.split()[1] for line in window if line.startswith("- ")}
 
-        dev.wait_for(balanced, 120)
+        dev.wait_for(all_closed, 120)
         result.gateway = gateway_figures(dev, first_line, cpu_before)
     return result
 
@@ -412,14 +350,9 @@ def main() -> None:
     args = parser.parse_args()
     workload = Workload(args.connections, args.rate, args.duration, args.every)
     generators = {"artillery": run_artillery, "wstui": run_wstui_load}
-    with tempfile.TemporaryDirectory() as scratch:
-        dev = DevProcess.start(scaffold(Path(scratch)))
-        try:
-            check_echo(dev.url)
-            print(f"wstui dev at {dev.url}: the echo route answers its sender", flush=True)
-            results = [drive(dev, generators[name], dev.url, workload) for name in args.tools.split(",")]
-        finally:
-            dev.stop()
+    with echo_service() as dev:
+        print(f"wstui dev at {dev.url}: the echo route answers its sender", flush=True)
+        results = [drive(dev, generators[name], dev.url, workload) for name in args.tools.split(",")]
     print_table(workload, results)
     print(f"load: {Path('/proc/loadavg').read_text().split()[:3]} (1, 5, 15 min) on {os.cpu_count()} cores")
 
