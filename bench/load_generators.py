@@ -1,6 +1,6 @@
 """What a load generator costs: `wstui load` and Artillery 2's WebSocket engine, the same workload, side by side.
 
-    python bench/load_generators.py [--connections 1000] [--rate 200] [--duration 60] [--every 5]
+    python bench/load_generators.py [--connections 1000] [--rate 200] [--duration 60] [--every 5] [--tools artillery,wstui]
 
 The target is the scaffolded chat service under `wstui dev` (its own process, 127.0.0.1, the quota of
 new connections lifted), plus an `echo` route added for this benchmark only: two-way, its handler
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -149,29 +150,23 @@ def ensure_artillery() -> None:
                    env={**os.environ, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"})
 
 
-def artillery_script(url: str, workload: Workload) -> str:
+def artillery_script(url: str, workload: Workload, timed: bool) -> str:
     """One arrival phase that opens the connections at the rate; each virtual user then sends, waits for its
-    echo (matched on the route key), and thinks until the next send."""
+    echo (matched on the route key), and thinks until the next send. `timed` wraps each send in the two
+    function steps of ECHO_TIMING_JS."""
+    send = {"send": {"payload": '{"message": "echo", "data": "frame {{ $loopCount }}"}',
+                     "match": {"json": "$.message", "value": "echo"}}}
+    steps = [{"function": "stampSend"}, send, {"function": "recordEcho"}] if timed else [send]
+    config = {
+        "target": url,
+        "phases": [{"duration": workload.connections / workload.rate, "arrivalRate": workload.rate,
+                    "maxVusers": workload.connections}],
+    }
+    if timed:
+        config["processor"] = "./echo_timing.js"
     return json.dumps({
-        "config": {
-            "target": url,
-            "phases": [{"duration": workload.connections / workload.rate, "arrivalRate": workload.rate,
-                        "maxVusers": workload.connections}],
-            "processor": "./echo_timing.js",
-        },
-        "scenarios": [{
-            "engine": "ws",
-            "flow": [{
-                "loop": [
-                    {"function": "stampSend"},
-                    {"send": {"payload": '{"message": "echo", "data": "frame {{ $loopCount }}"}',
-                              "match": {"json": "$.message", "value": "echo"}}},
-                    {"function": "recordEcho"},
-                    {"think": workload.every},
-                ],
-                "count": workload.sends,
-            }],
-        }],
+        "config": config,
+        "scenarios": [{"engine": "ws", "flow": [{"loop": [*steps, {"think": workload.every}], "count": workload.sends}]}],
     }, indent=2)  # JSON is YAML: Artillery reads it as its script
 
 
@@ -179,11 +174,11 @@ def _percentiles(summary: dict[str, float]) -> str:
     return f"{summary['p50']:.1f} / {summary['p95']:.1f} / {summary['p99']:.1f} ms (n={summary['count']})"
 
 
-def run_artillery(url: str, workload: Workload) -> GeneratorResult:
+def run_artillery(url: str, workload: Workload, timed: bool = True) -> GeneratorResult:
     ensure_artillery()
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        (work / "echo.json").write_text(artillery_script(url, workload))
+        (work / "echo.json").write_text(artillery_script(url, workload, timed))
         (work / "echo_timing.js").write_text(ECHO_TIMING_JS)
         env = {**os.environ, "ARTILLERY_DISABLE_TELEMETRY": "true"}
         run = run_measured(["node", str(ARTILLERY_BIN), "run", "--output", "report.json", "echo.json"], work, env)
@@ -197,7 +192,7 @@ def run_artillery(url: str, workload: Workload) -> GeneratorResult:
     if "echo.round_trip" in summaries:
         latency["echo round trip (custom histogram, 2 function steps)"] = _percentiles(summaries["echo.round_trip"])
     return GeneratorResult(
-        tool=f"Artillery {version} (ws engine)",
+        tool=f"Artillery {version} (ws engine{'' if timed else ', no timing steps'})",
         available=True,
         note=f"{counters.get('vusers.created', 0)} virtual users created, {counters.get('vusers.completed', 0)} "
              f"completed, {counters.get('vusers.failed', 0)} failed",
@@ -277,10 +272,11 @@ def print_table(workload: Workload, results: list[GeneratorResult]) -> None:
         ]
     names = sorted({name for r in shown for name in r.latency})
     rows += [(f"latency: {name}", [r.latency.get(name, "-") for r in shown]) for name in names]
+    rows.insert(0, ("", [r.tool for r in shown]))
     width = max(len(label) for label, _ in rows)
-    print(f"{'':<{width}}  " + "  |  ".join(r.tool for r in shown))
+    columns = [max(len(cells[index]) for _, cells in rows) for index in range(len(shown))]
     for label, cells in rows:
-        print(f"{label:<{width}}  " + "  |  ".join(cells))
+        print(f"{label:<{width}}  " + " | ".join(f"{cell:<{column}}" for cell, column in zip(cells, columns)))
     for r in shown:
         if r.note:
             print(f"{r.tool}: {r.note}")
@@ -346,10 +342,12 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=200, help="handshakes per second")
     parser.add_argument("--duration", type=float, default=60, help="seconds each connection is held")
     parser.add_argument("--every", type=float, default=5, help="seconds between one connection's frames")
-    parser.add_argument("--tools", default="artillery,wstui", help="which generators to run, in order")
+    parser.add_argument("--tools", default="artillery,wstui",
+                        help="generators to run, in order: artillery, artillery-plain (without the timing steps), wstui")
     args = parser.parse_args()
     workload = Workload(args.connections, args.rate, args.duration, args.every)
-    generators = {"artillery": run_artillery, "wstui": run_wstui_load}
+    generators = {"artillery": run_artillery, "artillery-plain": functools.partial(run_artillery, timed=False),
+                  "wstui": run_wstui_load}
     with echo_service() as dev:
         print(f"wstui dev at {dev.url}: the echo route answers its sender", flush=True)
         results = [drive(dev, generators[name], dev.url, workload) for name in args.tools.split(",")]
