@@ -55,6 +55,7 @@ module.exports = {
   },
 };
 """
+ECHO_LATENCY = "echo round trip p50 / p95 / p99"
 FAN_OUT_ARTILLERY = (
     "no: its ws engine counts frames sent and received (websocket.messages_sent / messages_received) and "
     "can wait for one frame matching a JSON path per send, but records no latency and has no notion of a "
@@ -105,7 +106,7 @@ class GeneratorResult:
     frames_sent: int = 0
     frames_received: int = 0
     errors: dict[str, int] = field(default_factory=dict)
-    latency: dict[str, str] = field(default_factory=dict)  # figure -> "p50 / p95 / p99 ms", as the tool reports it
+    latency: dict[str, str] = field(default_factory=dict)  # figure -> its percentiles, as the tool reports them
     fan_out: str = ""
     gateway: GatewayFigures | None = None
 
@@ -188,9 +189,9 @@ def run_artillery(url: str, workload: Workload, timed: bool = True) -> Generator
         aggregate = json.loads((work / "report.json").read_text())["aggregate"]
     version = json.loads((ARTILLERY_BIN.parents[1] / "package.json").read_text())["version"]
     counters, summaries = aggregate["counters"], aggregate["summaries"]
-    latency = {"vusers.session_length (built in)": _percentiles(summaries["vusers.session_length"])}
+    latency = {"vusers.session_length p50 / p95 / p99": _percentiles(summaries["vusers.session_length"])}
     if "echo.round_trip" in summaries:
-        latency["echo round trip (custom histogram, 2 function steps)"] = _percentiles(summaries["echo.round_trip"])
+        latency[ECHO_LATENCY] = f"{_percentiles(summaries['echo.round_trip'])}, custom histogram"
     return GeneratorResult(
         tool=f"Artillery {version} (ws engine{'' if timed else ', no timing steps'})",
         available=True,
@@ -208,41 +209,44 @@ def run_artillery(url: str, workload: Workload, timed: bool = True) -> Generator
     )
 
 
-def _numbers(document: object, path: str = "") -> dict[str, float]:
-    """Every numeric leaf of a JSON document, by its dotted path."""
-    if isinstance(document, dict):
-        return {k: v for key, value in document.items() for k, v in _numbers(value, f"{path}.{key}".strip(".")).items()}
-    if isinstance(document, (int, float)) and not isinstance(document, bool):
-        return {path: float(document)}
-    return {}
+def _wstui_percentiles(figures: dict[str, float] | None) -> str:
+    return "-" if figures is None else _percentiles(figures)
 
 
 def run_wstui_load(url: str, workload: Workload) -> GeneratorResult:
-    """The same workload through `wstui load`; what its --json says is taken as it comes, since its schema is
-    `wstui load`'s own: latency percentiles and completeness under whatever names it gives them."""
+    """The same workload through `wstui load`: every client sends (an echo: `--expect sender`), and since its
+    --duration runs from the first handshake, it is the arrival time plus the time each connection is held."""
     probe = subprocess.run([sys.executable, "-m", "wstui", "load", "--help"], capture_output=True, text=True)
     if probe.returncode != 0:
         return GeneratorResult("wstui load", False, "wstui load not available (no `load` command in this wstui)")
     command = [sys.executable, "-m", "wstui", "load", url, "--connections", str(workload.connections),
-               "--rate", str(workload.rate), "--duration", f"{workload.duration:g}",
-               "--send", '{"message": "echo", "data": "frame"}', "--every", f"{workload.every:g}",
-               "--senders", str(workload.connections), "--json"]
+               "--rate", str(workload.rate), "--duration", f"{workload.connections / workload.rate + workload.duration:g}s",
+               "--send", '{"message": "echo", "data": "{id}"}', "--every", f"{workload.every:g}s",
+               "--senders", str(workload.connections), "--expect", "sender", "--json"]
     run = run_measured(command, Path.cwd())
     try:
-        figures = _numbers(json.loads(run.stdout))
+        report = json.loads(run.stdout)
     except json.JSONDecodeError:
         return GeneratorResult("wstui load", True, f"exited {run.exit_code}, no JSON: {run.stderr[-500:]}",
                                exit_code=run.exit_code)
+    errors = {f"{group} {kind}": n for group in ("refusals", "closes", "error_frames")
+              for kind, n in report.get(group, {}).items()}
     return GeneratorResult(
         tool="wstui load",
         available=True,
+        note=f"{report['handshakes_ok']} of {report['handshakes_attempted']} handshakes, stopped by {report['stopped_by']}",
         cpu_seconds=run.cpu_seconds,
         peak_memory_mb=run.peak_rss_kb / 1024,
         wall_seconds=run.wall_seconds,
         exit_code=run.exit_code,
-        latency={name: f"{value:g}" for name, value in figures.items()
-                 if any(mark in name.lower() for mark in ("p50", "p95", "p99", "latency", "complete"))},
-        fan_out="see its --json (completeness per message)",
+        frames_sent=report["frames_out"],
+        frames_received=report["frames_in"],
+        errors=errors,
+        latency={"handshake p50 / p95 / p99": _wstui_percentiles(report["handshake"]),
+                 ECHO_LATENCY: _wstui_percentiles(report["last_recipient"]),
+                 "completeness": str(report["completeness"])},
+        fan_out=f"yes: completeness {report['completeness']} ({report['deliveries_received']} of "
+                f"{report['deliveries_expected']} deliveries); first- and last-recipient percentiles",
     )
 
 
@@ -252,6 +256,8 @@ def print_table(workload: Workload, results: list[GeneratorResult]) -> None:
         if not result.available:
             print(f"{result.tool}: {result.note}")
     shown = [result for result in results if result.available]
+    if not shown:
+        return
     rows: list[tuple[str, list[str]]] = [
         ("generator CPU seconds (user+sys)", [f"{r.cpu_seconds:.1f}" for r in shown]),
         ("generator peak memory (tree RSS)", [f"{r.peak_memory_mb:.0f} MB" for r in shown]),
@@ -271,7 +277,7 @@ def print_table(workload: Workload, results: list[GeneratorResult]) -> None:
             ("wstui dev CPU seconds meanwhile", [f"{g.server_cpu_seconds:.1f}" for g in gateways if g]),
         ]
     names = sorted({name for r in shown for name in r.latency})
-    rows += [(f"latency: {name}", [r.latency.get(name, "-") for r in shown]) for name in names]
+    rows += [(f"reported: {name}", [r.latency.get(name, "not reported") for r in shown]) for name in names]
     rows.insert(0, ("", [r.tool for r in shown]))
     width = max(len(label) for label, _ in rows)
     columns = [max(len(cells[index]) for _, cells in rows) for index in range(len(shown))]
