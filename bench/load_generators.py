@@ -5,7 +5,7 @@
 The target is the scaffolded chat service under `wstui dev` (its own process, 127.0.0.1, the quota of
 new connections lifted), plus an `echo` route added for this benchmark only: two-way, its handler
 answers the sender with the frame it sent. The workload is issue 13's: N connections opened at R per
-second, each held for S seconds and sending one frame to `echo` every 5 s.
+second, each held for S seconds and sending one frame to `echo` every E seconds (5 by default).
 
 Each generator runs as a child process. Measured the same way for both: CPU seconds (user + sys of the
 child and its descendants, from getrusage after it is reaped), peak memory (the sum of the process
@@ -58,7 +58,7 @@ module.exports = {
 ECHO_LATENCY = "echo round trip p50 / p95 / p99"
 FAN_OUT_ARTILLERY = (
     "no: its ws engine counts frames sent and received (websocket.messages_sent / messages_received) and "
-    "can wait for one frame matching a JSON path per send, but records no latency and has no notion of a "
+    "can wait for one frame matching a JSON path per send, but records no message latency and has no notion of a "
     "message's recipients (engine_ws.js in @artilleryio/int-core, as installed with artillery 2.0.21; "
     "artillery.io/docs/reference/engines/websocket lists only connect, send, think, loop, function)"
 )
@@ -106,7 +106,7 @@ class GeneratorResult:
     frames_sent: int = 0
     frames_received: int = 0
     errors: dict[str, int] = field(default_factory=dict)
-    latency: dict[str, str] = field(default_factory=dict)  # figure -> its percentiles, as the tool reports them
+    reported: dict[str, str] = field(default_factory=dict)  # figure -> its value, as the tool itself reports it
     fan_out: str = ""
     gateway: GatewayFigures | None = None
 
@@ -189,9 +189,9 @@ def run_artillery(url: str, workload: Workload, timed: bool = True) -> Generator
         aggregate = json.loads((work / "report.json").read_text())["aggregate"]
     version = json.loads((ARTILLERY_BIN.parents[1] / "package.json").read_text())["version"]
     counters, summaries = aggregate["counters"], aggregate["summaries"]
-    latency = {"vusers.session_length p50 / p95 / p99": _percentiles(summaries["vusers.session_length"])}
+    reported = {"vusers.session_length p50 / p95 / p99": _percentiles(summaries["vusers.session_length"])}
     if "echo.round_trip" in summaries:
-        latency[ECHO_LATENCY] = f"{_percentiles(summaries['echo.round_trip'])}, custom histogram"
+        reported[ECHO_LATENCY] = f"{_percentiles(summaries['echo.round_trip'])}, custom histogram"
     return GeneratorResult(
         tool=f"Artillery {version} (ws engine{'' if timed else ', no timing steps'})",
         available=True,
@@ -204,7 +204,7 @@ def run_artillery(url: str, workload: Workload, timed: bool = True) -> Generator
         frames_sent=counters.get("websocket.messages_sent", 0),
         frames_received=counters.get("websocket.messages_received", 0),
         errors={name.removeprefix("errors."): n for name, n in counters.items() if name.startswith("errors.")},
-        latency=latency,
+        reported=reported,
         fan_out=FAN_OUT_ARTILLERY,
     )
 
@@ -242,7 +242,7 @@ def run_wstui_load(url: str, workload: Workload) -> GeneratorResult:
         frames_sent=report["frames_out"],
         frames_received=report["frames_in"],
         errors=errors,
-        latency={"handshake p50 / p95 / p99": _wstui_percentiles(report["handshake"]),
+        reported={"handshake p50 / p95 / p99": _wstui_percentiles(report["handshake"]),
                  ECHO_LATENCY: _wstui_percentiles(report["last_recipient"]),
                  "completeness": str(report["completeness"])},
         fan_out=f"yes: completeness {report['completeness']} ({report['deliveries_received']} of "
@@ -276,8 +276,8 @@ def print_table(workload: Workload, results: list[GeneratorResult]) -> None:
             ("gateway: handshakes refused", [str(g.refused) for g in gateways if g]),
             ("wstui dev CPU seconds meanwhile", [f"{g.server_cpu_seconds:.1f}" for g in gateways if g]),
         ]
-    names = sorted({name for r in shown for name in r.latency})
-    rows += [(f"reported: {name}", [r.latency.get(name, "not reported") for r in shown]) for name in names]
+    names = sorted({name for r in shown for name in r.reported})
+    rows += [(f"reported: {name}", [r.reported.get(name, "not reported") for r in shown]) for name in names]
     rows.insert(0, ("", [r.tool for r in shown]))
     width = max(len(label) for label, _ in rows)
     columns = [max(len(cells[index]) for _, cells in rows) for index in range(len(shown))]
