@@ -59,6 +59,7 @@ class DevProcess:
     url: str = ""
     dynamodb_url: str = ""
     lines: list[str] = field(default_factory=list)
+    arrived: list[float] = field(default_factory=list)  # time.monotonic() at which each of `lines` was read
     errors: list[str] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
     readers: list[threading.Thread] = field(default_factory=list)
@@ -80,6 +81,8 @@ class DevProcess:
     def _read(self, stream: object, into: list[str]) -> None:
         for line in stream:  # type: ignore[attr-defined]
             with self.changed:
+                if into is self.lines:
+                    self.arrived.append(time.monotonic())
                 into.append(line.rstrip("\n"))
                 self.changed.notify_all()
 
