@@ -15,12 +15,11 @@ from tests.project_secrets import token_of
 from tests.tui.conftest import make_app, running, wait_until
 from wstui.core.console import ConnectionTarget, Direction, Frame, SessionState
 from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
-from wstui.core.project.load import load_project
-from wstui.tui.console.screen import ConsoleScreen
 from wstui.tui.console.frame_log import FrameLog
-from wstui.tui.local.screen import LocalScreen
 from wstui.tui.console.payload_editor import PayloadEditor
+from wstui.tui.console.screen import ConsoleScreen
 from wstui.tui.console.session_panel import SessionPanel
+from wstui.tui.local.screen import LocalScreen
 
 HELLO = '{"message":"sendmessage","data":"hello world !"}'
 
