@@ -124,17 +124,22 @@ def started_with(running: Running) -> str:
 
 
 def test_off_overrides_the_file_and_the_default_adds_nothing(chat: Path, tmp_path: Path, start_service) -> None:
+    """One service at a time: each hides the process's environment while it runs, and gives it back
+    when it stops, so services started together must stop in the reverse order."""
     default = start_service(chat)
     assert default.service.latency == LatencySettings() and started_with(default) == "off"
     assert added_delays(default) == (0, 0, 0)
     websocket.create_connection(default.url, timeout=10).close()
     assert not invocations(default, "$connect", 1)[0].result.cold_start
+    default.call(default.service.stop(), timeout=30)
 
     cloudy = Path(shutil.copytree(chat, tmp_path / "cloudy"))
     (cloudy / "wstui.toml").write_text((cloudy / "wstui.toml").read_text() + '\n[dev]\nlatency = "cloud"\n')
     from_file = start_service(cloudy)
     assert started_with(from_file).startswith("cloud (@connections 20 ms, DynamoDB 8 ms, cold start 250 ms")
     assert added_delays(from_file) == (0.015, 0.02, 0.25)
+    from_file.call(from_file.service.stop(), timeout=30)
+
     switched_off = start_service(cloudy, latency="off")
     assert switched_off.service.latency == LatencySettings() and started_with(switched_off) == "off"
     assert added_delays(switched_off) == (0, 0, 0)
