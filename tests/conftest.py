@@ -93,7 +93,10 @@ class Running(EventLog):
 def start_service() -> Iterator[Callable[..., Running]]:
     started: list[tuple[Running, threading.Thread]] = []
 
-    def start(project_dir: Path, limits: Limits | None = None, reload: bool = False, workers: int = 64, stage: str = "") -> Running:
+    def start(
+        project_dir: Path, limits: Limits | None = None, reload: bool = False, workers: int = 64, stage: str = "",
+        latency: str | None = None,
+    ) -> Running:
         project = load_project(project_dir).at_stage(stage)
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, daemon=True)
@@ -101,7 +104,7 @@ def start_service() -> Iterator[Callable[..., Running]]:
         holder: list[Running] = []
         template, plugins = local_build(project)
         service = LocalService(
-            project, template, DevOptions(port=0, limits=limits or Limits(), reload=reload, workers=workers),
+            project, template, DevOptions(port=0, limits=limits or Limits(), reload=reload, workers=workers, latency=latency),
             lambda event: holder[0].record(event), secret_parameters(project, {}), plugins,
         )
         running = Running(service=service, loop=loop)

@@ -65,12 +65,36 @@ def test_dev_prints_the_url_first_and_stops_cleanly_on_ctrl_c(tmp_path: Path, op
 def test_dev_warns_when_listening_beyond_loopback(tmp_path: Path) -> None:
     process = start_dev(tmp_path, "--host", "0.0.0.0")
     try:
-        lines = [process.stdout.readline() for _ in range(5)]
+        lines = [process.stdout.readline() for _ in range(6)]
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=30)
     finally:
         process.kill()
     assert any("other machines on the network can connect" in line for line in lines)
+
+
+CLOUD = "cloud (@connections 20 ms, DynamoDB 8 ms, cold start 250 ms, integration 15 ms)"
+
+
+@pytest.mark.parametrize(
+    ("options", "toml", "expected"),
+    [
+        ((), "", "off"),
+        (("--latency", "cloud"), "", CLOUD),
+        ((), '\n[dev]\nlatency = "cloud"\n', CLOUD),
+        (("--latency", "off"), '\n[dev]\nlatency = "cloud"\n', "off"),
+        ((), "\n[dev.latency]\nconnections_ms = 35\n", "custom (@connections 35 ms, DynamoDB 0 ms, cold start 0 ms, integration 0 ms)"),
+    ],
+)
+def test_dev_says_which_latency_profile_it_adds(tmp_path: Path, options: tuple[str, ...], toml: str, expected: str) -> None:
+    process = start_dev(tmp_path, *options, toml=toml)
+    try:
+        lines = [process.stdout.readline().rstrip("\n") for _ in range(4)]
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert lines[3] == f"  Latency: {expected}"
 
 
 def test_dev_on_a_busy_port_says_so(tmp_path: Path) -> None:

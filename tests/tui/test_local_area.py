@@ -152,13 +152,19 @@ async def test_a_fix_saved_while_the_last_good_configuration_runs_clears_the_war
         assert str(status.render()) == app.gateway.url
 
 
+async def started_in_area(pilot, app: WstuiApp) -> tuple[LocalScreen, Label]:  # type: ignore[no-untyped-def]
+    """The Local area once its gateway runs, and its status line."""
+    screen = await local_area(pilot, app)
+    await pilot.press("ctrl+s")
+    status = screen.query_one("#status", Label)
+    await wait_until(pilot, lambda: str(status.render()).startswith("ws://"), 90)
+    return screen, status
+
+
 async def test_a_port_typed_while_the_gateway_runs_says_it_applies_at_the_next_start(chat: Path) -> None:
     app = make_app(chat, chat)
     async with running(app) as pilot:
-        screen = await local_area(pilot, app)
-        await pilot.press("ctrl+s")
-        status = screen.query_one("#status", Label)
-        await wait_until(pilot, lambda: str(status.render()).startswith("ws://"), 90)
+        screen, status = await started_in_area(pilot, app)
         screen.query_one("#port", Input).value = "4123"
         await pilot.pause()
         assert str(status.render()) == f"{app.gateway.url}  (port 4123 applies at the next start: stop and start the gateway)"
@@ -180,3 +186,19 @@ async def test_an_app_that_ends_with_the_gateway_running_stops_it_and_gives_the_
         assert type(os.environ) is not environment
     assert type(os.environ) is environment
     assert port_is_free(port)
+
+
+async def test_the_latency_profile_of_wstui_toml_applies_and_shows_in_the_status(chat: Path) -> None:
+    """The area starts the same LocalService as `wstui dev`: [dev] latency applies here too, and says so."""
+    toml = chat / "wstui.toml"
+    toml.write_text(toml.read_text() + "\n[dev.latency]\ncold_start_ms = 250\n")
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+        screen, status = await started_in_area(pilot, app)
+        profile = "custom (@connections 0 ms, DynamoDB 0 ms, cold start 250 ms, integration 0 ms)"
+        assert str(status.render()) == f"{app.gateway.url}  latency: {profile}"
+        assert app.gateway.service is not None and app.gateway.service.runtime.cold_start == 0.25
+        await wait_until(pilot, lambda: any(line.endswith(f"latency: {profile}") for line in screen.query_one(Log).lines))
+        client = await asyncio.to_thread(websocket.create_connection, app.gateway.url, timeout=10)
+        await wait_until(pilot, lambda: any("(cold start)" in line for line in screen.query_one(Log).lines), 30)
+        await asyncio.to_thread(client.close)

@@ -7,6 +7,7 @@ import os
 import click
 
 from wstui.cli.options import load_stage, project_option, stage_option
+from wstui.core.project.latency import PROFILES
 
 
 @click.command()
@@ -21,10 +22,13 @@ from wstui.cli.options import load_stage, project_option, stage_option
 @click.option("--workers", type=click.IntRange(min=1), default=64, show_default=True,
               help="Handlers that run at once. Work that waits past its timeout for a free one never runs.")
 @click.option("--no-reload", is_flag=True, help="Do not reload handlers when project files change.")
+@click.option("--latency", type=click.Choice(sorted(PROFILES)), default=None,
+              help="Add the cloud's delays (@connections, DynamoDB, cold start, integration hop). "
+                   "Default: [dev] latency in wstui.toml, else off.")
 @stage_option
 @project_option
 def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connection_rate: int, workers: int, no_reload: bool,
-        stage: str) -> None:
+        latency: str | None, stage: str) -> None:
     """Run the WebSocket API locally: gateway, handlers and DynamoDB, no AWS account.
 
     The URL's path is the stage; the functions get the stage's memory, timeout and environment."""
@@ -41,7 +45,7 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
     template, plugins = local_build(project)
     parameters = secret_parameters(project, os.environ)
     limits = Limits(idle_timeout=idle_timeout, hard_timeout=hard_timeout, new_connections_per_second=connection_rate)
-    options = DevOptions(host, port, limits, not no_reload, workers)
+    options = DevOptions(host, port, limits, not no_reload, workers, latency)
     stream = click.get_text_stream("stdout")
 
     def echo(text: str) -> None:

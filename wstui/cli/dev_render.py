@@ -22,9 +22,10 @@ from wstui.core.local.activity import (
 
 def render(event: GatewayEvent, echo: Callable[[str], object]) -> None:
     match event:
-        case ServiceStarted(url=url, management_url=management, dynamodb_url=dynamodb):
+        case ServiceStarted(url=url, management_url=management, dynamodb_url=dynamodb, latency=latency):
             echo(f"{url}\n")
-            echo(f"  @connections API: {management}/@connections/{{id}}\n  DynamoDB: {dynamodb}\n  Ctrl-C to stop.\n")
+            echo(f"  @connections API: {management}/@connections/{{id}}\n  DynamoDB: {dynamodb}\n")
+            echo(f"  Latency: {latency}\n  Ctrl-C to stop.\n")
         case ConnectionOpened(connection_id=cid, source_ip=ip):
             echo(f"+ {cid} connected from {ip}\n")
         case ConnectionClosed(connection_id=cid, code=code, reason=reason):
@@ -32,7 +33,8 @@ def render(event: GatewayEvent, echo: Callable[[str], object]) -> None:
         case Rejected(connection_id=cid, status=status, reason=reason):
             echo(f"x {cid or '(handshake)'} {status} {reason}\n")
         case Invoked(route_key=route, connection_id=cid, result=result):
-            echo(f"  {route:<14} {cid} {result.status:<7} {result.duration_ms:7.1f} ms\n")
+            cold = " (cold start)" if result.cold_start else ""
+            echo(f"  {route:<14} {cid} {result.status:<7} {result.duration_ms:7.1f} ms{cold}\n")
             for line in result.output.splitlines():
                 echo(f"    | {line}\n")
             if result.error:

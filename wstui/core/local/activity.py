@@ -12,6 +12,8 @@ class ServiceStarted:
     url: str
     management_url: str
     dynamodb_url: str
+    latency: str = "off"
+    """The latency profile in effect, in words (`describe_latency`)."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import http.client
 import threading
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,7 +29,9 @@ TIMEOUT = 60.0  # botocore's default read timeout
 class LocalDynamoDBTransport:
     """While installed, DynamoDB requests for `url` go over per-thread http.client connections."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, delay: float = 0.0) -> None:
+        self.delay = delay
+        """Seconds each call waits, in the calling thread (a latency profile's DynamoDB figure)."""
         address = urlsplit(url)
         self.netloc = address.netloc
         self.host = address.hostname or "127.0.0.1"
@@ -52,6 +55,8 @@ class LocalDynamoDBTransport:
         body = request.body
         if address.netloc != self.netloc or not isinstance(body, bytes | str | None):
             return None
+        if self.delay:
+            time.sleep(self.delay)
         target = (address.path or "/") + (f"?{address.query}" if address.query else "")
         headers = dict(request.headers.items())
         while True:

@@ -8,6 +8,7 @@ Gateway does, with typed errors (GoneException, PayloadTooLargeException) that b
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass
@@ -61,6 +62,8 @@ class ManagementApi:
 
     def __init__(self, connections: Connections) -> None:
         self.connections = connections
+        self.delay = 0.0
+        """Seconds each call takes before it is answered (a latency profile's @connections figure)."""
 
     async def http(self, request: web.Request) -> web.Response:
         try:
@@ -77,7 +80,10 @@ class ManagementApi:
     def post_from_thread(self, connection_id: str, body: bytes) -> ManagementAnswer:
         """POST for a handler thread, without waiting for the event loop: the frame is handed to the
         loop and the answer given at once, which is what keeps a large broadcast fast. A frame that
-        finds the queue full closes the connection (1008); the next post to it is Gone."""
+        finds the queue full closes the connection (1008); the next post to it is Gone. A delay is
+        slept here, in the calling handler's thread, as its call to AWS would wait there."""
+        if self.delay:
+            time.sleep(self.delay)
         connection, gone = self._post_target(connection_id, body)
         if gone is not None:
             return gone
@@ -102,7 +108,10 @@ class ManagementApi:
         return connection, None
 
     async def manage(self, method: str, connection_id: str, body: bytes = b"") -> ManagementAnswer:
-        """POST, GET or DELETE one connection, answering as API Gateway's @connections API does."""
+        """POST, GET or DELETE one connection, answering as API Gateway's @connections API does.
+        A delay waits without holding the event loop: other connections are served meanwhile."""
+        if self.delay:
+            await asyncio.sleep(self.delay)
         connection = self._open(connection_id)
         if connection is None:
             return ManagementAnswer.error(410, "GoneException", f"Connection {connection_id} is gone.")

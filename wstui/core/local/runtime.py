@@ -46,6 +46,8 @@ class InvocationResult:
     error: str
     output: str
     duration_ms: float
+    cold_start: bool = False
+    """Whether this call paid the latency profile's cold start (its duration includes it)."""
 
     @property
     def remedies(self) -> tuple[Remedy, ...]:
@@ -87,8 +89,11 @@ class HandlerRuntime:
         self.project_dir = project_dir.resolve()
         self.region = region
         self.max_workers = max_workers
+        self.cold_start = 0.0
+        """Seconds a function's first call waits (a latency profile's cold start), in its own thread."""
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="wstui-handler")
         self._handlers: dict[tuple[str, str], Callable[..., Any]] = {}
+        self._warm: set[str] = set()
         self._lock = threading.Lock()
         self._pool_default: int | None = None
 
@@ -115,6 +120,7 @@ class HandlerRuntime:
         """Forget every module loaded from the project, so the next call imports the files afresh."""
         with self._lock:
             self._handlers.clear()
+            self._warm.clear()
             stale = [name for name, module in list(sys.modules.items()) if self._is_project_module(module)]
             for name in stale:
                 del sys.modules[name]
@@ -167,18 +173,23 @@ class HandlerRuntime:
                     "the handler did not run."
                 )
                 return self._result(spec, "waited", None, waited, output, started)
-            return self._result(spec, "timeout", None, f"Task timed out after {limit:.2f} seconds", output, started)
+            return self._result(spec, "timeout", None, f"Task timed out after {limit:.2f} seconds", output, started, ticket.cold)
         except HandlerFailed as failure:
-            return self._result(spec, "error", None, failure.traceback, output, started)
-        return self._result(spec, "ok", response, "", output, started)
+            return self._result(spec, "error", None, failure.traceback, output, started, ticket.cold)
+        return self._result(spec, "ok", response, "", output, started, ticket.cold)
 
-    def _result(self, spec: FunctionSpec, status: str, response: Any, error: str, output: io.StringIO, started: float) -> InvocationResult:
+    def _result(
+        self, spec: FunctionSpec, status: str, response: Any, error: str, output: io.StringIO, started: float, cold: bool = False
+    ) -> InvocationResult:
         duration = (time.monotonic() - started) * 1000
-        return InvocationResult(spec.logical_id, status, response, error, output.getvalue(), duration)
+        return InvocationResult(spec.logical_id, status, response, error, output.getvalue(), duration, cold)
 
     def _call(self, spec: FunctionSpec, event: dict[str, Any], sink: Callable[[str], Any], ticket: Ticket) -> Any:
         if not ticket.start():
             return None
+        if self.cold_start and self._first_call(spec.logical_id):
+            ticket.cold = True
+            time.sleep(self.cold_start)
         context = LambdaContext(
             function_name=spec.logical_id,
             memory_limit_in_mb=spec.memory,
@@ -195,6 +206,14 @@ class HandlerRuntime:
                 raise HandlerFailed(_handler_traceback(error)) from None
 
         return run_isolated(spec.environment, sink, call)
+
+    def _first_call(self, function: str) -> bool:
+        """Whether this is the function's first call since the start or the last reload: the one that
+        pays the cold start, as the first call to a new Lambda instance does (later ones are warm)."""
+        with self._lock:
+            first = function not in self._warm
+            self._warm.add(function)
+        return first
 
     def _handler(self, spec: FunctionSpec) -> Callable[..., Any]:
         key = (spec.module, spec.function)
@@ -225,6 +244,7 @@ class Ticket:
         self._state = "waiting"
         self._on_start = on_start
         self.started_at: float | None = None
+        self.cold = False
 
     def start(self) -> bool:
         with self._lock:

@@ -36,8 +36,9 @@ from wstui.core.local.local_aws import LocalAws, Stop, plugin_values, start_plug
 from wstui.core.local.runtime import HandlerRuntime
 from wstui.core.local.spec import LocalSpec, local_spec
 from wstui.core.local.stack import LocalStack, create_stack
+from wstui.core.project.latency import describe_latency, resolve_latency
 from wstui.core.project.load import PROJECT_FILE
-from wstui.core.project.model import Project
+from wstui.core.project.model import LatencySettings, Project
 
 if TYPE_CHECKING:
     import pluggy
@@ -61,6 +62,8 @@ class DevOptions:
     limits: Limits = Limits()
     reload: bool = True
     workers: int = 64
+    latency: str | None = None
+    """A latency profile's name (`wstui dev --latency`); None: what wstui.toml's [dev] latency says."""
 
 
 class LocalService:
@@ -105,6 +108,17 @@ class LocalService:
         self._stop_watching = asyncio.Event()
         self._gc_thresholds: tuple[int, int, int] | None = None
         self._config_refused = False
+        self._set_latency(project.dev.latency if options.latency is None else options.latency)
+
+    def _set_latency(self, setting: str | LatencySettings) -> None:
+        """Give every part that waits its figure of the profile (in seconds); the next call takes it."""
+        self.latency = resolve_latency(setting)
+        self.latency_text = describe_latency(setting)
+        self.runtime.cold_start = self.latency.cold_start_ms / 1000
+        self.gateway.hop = self.latency.integration_ms / 1000
+        self.gateway.management.delay = self.latency.connections_ms / 1000
+        if self._transport is not None:
+            self._transport.delay = self.latency.dynamodb_ms / 1000
 
     async def start(self) -> str:
         """The developer's AWS_* settings are hidden first, so nothing below can reach a real account
@@ -139,14 +153,14 @@ class LocalService:
             self.gateway.domain_name, self.spec.stage, self.gateway.management.manage, self.gateway.management.post_from_thread, loop
         )
         self._intercept.install()
-        self._transport = LocalDynamoDBTransport(dynamodb_url)
+        self._transport = LocalDynamoDBTransport(dynamodb_url, self.latency.dynamodb_ms / 1000)
         self._transport.install()
         await loop.run_in_executor(None, _warm_boto3, management_url)
         self.runtime.start([function.module for function in self.spec.functions.values()])
         if self.options.reload:
             self._watcher = asyncio.create_task(self._watch())
         self._gc_thresholds = _settle_garbage_collector()
-        self.emit(ServiceStarted(self.url, management_url, dynamodb_url))
+        self.emit(ServiceStarted(self.url, management_url, dynamodb_url, self.latency_text))
         if not _is_loopback(self.options.host):
             self.emit(Notice(f"Listening on {self.options.host}: other machines on the network can connect."))
         return self.url
@@ -233,9 +247,13 @@ class LocalService:
             if restart:
                 event = ConfigNeedsRestart(restart)
             else:
+                applied = change.applied
+                if self.options.latency is None and edited.project.dev.latency != self.project.dev.latency:
+                    self._set_latency(edited.project.dev.latency)
+                    applied += (f"latency: {self.latency_text}",)
                 self.project, self.spec = edited.project, edited.spec
                 self.gateway.spec = edited.spec
-                event = ConfigApplied(change.applied)
+                event = ConfigApplied(applied)
         self._config_refused = isinstance(event, ConfigRefused)
         self.emit(event)
         return event

@@ -191,6 +191,29 @@ class PackageSettings:
 
 
 @dataclass
+class LatencySettings:
+    """[dev.latency]: a latency profile of your own, in milliseconds; a key left out adds nothing.
+
+    `connections_ms` is each @connections call (post, get, delete), `dynamodb_ms` each DynamoDB call
+    a handler makes, `cold_start_ms` a function's first invocation (and its first after a reload),
+    `integration_ms` the hop from the gateway to the function and back, on every invocation.
+    """
+
+    connections_ms: float = 0
+    dynamodb_ms: float = 0
+    cold_start_ms: float = 0
+    integration_ms: float = 0
+
+
+@dataclass
+class DevSettings:
+    """[dev]: how `wstui dev` and the app's Local area run the service. `latency` names a profile
+    ("off", "cloud") or is a table of figures (`LatencySettings`); see `wstui.core.project.latency`."""
+
+    latency: str | LatencySettings = "off"
+
+
+@dataclass
 class Project:
     """A whole project: the settings plus the directory handlers resolve against."""
 
@@ -202,6 +225,7 @@ class Project:
     connection_table: ConnectionTableSettings | None = None
     deploy: DeploySettings = field(default_factory=DeploySettings)
     package: PackageSettings = field(default_factory=PackageSettings)
+    dev: DevSettings = field(default_factory=DevSettings)
     plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
     """[plugins.NAME] tables as written; each plugin's declared settings check them when it loads."""
     stages: dict[str, StageOverrides] = field(default_factory=dict)

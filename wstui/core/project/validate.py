@@ -15,6 +15,7 @@ from wstui.core.errors import ExpressionError, Problem, ProjectError, Remedy
 from wstui.core.lambda_runtimes import CHECKED_ON, PYTHON_RUNTIMES
 from wstui.core.plugins.discovery import plugin_exists
 from wstui.core.project.handlers import find_handler_problem
+from wstui.core.project.latency import latency_problems
 from wstui.core.project.model import (
     CONNECT,
     RESERVED_ROUTE_KEYS,
@@ -103,6 +104,7 @@ def _checks(project: Project) -> Iterator[_Check]:
         yield _Check(not problem, problem, ("deploy", "s3_bucket"))
     yield from _package_checks(p)
     yield from _stage_section_checks(p)
+    yield from (_Check(False, problem.message, problem.path) for problem in latency_problems(p))
     yield from (_Check(False, problem.message, problem.path) for problem in stage_problems(p))
 
 

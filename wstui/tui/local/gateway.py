@@ -42,6 +42,11 @@ class LocalGateway:
         return self.service.url if self.service else ""
 
     @property
+    def latency(self) -> str:
+        """The latency profile the running service applies, in words ("off" when none)."""
+        return self.service.latency_text if self.service else ""
+
+    @property
     def frame_counts(self) -> tuple[int, int] | None:
         """Frames received and sent since the gateway started (plain counters: read from any thread)."""
         if self.service is None:

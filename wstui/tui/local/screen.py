@@ -33,6 +33,7 @@ from wstui.core.local.activity import (
     ServiceStarted,
 )
 from wstui.core.local.stats import ActivityStats
+from wstui.core.project.latency import OFF
 from wstui.core.project.model import Project
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.local.charts import ActivityCharts
@@ -120,7 +121,7 @@ class LocalScreen(AreaScreen):
             return
         url = self.gateway.url
         if event.value.strip() == url.rsplit(":", 1)[-1].split("/")[0]:
-            self.set_status(url)
+            self.set_status(self.running_status())
         else:
             self.set_status(f"{url}  (port {event.value.strip()} applies at the next start: stop and start the gateway)")
 
@@ -179,7 +180,7 @@ class LocalScreen(AreaScreen):
             self.set_status(f"{url}  ({stale}: fix them and save, and the gateway takes the fix)", error=True)
             self.notify(f"{stale}:\n{problems}", title="Local gateway", severity="warning", timeout=15, markup=False)
         else:
-            self.set_status(url)
+            self.set_status(self.running_status())
 
     def project_to_run(self) -> tuple[Project, str]:
         """wstui.toml as it is now; if it no longer loads (a hand edit in progress), the last project
@@ -194,6 +195,12 @@ class LocalScreen(AreaScreen):
             return self.last_good, said(error)
         self.last_good = project
         return project, ""
+
+    def running_status(self) -> str:
+        """The running gateway's URL, and the latency profile it adds when one is on (see `wstui dev
+        --latency`): timings that include it must not be mistaken for the handlers' own."""
+        latency = self.gateway.latency
+        return self.gateway.url if latency in ("", OFF) else f"{self.gateway.url}  latency: {latency}"
 
     def set_status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Label)
@@ -221,8 +228,8 @@ class LocalScreen(AreaScreen):
 
     def render_event(self, event: GatewayEvent, table: DataTable, now: str) -> list[str]:
         match event:
-            case ServiceStarted(url=url, management_url=management):
-                return [f"{now} listening on {url} (@connections API: {management})"]
+            case ServiceStarted(url=url, management_url=management, latency=latency):
+                return [f"{now} listening on {url} (@connections API: {management})", f"{now} latency: {latency}"]
             case ConnectionOpened(connection_id=cid, source_ip=ip):
                 table.add_row(verbatim(cid), verbatim(ip), Text(now), Text(now), key=cid)
                 return [f"{now} + {cid} connected from {ip}"]
@@ -235,7 +242,8 @@ class LocalScreen(AreaScreen):
             case Invoked(route_key=route, connection_id=cid, result=result):
                 if cid in table.rows:
                     table.update_cell(cid, "active", Text(now))
-                lines = [f"{now}   {route:<14} {cid:<14} {result.status:<7} {result.duration_ms:8.1f} ms"]
+                cold = " (cold start)" if result.cold_start else ""
+                lines = [f"{now}   {route:<14} {cid:<14} {result.status:<7} {result.duration_ms:8.1f} ms{cold}"]
                 lines.extend(f"           | {line}" for line in result.output.splitlines())
                 lines.extend(f"           ! {line}" for line in result.error.rstrip().splitlines())
                 lines.extend(f"           ! {APP_WORDS[advice]}" for advice in result.remedies)
@@ -244,7 +252,7 @@ class LocalScreen(AreaScreen):
                 return [f"{now} ~ reloaded handlers ({', '.join(changed)})"]
             case ConfigApplied():
                 if self.query_one("#status", Label).has_class("error"):
-                    self.set_status(self.gateway.url)  # the problems it started with are fixed
+                    self.set_status(self.running_status())  # the problems it started with are fixed
                 return [f"{now} ~ {event.summary}"]
             case ConfigNeedsRestart():
                 return [f"{now} ! {event.summary} Stop and start the gateway to apply it."]
