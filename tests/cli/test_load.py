@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from wstui.cli.load import on_this_machine
 from wstui.cli.load_render import LoadRenderer
 from wstui.cli.main import cli
 from wstui.core.console.target import ConnectionTarget
 from wstui.core.load import ErrorKind, LoadPlan, LoadSnapshot
+from wstui.core.load.reach import on_this_machine
 from wstui.core.local.activity import ConnectionClosed
 
 SMALL = ("--connections", "10", "--rate", "200", "--duration", "1s", "--every", "300ms")
@@ -156,4 +156,17 @@ def test_a_url_off_this_machine_asks_first(tmp_path: Path) -> None:
     ("ws://127.8.0.1/v1", True), ("wss://abc.execute-api.us-east-1.amazonaws.com/v1", False), ("ws://10.0.0.5/v1", False),
 ])
 def test_what_counts_as_this_machine(url: str, here: bool) -> None:
-    assert on_this_machine(ConnectionTarget(url)) is here
+    assert on_this_machine(url) is here
+
+
+def test_nothing_listening_locally_is_one_sentence_before_any_client(chat: Path) -> None:
+    import socket
+
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        port = spare.getsockname()[1]
+    code, out, err = invoke("--project", str(chat), "--local", "--port", str(port), *SMALL)
+    assert code == 1
+    assert "Loading" not in out, "no client was opened"
+    assert err == (f"Error: Connection refused: nothing listens on 127.0.0.1:{port}. Start `wstui dev` in the project "
+                   "first (in another terminal), or give its --port.\n")

@@ -5,7 +5,6 @@ aiohttp, the load core and rich load inside the command, so `wstui --help` stays
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import signal
@@ -17,7 +16,6 @@ import click
 from wstui.cli.options import project_option
 
 if TYPE_CHECKING:
-    from wstui.core.console.target import ConnectionTarget
     from wstui.core.load import LoadPlan
 
 INTERRUPTED = 130
@@ -99,6 +97,7 @@ def load(url: str | None, local: bool, deployed: bool, region: str, stage: str, 
     from wstui.core.console.payloads import payload_argument
     from wstui.core.errors import UsageError
     from wstui.core.load import DEFAULT_PAYLOAD, Audience, LoadPlan, LoadRun, Thresholds, load_scenario
+    from wstui.core.load.reach import on_this_machine
 
     if payload is not None and send_file is not None:
         raise UsageError("Give --send or --send-file, not both.")
@@ -113,7 +112,7 @@ def load(url: str | None, local: bool, deployed: bool, region: str, stage: str, 
         audience=Audience(expect), scenario=load_scenario(scenario) if scenario is not None else None, workers=workers,
         drain=drain, thresholds=Thresholds(max_p95, max_p99, max_handshake_p95, min_completeness, max_errors),
     )
-    if not yes and not on_this_machine(target):
+    if not yes and not on_this_machine(target.url):
         _confirm(plan)
     renderer = LoadRenderer(plan, as_json)
     run = LoadRun(plan, renderer.show)
@@ -129,19 +128,6 @@ def load(url: str | None, local: bool, deployed: bool, region: str, stage: str, 
     code = INTERRUPTED if report.interrupted else 0 if report.held and report.handshakes_ok else 1
     if code:
         click.get_current_context().exit(code)
-
-
-def on_this_machine(target: ConnectionTarget) -> bool:
-    """The URL names this machine (a loopback address or `localhost`), without resolving any name."""
-    from urllib.parse import urlsplit
-
-    host = urlsplit(target.url).hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _confirm(plan: LoadPlan) -> None:

@@ -43,6 +43,7 @@ CLI_WORDS: Words = {
                        "`wstui console --local` passes the project's own token.",
     Remedy.DEPLOY_FIRST: "`wstui deploy` does it.",
     Remedy.DEPLOY_MATCHES: "`wstui deploy` makes them match again.",
+    Remedy.START_LOCAL: "Start `wstui dev` in the project first (in another terminal), or give its --port.",
 }
 
 

@@ -42,6 +42,7 @@ APP_WORDS: Words = {
                        "identity source says (${{secret:NAME}} there stands for the project's secret NAME).",
     Remedy.DEPLOY_FIRST: "Plan (ctrl+n), then Apply (ctrl+g).",
     Remedy.DEPLOY_MATCHES: "A deploy (Plan, then Apply) makes them match again.",
+    Remedy.START_LOCAL: "Start the local gateway first: Start in the Local area (ctrl+s there).",
 }
 
 

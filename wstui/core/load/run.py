@@ -23,12 +23,12 @@ from typing import Any
 from wstui.core.errors import WstuiError
 from wstui.core.load.driver import TICK, Control
 from wstui.core.load.events import LoadEvent, LoadFinished, LoadStarted, LoadStopping
-from wstui.core.load.report import StopReason
 from wstui.core.load.files import raise_open_files_limit
 from wstui.core.load.pacing import pacing_slots
 from wstui.core.load.payload import MessageIds
 from wstui.core.load.plan import LoadPlan
-from wstui.core.load.report import LoadReport
+from wstui.core.load.reach import check_reachable
+from wstui.core.load.report import LoadReport, StopReason
 from wstui.core.load.samples import SampleBatch
 from wstui.core.load.tally import Tally
 from wstui.core.load.workers import drive, worker_process
@@ -84,6 +84,7 @@ class LoadRun:
 
     def run(self) -> LoadReport:
         plan = self.plan
+        check_reachable(plan.target.url)
         files = raise_open_files_limit(len(plan.clients_of(0)))
         run_id = MessageIds.new_run()
         started = self.clock()
