@@ -3,7 +3,7 @@
 An area plugs in by adding one `Area` to `AREAS`: the app derives its MODES, its switching bindings
 (ids `app.<mode>`) and its command-palette entries from this list.
 
-Each area's module is imported when the area first opens (or by `preload` after the first paint), not
+Each area's module is imported when the area first opens (or by the app's preload, after the first paint), not
 with the app: the Local area's aiohttp, boto3 and moto transport and the Deploy area's deployer cost
 0.7 s that the first screen would otherwise wait for.
 """
@@ -47,9 +47,15 @@ AREAS = (
 )
 
 
-def preload() -> None:
-    """Import every area's module, and the local service the Local area starts: run in a thread after
-    the first paint, so that opening an area later does not wait for its imports."""
-    for area in AREAS:
-        importlib.import_module(area.screen_class.partition(":")[0])
-    importlib.import_module("wstui.core.local.service")
+PRELOADED = (
+    AREAS[1].screen_class.partition(":")[0],
+    AREAS[2].screen_class.partition(":")[0],
+    "troposphere", "botocore.session", "boto3", "wstui.core.template.builder", "wstui.core.deploy.deployer",
+    AREAS[3].screen_class.partition(":")[0],
+    "aiohttp", "moto.core", "wstui.core.local.management", "wstui.core.local.dynamodb_transport",
+    "wstui.core.local.service",
+)
+"""What the app's preload imports after the first paint, one module at a time: every area's module but
+the first (which the first paint needs), and the local service the Local area starts. The heavy
+libraries come one by one before the modules that need them (troposphere and boto3 before the Deploy
+area, aiohttp and moto before the local service), so that no single step holds the app for long."""
