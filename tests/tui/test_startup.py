@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.tui.conftest import make_app, running
+from wstui.tui.footer import AppFooter
+
 # The app on a project, headless in a fresh interpreter, with the preload off: once the routes are on
 # screen, which of the other areas' heavy modules did it import?
 FIRST_PAINT = """
@@ -84,3 +87,17 @@ def test_the_areas_are_preloaded_on_the_apps_own_thread_never_beside_a_worker(ch
     assert result.returncode == 0, result.stderr
     threads = json.loads(result.stdout.splitlines()[-1])
     assert threads and set(threads.values()) == {"MainThread"}
+
+
+async def test_the_footer_is_built_again_only_when_its_keys_change(chat: Path) -> None:
+    """Textual rebuilds the footer at each focus change, restyling every key (three times before the
+    first paint): the keys stay as they are while what they show does not change."""
+    async with running(make_app(chat, chat)) as pilot:
+        footer = pilot.app.screen.query_one(AppFooter)
+        keys = list(footer.query("FooterKey"))
+        pilot.app.screen.refresh_bindings()
+        await pilot.pause()
+        assert list(footer.query("FooterKey")) == keys
+        await pilot.press("f5")
+        await pilot.pause()
+        assert "Plan" in [key.description for key in pilot.app.screen.query("FooterKey")]
