@@ -125,7 +125,7 @@ class WstuiApp(App[None], inherit_bindings=False):
         thread of its own, because on Python 3.11 two threads importing at once (a Deploy worker, say,
         in a fresh install without .pyc files) can fail with "AST constructor recursion depth mismatch"
         (CPython gh-106905). The pause between modules lets keys and repaints through; the longest steps
-        (botocore's session, aiohttp) hold the app for 0.15 to 0.3 s on a busy 2-core machine."""
+        (botocore's session, aiohttp) hold the app for about 0.1 s, 0.3 s on a busy 2-core machine."""
         if modules:
             importlib.import_module(modules[0])
             self.set_timer(PRELOAD_PAUSE, partial(self.preload, modules[1:]))
