@@ -33,7 +33,7 @@ asyncio.run(main())
 LATER = {
     "aiohttp", "boto3", "botocore", "moto", "websocket", "wstui.core.local.service", "wstui.core.deploy.deployer",
     "wstui.tui.local.screen", "wstui.tui.deploy.screen", "wstui.tui.console.screen", "wstui.tui.start.screen",
-    "wstui.tui.help_screen", "markdown_it", "pygments", "pathspec",
+    "wstui.tui.help_screen", "markdown_it", "pygments", "pathspec", "wstui.tui.routes.forms",
 }
 
 
