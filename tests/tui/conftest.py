@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from wstui.core.console.target import ConnectionTarget
 from wstui.core.deploy.aws import AwsTarget
 from wstui.core.scaffold import Template, scaffold
 from wstui.tui.app import WstuiApp
@@ -56,12 +57,11 @@ def shell(aws: AwsTarget, monkeypatch: pytest.MonkeyPatch) -> AwsTarget:
     return aws
 
 
-def make_app(project: Path | None, start_dir: Path, **config: object) -> WstuiApp:
+def make_app(project: Path | None, start_dir: Path, console_start: ConnectionTarget | None = None, **config: object) -> WstuiApp:
     """The app with cursors that do not blink (stable pictures) and the Local area on a free port. No
-    background preload of the areas: on Python 3.11, two threads compiling modules at once (a fresh
-    venv has no .pyc yet) can fail with "AST constructor recursion depth mismatch" (CPython gh-106905)."""
+    preload of the areas: each test opens what it uses, with no imports in between to slow it."""
     settings: dict[str, object] = {"cursor_blink": False, "local_port": 0, **config}
-    app = WstuiApp(project, start_dir, UserConfig(**settings))  # type: ignore[arg-type]
+    app = WstuiApp(project, start_dir, UserConfig(**settings), console_start)  # type: ignore[arg-type]
     app.preload_after = None
     return app
 

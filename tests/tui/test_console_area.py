@@ -200,8 +200,7 @@ async def test_copy_as_wscat_names_the_query_and_header(chat: Path) -> None:
 
 async def test_wstui_console_opens_the_app_on_the_console_connected(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
     service = start_service(chat)
-    app = make_app(chat, chat)
-    app.console_start = ConnectionTarget(service.url)
+    app = make_app(chat, chat, ConnectionTarget(service.url))
     async with running(app) as pilot:
         screen = app.screen
         assert isinstance(screen, ConsoleScreen)
@@ -210,8 +209,7 @@ async def test_wstui_console_opens_the_app_on_the_console_connected(chat: Path, 
 
 async def test_outside_a_project_wstui_console_still_opens_the_console(chat: Path, start_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     service = start_service(chat)
-    app = make_app(None, tmp_path)
-    app.console_start = ConnectionTarget(service.url, query=(("lang", "en"),))
+    app = make_app(None, tmp_path, ConnectionTarget(service.url, query=(("lang", "en"),)))
     async with running(app) as pilot:
         screen = app.screen
         assert isinstance(screen, ConsoleScreen)

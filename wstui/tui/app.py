@@ -6,13 +6,16 @@ thread) and render the typed values and events that come back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
+import importlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
 
@@ -20,7 +23,7 @@ from wstui.core.errors import Remedy, WstuiError
 from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project
 from wstui.tui.area_screen import AreaScreen
-from wstui.tui.areas import AREAS, preload
+from wstui.tui.areas import AREAS, PRELOADED
 from wstui.tui.config import UserConfig, save_theme
 from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.jump import JUMP, JumpOverlay, jump_targets
@@ -32,8 +35,22 @@ if TYPE_CHECKING:
     from wstui.core.console.target import ConnectionTarget
 
 CONSOLE = "console"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification to show once the app runs (what went wrong reading the project at start-up)."""
+
+    message: str
+    title: str
+    severity: SeverityLevel
+    timeout: float
+
+
 PRELOAD_AFTER = 1.0
-"""After the first paint (which takes about 0.3 s), not during it: the imports hold the interpreter's lock."""
+"""Seconds after start-up, well after the first paint, when the preload starts."""
+PRELOAD_PAUSE = 0.05
+"""Seconds between two preloaded modules, in which the app handles keys and repaints."""
 
 
 class WstuiApp(App[None], inherit_bindings=False):
@@ -56,53 +73,85 @@ class WstuiApp(App[None], inherit_bindings=False):
 
     def __init__(self, project_dir: Path | None, start_dir: Path, config: UserConfig | None = None,
                  console_start: ConnectionTarget | None = None) -> None:
-        super().__init__()
         self.console_start = console_start
         """Where the Console area connects as it opens (`wstui console URL`); the app then opens on it."""
+        self.project_file: ProjectFile | None = None
+        self.state = ProjectState()
+        """The open project's remembered fields (`.wstui/app.json`)."""
+        self.opening_notices = self.read_project(project_dir) if project_dir is not None else []
+        """What went wrong reading the project, said once the app runs."""
+        if self.project_file is not None or (project_dir is None and console_start is not None):
+            # The app starts in its first area, not on a blank screen that it then leaves: switching away
+            # from that screen would make Textual parse all the CSS twice more before the first paint.
+            self.DEFAULT_MODE = self.first_area()
+        super().__init__()
         self.config = config or UserConfig()
+        # Theme and keys are in place before the first frame: set once the app runs, the keys would make
+        # Textual build the footer again, and a theme restyle every widget, before the routes show.
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        self.set_keymap(self.config.keys)
         self.start_dir = start_dir
         self.initial_project = project_dir
-        self.project_file: ProjectFile | None = None
         self.gateway = LocalGateway()
         self.preload_after: float | None = PRELOAD_AFTER
-        """Seconds after start-up when the areas not yet open are imported in a thread; None: never."""
+        """Seconds after start-up when the areas not yet open are imported (`preload`); None: never."""
         self.stack_operation = ""
         """The stack operation the Deploy area follows now ("Creating stack chat-v1"), or nothing."""
         self.stage = ""
         """The stage the Deploy area chose ("": the default); the Console's deployed URL is that stage's."""
-        self.state = ProjectState()
-        """The open project's remembered fields (`.wstui/app.json`)."""
+        self.sub_title = self.area_title(self.DEFAULT_MODE)
 
     def on_mount(self) -> None:
+        for notice in self.opening_notices:
+            self.tell(notice)
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
-        if self.config.theme in self.available_themes:
-            self.theme = self.config.theme
-        else:
+        if self.config.theme not in self.available_themes:
             self.notify(f"Unknown theme {self.config.theme!r}: using {self.theme}.", title="Config", severity="warning",
                         markup=False)
-        self.set_keymap(self.config.keys)
-        if self.initial_project is not None:
-            self.open_project(self.initial_project)
-        elif self.console_start is not None:
-            self.switch_mode(CONSOLE)
-        else:
+        if self.initial_project is None and self.console_start is None:
             from wstui.tui.start.screen import StartScreen
 
             self.push_screen(StartScreen(self.start_dir))
         if self.preload_after is not None:
-            self.set_timer(self.preload_after, lambda: self.run_worker(preload, name="preload", thread=True))
+            self.set_timer(self.preload_after, partial(self.preload, PRELOADED))
 
-    def open_project(self, directory: Path) -> None:
+    def preload(self, modules: Sequence[str]) -> None:
+        """Import the first of `modules`, then the rest after a pause, so that opening an area later does
+        not wait for its imports.
+
+        On the app's own thread, one module at a time, as opening an area would import it: not in a
+        thread of its own, because on Python 3.11 two threads importing at once (a Deploy worker, say,
+        in a fresh install without .pyc files) can fail with "AST constructor recursion depth mismatch"
+        (CPython gh-106905). The pause between modules lets keys and repaints through; the longest steps
+        (botocore's session, aiohttp) hold the app for about 0.1 s, 0.3 s on a busy 2-core machine."""
+        if modules:
+            importlib.import_module(modules[0])
+            self.set_timer(PRELOAD_PAUSE, partial(self.preload, modules[1:]))
+
+    def read_project(self, directory: Path) -> list[Notice]:
+        """Open the project and its remembered fields; what went wrong, to be said to the user."""
         try:
             self.project_file = ProjectFile.open(directory)
         except WstuiError as error:
-            self.notify(said(error), title="Cannot open the project", severity="error", timeout=15, markup=False)
-            return
+            return [Notice(said(error), "Cannot open the project", "error", 15)]
         self.state, problem = load_state(self.project_file.directory)
-        if problem:
-            self.notify(problem, title="Remembered fields", severity="warning", timeout=10, markup=False)
-        self.switch_mode(CONSOLE if self.console_start else AREAS[0].mode)
+        return [Notice(problem, "Remembered fields", "warning", 10)] if problem else []
+
+    def open_project(self, directory: Path) -> None:
+        """Open a project while the app runs (the start screen made it) and go to its first area."""
+        notices = self.read_project(directory)
+        for notice in notices:
+            self.tell(notice)
+        if self.project_file is not None:
+            self.switch_mode(self.first_area())
+
+    def first_area(self) -> str:
+        return CONSOLE if self.console_start else AREAS[0].mode
+
+    def tell(self, notice: Notice) -> None:
+        self.notify(notice.message, title=notice.title, severity=notice.severity, timeout=notice.timeout, markup=False)
 
     def remember(self) -> None:
         """Save the project's remembered fields; a failure is a notice, never lost work."""
@@ -155,9 +204,13 @@ class WstuiApp(App[None], inherit_bindings=False):
     def switch_mode(self, mode: str) -> AwaitMount:
         """Every way into an area (its key, the palette, the Deploy area's Console action) comes here,
         so the header always names the area on screen, after the project."""
-        area = next((area.title for area in AREAS if area.mode == mode), "")
-        self.sub_title = f"{self.project_file.directory.name} · {area}" if self.project_file else area
+        self.sub_title = self.area_title(mode)
         return super().switch_mode(mode)
+
+    def area_title(self, mode: str) -> str:
+        """The header's sub-title in `mode`: the area, after the project."""
+        area = next((area.title for area in AREAS if area.mode == mode), "")
+        return f"{self.project_file.directory.name} · {area}" if self.project_file else area
 
     def action_jump(self) -> None:
         """Jump mode on the screen in front (bound on the screens with fields, see `wstui.tui.jump`)."""

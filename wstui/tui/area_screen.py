@@ -10,7 +10,6 @@ from textual.screen import Screen
 from textual.widgets import Header
 
 from wstui.tui.footer import AppFooter
-from wstui.tui.help_screen import HelpScreen
 from wstui.tui.running_app import apply_cursor_setting
 
 
@@ -38,7 +37,11 @@ class AreaScreen(Screen[None]):
         apply_cursor_setting(self)
 
     def action_help(self) -> None:
-        """F1 (bound on the app, so that its key follows this screen's own in the footer)."""
+        """F1 (bound on the app, so that its key follows this screen's own in the footer). The help
+        screen's module is imported here, not with the app: its Markdown widget (markdown-it, pygments)
+        would add about 40 ms to the first paint."""
+        from wstui.tui.help_screen import HelpScreen
+
         self.app.push_screen(HelpScreen(self.HELP, self.active_bindings, self))
 
     def commands(self) -> Iterable[SystemCommand]:

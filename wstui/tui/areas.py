@@ -3,9 +3,9 @@
 An area plugs in by adding one `Area` to `AREAS`: the app derives its MODES, its switching bindings
 (ids `app.<mode>`) and its command-palette entries from this list.
 
-Each area's module is imported when the area first opens (or by `preload` after the first paint), not
-with the app: the Local area's aiohttp, boto3 and moto transport and the Deploy area's deployer cost
-0.7 s that the first screen would otherwise wait for.
+Each area's module is imported when the area first opens (or by the app's preload, after the first
+paint), not with the app: the Local area's aiohttp, boto3 and moto transport and the Deploy area's
+deployer cost 0.7 s that the first screen would otherwise wait for.
 """
 
 from __future__ import annotations
@@ -26,9 +26,13 @@ class Area:
     """`module:Class` of the area's screen."""
     summary: str
 
+    @property
+    def module(self) -> str:
+        """The module of the area's screen."""
+        return self.screen_class.partition(":")[0]
+
     def screen(self) -> Screen:
-        module, _, name = self.screen_class.partition(":")
-        screen: Screen = getattr(importlib.import_module(module), name)()
+        screen: Screen = getattr(importlib.import_module(self.module), self.screen_class.partition(":")[2])()
         return screen
 
     @property
@@ -47,9 +51,14 @@ AREAS = (
 )
 
 
-def preload() -> None:
-    """Import every area's module, and the local service the Local area starts: run in a thread after
-    the first paint, so that opening an area later does not wait for its imports."""
-    for area in AREAS:
-        importlib.import_module(area.screen_class.partition(":")[0])
-    importlib.import_module("wstui.core.local.service")
+PRELOADED = (
+    AREAS[1].module, AREAS[2].module,
+    "troposphere", "botocore.session", "boto3", "wstui.core.template.builder", "wstui.core.deploy.deployer",
+    AREAS[3].module,
+    "aiohttp", "moto.core", "wstui.core.local.management", "wstui.core.local.dynamodb_transport",
+    "wstui.core.local.service",
+)
+"""What the app's preload imports after the first paint, one module at a time: every area's module but
+the first (which the first paint needs), and the local service the Local area starts. The heavy
+libraries come one by one before the modules that need them (troposphere and boto3 before the Deploy
+area, aiohttp and moto before the local service), so that no single step holds the app for long."""

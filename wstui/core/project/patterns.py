@@ -8,12 +8,17 @@ and everything under it, `**` any number of directories, `!` takes a match back.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 
 def compile_patterns(lines: Iterable[str]) -> GitIgnoreSpec:
-    """The patterns as one spec; ValueError names a pattern that is not one."""
+    """The patterns as one spec; ValueError names a pattern that is not one. pathspec is imported here:
+    loading a project without patterns (the app's first screen) need not pay for it."""
+    from pathspec import GitIgnoreSpec
+
     return GitIgnoreSpec.from_lines(lines)
 
 

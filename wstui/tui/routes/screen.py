@@ -1,9 +1,13 @@
-"""The Routes area: the routes of wstui.toml in a table, edited through forms that preview the template."""
+"""The Routes area: the routes of wstui.toml in a table, edited through forms that preview the template.
+
+The forms' modules (checkboxes, template diffs) are imported when a form opens: this screen is the
+app's first paint, which need not wait for them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
@@ -16,10 +20,11 @@ from wstui.core.errors import WstuiError
 from wstui.core.project.load import ProjectFile
 from wstui.core.project.model import Project, RouteSettings
 from wstui.tui.area_screen import AreaScreen, palette_text
-from wstui.tui.routes.edit_form import EditForm, Saved, describe_diff
-from wstui.tui.routes.forms import AddRouteForm, ApiForm, DeleteRouteForm, RouteForm
 from wstui.tui.running_app import running_app
 from wstui.tui.remedies import said
+
+if TYPE_CHECKING:
+    from wstui.tui.routes.edit_form import EditForm, Saved
 
 HELP = """\
 # Routes
@@ -113,29 +118,41 @@ class RoutesScreen(AreaScreen):
         if running_app(self).gateway.running:
             self.notify("The local gateway serves the routes it started with: stop and start it (F3, ctrl+s) to serve these.",
                         title="Local gateway", severity="warning")
+        from wstui.tui.routes.edit_form import describe_diff
+
         self.query_one("#last-change", Static).update(Text(result.message + "\n\n", style="bold") + describe_diff(result.diff))
         self.reload(select=result.route_key)
 
     def action_add(self) -> None:
+        from wstui.tui.routes.forms import AddRouteForm
+
         if self.reload() is not None:
             self.open_form(AddRouteForm(self.project_file))
 
     def action_edit(self) -> None:
+        from wstui.tui.routes.forms import RouteForm
+
         route = self.selected_route()
         if route is not None:
             self.open_form(RouteForm(self.project_file, route))
 
     def action_rename(self) -> None:
+        from wstui.tui.routes.forms import RouteForm
+
         route = self.selected_route()
         if route is not None:
             self.open_form(RouteForm(self.project_file, route, focus_key=True))
 
     def action_delete(self) -> None:
+        from wstui.tui.routes.forms import DeleteRouteForm
+
         route = self.selected_route()
         if route is not None:
             self.open_form(DeleteRouteForm(self.project_file, route.key))
 
     def action_api(self) -> None:
+        from wstui.tui.routes.forms import ApiForm
+
         if self.reload() is not None:
             self.open_form(ApiForm(self.project_file))
 
