@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections import deque
+from collections.abc import Mapping
 from types import TracebackType
 
 from rich.console import Console, Group
@@ -31,10 +32,22 @@ def ms(value: float | None) -> str:
     return "-" if value is None else f"{value:,.1f} ms"
 
 
+def counts(by_kind: Mapping[str, int]) -> str:
+    """Errors by kind, in the kinds' order: "close-1006 3, http-429 1", or "none"."""
+    return ", ".join(f"{kind} {count}" for kind, count in sorted(by_kind.items())) or "none"
+
+
 def percentiles(figures: Percentiles | None) -> str:
     if figures is None:
         return "-"
     return f"p50 {ms(figures.p50)}  p95 {ms(figures.p95)}  p99 {ms(figures.p99)}  max {ms(figures.max)}"
+
+
+def what_it_sends(plan: LoadPlan) -> str:
+    """What a run will send, said before loading a URL that is not on this machine (CLI and app alike)."""
+    return (f"This run opens {plan.connections} connections to {plan.target.shown_url} at up to {plan.rate:g} per second "
+            f"and holds them {plan.duration:g} s ({plan.connection_minutes:.1f} connection-minutes); it sends about "
+            f"{plan.messages} messages, about {plan.deliveries} deliveries.")
 
 
 class LoadRenderer:
@@ -109,8 +122,7 @@ class LoadRenderer:
                                      f" ({snapshot.handshakes_ok} handshakes)")
         table.add_row("Frames", self._rates())
         table.add_row("Messages", f"{snapshot.messages_sent} sent")
-        errors = ", ".join(f"{kind} {count}" for kind, count in sorted(snapshot.errors.items())) or "none"
-        table.add_row("Errors", Text(errors, style="red" if snapshot.errors else ""))
+        table.add_row("Errors", Text(counts(snapshot.errors), style="red" if snapshot.errors else ""))
         latest = ms(self.latency_history[-1]) if self.latency_history else "-"
         table.add_row("Delivery", Text(f"{sparkline(list(self.latency_history))}  p50 {latest}", style="cyan"))
         table.add_row("", Text("Ctrl-C stops and prints the summary so far.", style="dim"))
@@ -142,9 +154,8 @@ def summary(report: LoadReport) -> Group:
     figures.add_row("Completeness", f"{completeness} ({report.deliveries_received} of {report.deliveries_expected} deliveries)")
     figures.add_row("Frames", f"{report.frames_out} out, {report.frames_in} in")
     for title, group in (("Refusals", "refusal"), ("Closes", "close"), ("Error frames", "frame")):
-        counts = report.errors_in(group)
-        figures.add_row(title, Text(", ".join(f"{kind} {n}" for kind, n in counts.items()) or "none",
-                                    style="red" if counts else ""))
+        by_kind = report.errors_in(group)
+        figures.add_row(title, Text(counts(by_kind), style="red" if by_kind else ""))
     parts: list[Table | Text] = [figures]
     if any(bucket.count for bucket in report.histogram):
         parts += [Text("\nDelivery latency, every recipient", style="bold"), histogram_table(report)]
