@@ -24,7 +24,7 @@ from wstui.tui.remedies import said
 from wstui.tui.running_app import running_app
 
 LOCAL, DEPLOYED, CUSTOM = "local", "deployed", "custom"
-TARGETS = [("Local gateway", LOCAL), ("Deployed stage", DEPLOYED), ("Custom URL", CUSTOM)]
+TARGETS = [("Local", LOCAL), ("Deployed", DEPLOYED), ("Custom", CUSTOM)]
 NUMBERS = (
     # id, label, default, tooltip, integer
     ("connections", "Connections", "20", "Clients to connect.", True),
