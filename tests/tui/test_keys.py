@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Footer, Input, Label, Static
 
 from tests.tui.conftest import footer_keys, make_app, running, wait_until
 from tests.tui.test_deploy_area import open_deploy, state
@@ -19,7 +19,6 @@ from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.deploy.screen import DeployScreen
 from wstui.tui.help_screen import HelpScreen
 from wstui.tui.jump import JumpOverlay
-from wstui.tui.load.screen import LoadScreen
 from wstui.tui.local.screen import LocalScreen
 from wstui.tui.routes.edit_form import EditForm
 
@@ -143,16 +142,6 @@ async def test_f1_groups_the_keys_and_cuts_no_description_at_100_columns(chat: P
             for row in rows:
                 assert set(words(row.tooltip)) <= set(shown), f"{row.keys}: {row.tooltip!r} is cut"
         assert help_screen.query_one("#help").max_scroll_x == 0
-
-
-async def test_f6_reaches_the_load_area_from_the_consoles_payload_editor(chat: Path) -> None:
-    """Textual's TextArea binds f6 itself (select the line): the area key comes first all the same."""
-    app = make_app(chat, chat)
-    async with running(app) as pilot:
-        await pilot.press("f4")
-        assert isinstance(app.focused, TextArea)
-        await pilot.press("f6")
-        assert isinstance(app.screen, LoadScreen)
 
 
 async def test_the_load_areas_f1_shows_start_before_a_run_and_every_description_whole(chat: Path) -> None:

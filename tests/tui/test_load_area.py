@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Input, Label, Select, Sparkline, Static
+from textual.widgets import Button, Input, Label, Select, Sparkline, Static
 
 from tests.tui.conftest import make_app, running, start_local_gateway, wait_until
 from wstui.tui.confirm_screen import ConfirmScreen
@@ -85,13 +85,16 @@ async def test_a_run_against_the_local_areas_gateway_draws_its_charts_and_ends_w
 async def test_stop_during_a_run_still_shows_the_summary(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]
     service = start_service(chat)
     async with held_run(chat, service.url) as (pilot, screen):
-        await pilot.press("ctrl+t")
+        button = screen.query_one("#load-toggle", Button)
+        assert str(button.label) == "Stop"
+        await pilot.click("#load-toggle")
         await wait_until(pilot, lambda: "Stopping (stopped)" in text_of(screen, "#load-status"))
         await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: not screen.active)
         assert "(stopped early)" in summary(screen)
         assert "Handshakes       5 of 5 ok" in summary(screen)
         assert not screen.query_one("#load-url", Input).disabled, "the fields are back for the next run"
+        assert str(button.label) == "Start"
 
 
 async def test_leaving_the_area_stops_the_run(chat: Path, start_service) -> None:  # type: ignore[no-untyped-def]

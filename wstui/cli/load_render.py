@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 
 from rich.console import Console, Group
@@ -41,6 +42,26 @@ def percentiles(figures: Percentiles | None) -> str:
     if figures is None:
         return "-"
     return f"p50 {ms(figures.p50)}  p95 {ms(figures.p95)}  p99 {ms(figures.p99)}  max {ms(figures.max)}"
+
+
+@dataclass(frozen=True)
+class LastSecond:
+    """The figures of the last second's snapshots (they come every half second), as the CLI and the app
+    show them: frames per second out and in (half a second alone swings with a sender's beat), and the
+    median latency of the deliveries in it (None: there were none)."""
+
+    out_per_s: float
+    in_per_s: float
+    delivery_p50: float | None
+
+    @staticmethod
+    def of(snapshots: Sequence[LoadSnapshot]) -> LastSecond:
+        recent = sorted(latency for seen in snapshots for latency in seen.recent_latencies_ms)
+        return LastSecond(
+            sum(seen.frames_out_per_s for seen in snapshots) / len(snapshots),
+            sum(seen.frames_in_per_s for seen in snapshots) / len(snapshots),
+            recent[len(recent) // 2] if recent else None,
+        )
 
 
 def what_it_sends(plan: LoadPlan) -> str:
@@ -91,26 +112,24 @@ class LoadRenderer:
 
     def _snapshot(self, snapshot: LoadSnapshot) -> None:
         self.last_second.append(snapshot)
-        recent = sorted(latency for seen in self.last_second for latency in seen.recent_latencies_ms)
-        if recent:
-            self.latency_history.append(recent[len(recent) // 2])
+        recent = LastSecond.of(self.last_second)
+        if recent.delivery_p50 is not None:
+            self.latency_history.append(recent.delivery_p50)
         if self.live is not None:
             self.live.update(self._view(snapshot))
             return
         second = int(snapshot.elapsed_s)
         if second != self.last_line:
             self.last_line = second
-            latency = f"  delivery p50 {ms(self.latency_history[-1])}" if recent else ""
+            latency = f"  delivery p50 {ms(recent.delivery_p50)}" if recent.delivery_p50 is not None else ""
             self.console.print(
                 f"{snapshot.elapsed_s:6.1f}s  open {snapshot.connections_open}/{snapshot.connections_planned}  "
                 f"{self._rates()}  errors {snapshot.error_count}{latency}", markup=False,
             )
 
     def _rates(self) -> str:
-        """Frames per second out and in over the last second (a half second alone swings with a sender's beat)."""
-        out = sum(seen.frames_out_per_s for seen in self.last_second) / len(self.last_second)
-        in_ = sum(seen.frames_in_per_s for seen in self.last_second) / len(self.last_second)
-        return f"out {out:,.0f}/s  in {in_:,.0f}/s"
+        recent = LastSecond.of(self.last_second)
+        return f"out {recent.out_per_s:,.0f}/s  in {recent.in_per_s:,.0f}/s"
 
     def _view(self, snapshot: LoadSnapshot) -> Table:
         table = Table.grid(padding=(0, 2))

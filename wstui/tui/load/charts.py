@@ -1,6 +1,6 @@
 """The Load area's live figures: connections open, frames per second out and in, and delivery latency
-(the median of the deliveries of the last second, as `wstui load`'s sparkline), one point per snapshot
-(every half second); and the errors so far by kind.
+(the median of the deliveries of the last second), one point per snapshot (every half second), each
+figure as `wstui load` shows it (`LastSecond`); and the errors so far by kind.
 
 A run's snapshots come twice a second whatever the load, so drawing each one costs little.
 """
@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label
 
-from wstui.cli.load_render import counts, ms
+from wstui.cli.load_render import LastSecond, counts, ms
 from wstui.core.load import ErrorKind, LoadSnapshot
 from wstui.tui.local.charts import Chart
 
@@ -37,7 +37,7 @@ class LoadCharts(Vertical):
             yield Chart("Open", id="load-open")
             yield Chart("Out /s", id="load-out")
             yield Chart("In /s", id="load-in")
-            yield Chart("Delivery p50", id="load-latency")
+            yield Chart("Delivery", id="load-latency")
         yield Label(self.errors_text({}), id="load-errors")
 
     def clear(self) -> None:
@@ -49,15 +49,15 @@ class LoadCharts(Vertical):
 
     def show(self, snapshot: LoadSnapshot) -> None:
         self.last_second.append(snapshot)
+        recent = LastSecond.of(self.last_second)
         self.open.append(snapshot.connections_open)
-        self.out.append(snapshot.frames_out_per_s)
-        self.in_.append(snapshot.frames_in_per_s)
-        recent = sorted(latency for seen in self.last_second for latency in seen.recent_latencies_ms)
-        if recent:
-            self.latency.append(recent[len(recent) // 2])
+        self.out.append(recent.out_per_s)
+        self.in_.append(recent.in_per_s)
+        if recent.delivery_p50 is not None:
+            self.latency.append(recent.delivery_p50)
         self.query_one("#load-open", Chart).show(self.open, f"{snapshot.connections_open:,} of {snapshot.connections_planned:,}")
-        self.query_one("#load-out", Chart).show(self.out, f"{snapshot.frames_out_per_s:,.0f}")
-        self.query_one("#load-in", Chart).show(self.in_, f"{snapshot.frames_in_per_s:,.0f}")
+        self.query_one("#load-out", Chart).show(self.out, f"{recent.out_per_s:,.0f}")
+        self.query_one("#load-in", Chart).show(self.in_, f"{recent.in_per_s:,.0f}")
         self.query_one("#load-latency", Chart).show(self.latency, ms(self.latency[-1]) if self.latency else "-")
         self.query_one("#load-errors", Label).update(self.errors_text(snapshot.errors))
 

@@ -25,6 +25,8 @@ from wstui.tui.running_app import running_app
 
 LOCAL, DEPLOYED, CUSTOM = "local", "deployed", "custom"
 TARGETS = [("Local", LOCAL), ("Deployed", DEPLOYED), ("Custom", CUSTOM)]
+START_TIP = "Start the run (ctrl+s)."
+STOP_TIP = "Stop sending, wait for deliveries on their way, then close; again: close at once (ctrl+t)."
 NUMBERS = (
     # id, label, default, tooltip, integer
     ("connections", "Connections", "20", "Clients to connect.", True),
@@ -54,9 +56,7 @@ class LoadForm(Vertical):
                 yield Label(label, classes="field-label")
                 yield Input(default, id=f"load-{name}", type="integer" if integer else "number", tooltip=tooltip,
                             classes="load-number")
-            yield Button("Start", id="load-start", variant="primary", tooltip="Start the run (ctrl+s).")
-            yield Button("Stop", id="load-stop", variant="error", disabled=True,
-                         tooltip="Stop sending, wait for deliveries on their way, then close; again: close at once (ctrl+t).")
+            yield Button("Start", id="load-toggle", variant="primary", tooltip=START_TIP)
         yield Label("", id="load-error")
 
     def on_mount(self) -> None:
@@ -128,5 +128,5 @@ class LoadForm(Vertical):
         for widget in self.query(Input):
             widget.disabled = running
         self.query_one("#load-target", Select).disabled = running
-        self.query_one("#load-start", Button).disabled = running
-        self.query_one("#load-stop", Button).disabled = not running
+        button = self.query_one("#load-toggle", Button)
+        button.label, button.variant, button.tooltip = ("Stop", "error", STOP_TIP) if running else ("Start", "primary", START_TIP)

@@ -155,7 +155,7 @@ class LoadScreen(AreaScreen):
         self.query_one(LoadCharts).clear()
         self.query_one("#load-summary", Static).update(Text("The summary shows here when the run ends.", style="dim"))
         self.status(f"Starting {plan.connections} connections to {plan.target.shown_url}.")
-        self.query_one("#load-stop", Button).focus()
+        self.query_one("#load-toggle", Button).focus()
         self.refresh_bindings()
         self.run_worker(partial(self.drive, self.load_run), name=MODE, thread=True, exit_on_error=False)
 
@@ -181,13 +181,13 @@ class LoadScreen(AreaScreen):
         if self.load_run is not None and self.active:
             self.load_run.stop()
 
-    @on(Button.Pressed, "#load-start")
-    def start_pressed(self) -> None:
-        self.action_start()
-
-    @on(Button.Pressed, "#load-stop")
-    def stop_pressed(self) -> None:
-        self.action_stop()
+    @on(Button.Pressed, "#load-toggle")
+    def toggle_pressed(self) -> None:
+        """One button: Start, and Stop while a run goes (it says which)."""
+        if self.active:
+            self.action_stop()
+        else:
+            self.action_start()
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         """Enter in a field starts the run, as the Start button does."""
@@ -209,7 +209,7 @@ class LoadScreen(AreaScreen):
                 duration = f" of {plan.duration:g} s" if plan else ""
                 self.status(f"{event.elapsed_s:.1f} s{duration}: {event.connections_open} open of "
                             f"{event.connections_planned} ({event.handshakes_ok} handshakes), "
-                            f"{event.messages_sent} messages sent.")
+                            f"messages sent: {event.messages_sent}.")
             case LoadStopping(reason=reason, drain_s=drain):
                 self.status(f"Stopping ({reason}): waiting up to {drain:g} s for deliveries on their way, then closing. "
                             "ctrl+t closes at once.")
