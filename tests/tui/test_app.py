@@ -28,7 +28,7 @@ from wstui.tui.start.wizard import WizardScreen
 
 BINDING_OWNERS = (
     WstuiApp, AreaScreen, RoutesScreen, LocalScreen, ConsoleScreen, FrameLog, DeployScreen, ConfirmScreen, EditForm,
-    AddRouteForm, DeleteRouteForm, HelpScreen, StartScreen, WizardScreen, JumpOverlay, LogsScreen,
+    AddRouteForm, DeleteRouteForm, HelpScreen, StartScreen, WizardScreen, JumpOverlay, LogsScreen, LoadScreen,
 )
 
 

@@ -50,6 +50,7 @@ class Remedy(Enum):
     PASS_TOKEN = "pass-token"
     DEPLOY_FIRST = "deploy-first"
     DEPLOY_MATCHES = "deploy-matches"
+    LOAD_WORKERS = "load-workers"
 
 
 Words = Mapping[Remedy, str]

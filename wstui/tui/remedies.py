@@ -42,6 +42,8 @@ APP_WORDS: Words = {
                        "identity source says (${{secret:NAME}} there stands for the project's secret NAME).",
     Remedy.DEPLOY_FIRST: "Plan (ctrl+n), then Apply (ctrl+g).",
     Remedy.DEPLOY_MATCHES: "A deploy (Plan, then Apply) makes them match again.",
+    Remedy.LOAD_WORKERS: "The app drives them from one process: lower Connections to {fits} or fewer, or ask for a "
+                         "higher hard limit.",
 }
 
 
