@@ -8,11 +8,13 @@ import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label, Select, Sparkline, Static
 
 from tests.tui.conftest import make_app, running, start_local_gateway, wait_until
+from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
 from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.load.screen import LoadScreen
 
@@ -133,3 +135,34 @@ async def test_a_plan_it_cannot_run_is_said_under_the_fields(chat: Path) -> None
         await pilot.press("ctrl+s")
         assert "raise the rate or the duration" in text_of(screen, "#load-error")
         assert screen.load_run is None
+
+
+async def test_refusals_are_counted_by_kind_and_a_url_holding_markup_is_shown_as_it_is(chat: Path) -> None:
+    """Port 1 on loopback refuses at once: every client fails to connect, and the run still ends with its summary."""
+    url = "ws://127.0.0.1:1/v1?room=[bold]x[/bold]"
+    async with load_of(chat, url, connections="2", duration="1") as (pilot, screen):
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not screen.active)
+        assert "connect-failed 2" in text_of(screen, "#load-errors")
+        figures = summary(screen)
+        assert url in figures and "connect-failed 2" in figures and "Handshakes       0 of 2 ok" in figures
+
+
+async def test_the_deployed_target_is_the_stages_recorded_url_or_says_why_there_is_none(
+    chat: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/wstui-tests")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    async with load_of(chat, "") as (pilot, screen):
+        screen.query_one("#load-target", Select).value = "deployed"
+        await pilot.pause()
+        assert screen.query_one("#load-url", Input).value == ""
+        assert "No deployment recorded" in text_of(screen, "#load-error")
+        save_outputs(chat, DeployedOutputs("chat-v1", "eu-west-1", {"APIGatewayURL": "wss://abc.example/v1"}))
+        screen.query_one("#load-target", Select).value = "local"
+        await pilot.pause()
+        screen.query_one("#load-target", Select).value = "deployed"
+        await pilot.pause()
+        assert screen.query_one("#load-url", Input).value == "wss://abc.example/v1"
+        assert not screen.query_one("#load-error", Label).display
+        assert screen.query_one("#load-target", Select).value == "deployed"

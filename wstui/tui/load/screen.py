@@ -51,9 +51,9 @@ waited, and whether everyone connected got it.
 - **Connections**, **Rate** (handshakes per second), **Duration** (seconds of sending), **Every**
   (seconds between a sender's messages), **Senders** (the first clients send, the rest listen) and
   the **Payload** (`{id}` is required; `{client}` and `{ts}` are filled in too).
-- `ctrl+s` (or `enter` in a field) starts the run; against a URL that is not on this machine it
+- `ctrl+s` (or `enter` in a field, or the Start button) starts the run; against a URL that is not on this machine it
   first says how many connections, messages and connection-minutes the run costs, and asks.
-- `ctrl+t` stops it: sending ends, deliveries on their way get a few seconds, then every connection
+- `ctrl+t` (or the button, now Stop) stops it: sending ends, deliveries on their way get a few seconds, then every connection
   closes; `ctrl+t` again closes them at once. The summary shows either way.
 - Live: connections open, frames per second out and in, and delivery latency (the median of the
   last second), with the errors by kind (refusals such as `http-429`, closes such as `close-1006`).
