@@ -28,7 +28,15 @@ from wstui.cli.load import on_this_machine
 from wstui.cli.load_render import summary, what_it_sends
 from wstui.cli.verbatim import verbatim
 from wstui.core.errors import WstuiError
-from wstui.core.load import LoadEvent, LoadFinished, LoadPlan, LoadRun, LoadSnapshot, LoadStarted, LoadStopping
+from wstui.core.load import (
+    LoadEvent,
+    LoadFinished,
+    LoadPlan,
+    LoadRun,
+    LoadSnapshot,
+    LoadStarted,
+    LoadStopping,
+)
 from wstui.tui.area_screen import AreaScreen
 from wstui.tui.confirm_screen import ConfirmScreen
 from wstui.tui.load.charts import LoadCharts
