@@ -21,6 +21,7 @@ from wstui.core.scaffold import Template, scaffold
 from wstui.tui.app import WstuiApp
 from wstui.tui.config import UserConfig
 from wstui.tui.deploy.screen import DeployScreen
+from wstui.tui.load.screen import LoadScreen
 from wstui.tui.console.payload_editor import PayloadEditor
 from wstui.tui.console.session_panel import SessionPanel
 
@@ -31,6 +32,20 @@ SIZE = (140, 36)
 async def until(pilot: Pilot[None], condition) -> None:  # type: ignore[no-untyped-def]
     while not condition():
         await pilot.pause()
+
+
+async def shoot_load(pilot: Pilot[None]) -> None:
+    """A finished run against the running gateway: 50 connections, a broadcast every half second."""
+    app = pilot.app
+    await pilot.press("f6")
+    screen = app.screen
+    assert isinstance(screen, LoadScreen)
+    for name, value in {"connections": "50", "duration": "6", "every": "0.5"}.items():
+        screen.query_one(f"#load-{name}", Input).value = value
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: not screen.active)
+    await pilot.pause()
+    app.save_screenshot("load.svg", str(IMAGES))
 
 
 async def shoot_console(pilot: Pilot[None]) -> None:
@@ -82,6 +97,7 @@ async def shoot(project: Path, start: Path) -> None:
         for client in clients:
             await asyncio.to_thread(client.close)
         await shoot_console(pilot)
+        await shoot_load(pilot)
         await app.gateway.stop()
         await pilot.press("f5")
         deploy = app.screen

@@ -20,6 +20,7 @@ from wstui.core.deploy.aws import AwsTarget
 from wstui.core.scaffold import Template, scaffold
 from wstui.tui.app import WstuiApp
 from wstui.tui.config import UserConfig
+from wstui.tui.local.screen import LocalScreen
 
 SIZE = (140, 40)
 # Comments a user wrote; every edit from the app must keep them.
@@ -80,6 +81,16 @@ async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout:
     while not condition():
         assert time.monotonic() < deadline, "the app never reached the expected state"
         await pilot.pause()
+
+
+async def start_local_gateway(pilot: Pilot[None]) -> LocalScreen:
+    """Start the Local area's gateway (ctrl+s there) and wait until it listens; the Local area's screen."""
+    await pilot.press("f3")
+    local = pilot.app.screen
+    assert isinstance(local, LocalScreen)
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: pilot.app.gateway.running and not local.busy, 60)  # type: ignore[attr-defined]
+    return local
 
 
 def footer_keys(screen: Screen) -> dict[str, str]:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.widgets import DataTable, TextArea
 
 from tests.tui.conftest import make_app, running, wait_until
 from wstui.tui.app import WstuiApp
@@ -20,6 +20,7 @@ from wstui.tui.routes.edit_form import EditForm
 from wstui.tui.routes.forms import AddRouteForm, DeleteRouteForm
 from wstui.tui.console.frame_log import FrameLog
 from wstui.tui.help_screen import HelpScreen
+from wstui.tui.load.screen import LoadScreen
 from wstui.tui.local.screen import LocalScreen
 from wstui.tui.routes.screen import RoutesScreen
 from wstui.tui.start.screen import StartScreen
@@ -27,7 +28,7 @@ from wstui.tui.start.wizard import WizardScreen
 
 BINDING_OWNERS = (
     WstuiApp, AreaScreen, RoutesScreen, LocalScreen, ConsoleScreen, FrameLog, DeployScreen, ConfirmScreen, EditForm,
-    AddRouteForm, DeleteRouteForm, HelpScreen, StartScreen, WizardScreen, JumpOverlay, LogsScreen,
+    AddRouteForm, DeleteRouteForm, HelpScreen, StartScreen, WizardScreen, JumpOverlay, LogsScreen, LoadScreen,
 )
 
 
@@ -51,6 +52,10 @@ async def test_a_project_opens_on_the_routes_area_and_function_keys_switch_areas
         assert isinstance(app.screen, LocalScreen)
         await pilot.press("f5")
         assert isinstance(app.screen, DeployScreen)
+        await pilot.press("f4")
+        assert isinstance(app.focused, TextArea), "the Console's payload editor, which binds f6 itself (select the line)"
+        await pilot.press("f6")
+        assert isinstance(app.screen, LoadScreen)
         await pilot.press("f2")
         assert isinstance(app.screen, RoutesScreen)
 

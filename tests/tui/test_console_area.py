@@ -12,14 +12,13 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from tests.project_secrets import token_of
-from tests.tui.conftest import make_app, running, wait_until
+from tests.tui.conftest import make_app, running, start_local_gateway, wait_until
 from wstui.core.console import ConnectionTarget, Direction, Frame, SessionState
 from wstui.core.deploy.outputs import DeployedOutputs, save_outputs
 from wstui.tui.console.frame_log import FrameLog
 from wstui.tui.console.payload_editor import PayloadEditor
 from wstui.tui.console.screen import ConsoleScreen
 from wstui.tui.console.session_panel import SessionPanel
-from wstui.tui.local.screen import LocalScreen
 
 HELLO = '{"message":"sendmessage","data":"hello world !"}'
 
@@ -269,11 +268,7 @@ async def test_the_deployed_url_is_the_record_of_the_region_in_effect_even_while
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/wstui-tests")
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
     async with running(make_app(chat, chat)) as pilot:
-        await pilot.press("f3")
-        local = pilot.app.screen
-        assert isinstance(local, LocalScreen)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: pilot.app.gateway.running and not local.busy, 60)
+        local = await start_local_gateway(pilot)
         await pilot.press("f4")
         screen = pilot.app.screen
         assert isinstance(screen, ConsoleScreen)

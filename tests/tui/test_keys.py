@@ -130,7 +130,7 @@ async def test_f1_groups_the_keys_and_cuts_no_description_at_100_columns(chat: P
         assert isinstance(help_screen, HelpScreen)
         assert [title for title, _ in help_screen.groups] == ["Areas and the app", "Keys of this area", "Moving around"]
         areas, actions, moving = (rows for _, rows in help_screen.groups)
-        assert [row.keys for row in areas] == ["f1", "f2", "f3", "f4", "^o", "^p", "^q"]
+        assert [row.keys for row in areas] == ["f1", "f2", "f3", "f4", "f6", "^o", "^p", "^q"]
         assert [row.binding_id for row in actions] == ["deploy.plan", "deploy.sync", "deploy.status", "deploy.remove", "deploy.console", "deploy.logs"]
         assert moving[0].keys == "tab, shift+tab"
         await pilot.pause()
@@ -144,6 +144,21 @@ async def test_f1_groups_the_keys_and_cuts_no_description_at_100_columns(chat: P
         assert help_screen.query_one("#help").max_scroll_x == 0
 
 
+async def test_the_load_areas_f1_shows_start_before_a_run_and_every_description_whole(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("f6")
+        assert footer_keys(app.screen)["ctrl+s"] == "Start" and "ctrl+t" not in footer_keys(app.screen)
+        await pilot.press("f1")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        areas, actions, _ = (rows for _, rows in help_screen.groups)
+        assert [row.keys for row in areas] == ["f1", "f2", "f3", "f4", "f5", "^o", "^p", "^q"]
+        assert [row.binding_id for row in actions] == ["load.start"]
+        assert help_screen.query_one("#help").max_scroll_x == 0
+
+
 async def test_the_palette_keeps_the_capitals_of_the_area_summaries(chat: Path) -> None:
     app = make_app(chat, chat)
     async with running(app):
@@ -151,19 +166,20 @@ async def test_the_palette_keeps_the_capitals_of_the_area_summaries(chat: Path) 
         assert helps["Deploy area"] == "Plan, apply and follow a deploy to AWS; status and remove"
         assert helps["Routes area"] == "Edit the routes and API settings in wstui.toml"
         assert helps["Console area"] == "Talk to the service as WebSocket clients"
+        assert helps["Load area"] == "Many clients at once against the local or deployed URL, live"
 
 
 async def test_at_100_columns_the_compact_footer_still_shows_every_other_areas_key(chat: Path) -> None:
     app = make_app(chat, chat)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
-        for key, mode in (("f2", "routes"), ("f3", "local"), ("f4", "console"), ("f5", "deploy")):
+        for key, mode in (("f2", "routes"), ("f3", "local"), ("f4", "console"), ("f5", "deploy"), ("f6", "load")):
             await pilot.press(key)
             await pilot.pause()
             footer = app.screen.query_one(Footer)
             assert footer.compact
             shown = {k.key: k.region for k in footer.query("FooterKey")}
-            others = {"f2", "f3", "f4", "f5"} - {key}
+            others = {"f2", "f3", "f4", "f5", "f6"} - {key}
             assert others <= shown.keys() and key not in shown, mode
             assert all(shown[k].right <= NARROW[0] for k in others), f"an area key is cut in {mode}: {shown}"
 

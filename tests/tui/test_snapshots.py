@@ -79,3 +79,7 @@ def test_deploy_area_plan(snap_compare, chat: Path, aws: AwsTarget, monkeypatch:
         await pilot.pause()
 
     assert snap_compare(make_app(chat, chat), terminal_size=SIZE, run_before=plan)
+
+
+def test_load_area_before_a_run(snap_compare, chat: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(chat, chat), terminal_size=SIZE, press=["f6"])

@@ -132,13 +132,11 @@ def load(url: str | None, local: bool, deployed: bool, region: str, stage: str, 
 
 def _confirm(plan: LoadPlan) -> None:
     """Say what the run will send to a machine that is not this one, and go on only if the user says so."""
+    from wstui.cli.load_render import what_it_sends
     from wstui.cli.verbatim import verbatim
     from wstui.core.errors import UsageError
 
-    what = (f"This run opens {plan.connections} connections to {plan.target.shown_url} at up to {plan.rate:g} per second "
-            f"and holds them {plan.duration:g} s ({plan.connection_minutes:.1f} connection-minutes); it sends about "
-            f"{plan.messages} messages, about {plan.deliveries} deliveries.")
-    click.echo(verbatim(what).plain, err=True)
+    click.echo(verbatim(what_it_sends(plan)).plain, err=True)
     try:
         go = click.confirm("Start?", default=False, err=True)
     except click.Abort:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 
 from rich.console import Console, Group
@@ -31,10 +33,42 @@ def ms(value: float | None) -> str:
     return "-" if value is None else f"{value:,.1f} ms"
 
 
+def counts(by_kind: Mapping[str, int]) -> str:
+    """Errors by kind, in the kinds' order: "close-1006 3, http-429 1", or "none"."""
+    return ", ".join(f"{kind} {count}" for kind, count in sorted(by_kind.items())) or "none"
+
+
 def percentiles(figures: Percentiles | None) -> str:
     if figures is None:
         return "-"
     return f"p50 {ms(figures.p50)}  p95 {ms(figures.p95)}  p99 {ms(figures.p99)}  max {ms(figures.max)}"
+
+
+@dataclass(frozen=True)
+class LastSecond:
+    """The figures of the last second's snapshots (they come every half second), as the CLI and the app
+    show them: frames per second out and in (half a second alone swings with a sender's beat), and the
+    median latency of the deliveries in it (None: there were none)."""
+
+    out_per_s: float
+    in_per_s: float
+    delivery_p50: float | None
+
+    @staticmethod
+    def of(snapshots: Sequence[LoadSnapshot]) -> LastSecond:
+        recent = sorted(latency for seen in snapshots for latency in seen.recent_latencies_ms)
+        return LastSecond(
+            sum(seen.frames_out_per_s for seen in snapshots) / len(snapshots),
+            sum(seen.frames_in_per_s for seen in snapshots) / len(snapshots),
+            recent[len(recent) // 2] if recent else None,
+        )
+
+
+def what_it_sends(plan: LoadPlan) -> str:
+    """What a run will send, said before loading a URL that is not on this machine (CLI and app alike)."""
+    return (f"This run opens {plan.connections} connections to {plan.target.shown_url} at up to {plan.rate:g} per second "
+            f"and holds them {plan.duration:g} s ({plan.connection_minutes:.1f} connection-minutes); it sends about "
+            f"{plan.messages} messages, about {plan.deliveries} deliveries.")
 
 
 class LoadRenderer:
@@ -78,26 +112,24 @@ class LoadRenderer:
 
     def _snapshot(self, snapshot: LoadSnapshot) -> None:
         self.last_second.append(snapshot)
-        recent = sorted(latency for seen in self.last_second for latency in seen.recent_latencies_ms)
-        if recent:
-            self.latency_history.append(recent[len(recent) // 2])
+        recent = LastSecond.of(self.last_second)
+        if recent.delivery_p50 is not None:
+            self.latency_history.append(recent.delivery_p50)
         if self.live is not None:
             self.live.update(self._view(snapshot))
             return
         second = int(snapshot.elapsed_s)
         if second != self.last_line:
             self.last_line = second
-            latency = f"  delivery p50 {ms(self.latency_history[-1])}" if recent else ""
+            latency = f"  delivery p50 {ms(recent.delivery_p50)}" if recent.delivery_p50 is not None else ""
             self.console.print(
                 f"{snapshot.elapsed_s:6.1f}s  open {snapshot.connections_open}/{snapshot.connections_planned}  "
                 f"{self._rates()}  errors {snapshot.error_count}{latency}", markup=False,
             )
 
     def _rates(self) -> str:
-        """Frames per second out and in over the last second (a half second alone swings with a sender's beat)."""
-        out = sum(seen.frames_out_per_s for seen in self.last_second) / len(self.last_second)
-        in_ = sum(seen.frames_in_per_s for seen in self.last_second) / len(self.last_second)
-        return f"out {out:,.0f}/s  in {in_:,.0f}/s"
+        recent = LastSecond.of(self.last_second)
+        return f"out {recent.out_per_s:,.0f}/s  in {recent.in_per_s:,.0f}/s"
 
     def _view(self, snapshot: LoadSnapshot) -> Table:
         table = Table.grid(padding=(0, 2))
@@ -109,8 +141,7 @@ class LoadRenderer:
                                      f" ({snapshot.handshakes_ok} handshakes)")
         table.add_row("Frames", self._rates())
         table.add_row("Messages", f"{snapshot.messages_sent} sent")
-        errors = ", ".join(f"{kind} {count}" for kind, count in sorted(snapshot.errors.items())) or "none"
-        table.add_row("Errors", Text(errors, style="red" if snapshot.errors else ""))
+        table.add_row("Errors", Text(counts(snapshot.errors), style="red" if snapshot.errors else ""))
         latest = ms(self.latency_history[-1]) if self.latency_history else "-"
         table.add_row("Delivery", Text(f"{sparkline(list(self.latency_history))}  p50 {latest}", style="cyan"))
         table.add_row("", Text("Ctrl-C stops and prints the summary so far.", style="dim"))
@@ -142,9 +173,8 @@ def summary(report: LoadReport) -> Group:
     figures.add_row("Completeness", f"{completeness} ({report.deliveries_received} of {report.deliveries_expected} deliveries)")
     figures.add_row("Frames", f"{report.frames_out} out, {report.frames_in} in")
     for title, group in (("Refusals", "refusal"), ("Closes", "close"), ("Error frames", "frame")):
-        counts = report.errors_in(group)
-        figures.add_row(title, Text(", ".join(f"{kind} {n}" for kind, n in counts.items()) or "none",
-                                    style="red" if counts else ""))
+        by_kind = report.errors_in(group)
+        figures.add_row(title, Text(counts(by_kind), style="red" if by_kind else ""))
     parts: list[Table | Text] = [figures]
     if any(bucket.count for bucket in report.histogram):
         parts += [Text("\nDelivery latency, every recipient", style="bold"), histogram_table(report)]

@@ -42,6 +42,7 @@ CLI_WORDS: Words = {
     Remedy.PASS_TOKEN: "Pass it with --query NAME=VALUE or --header 'NAME: VALUE', as the authorizer's identity source says; "
                        "`wstui console --local` passes the project's own token.",
     Remedy.DEPLOY_FIRST: "`wstui deploy` does it.",
+    Remedy.LOAD_WORKERS: "Spread them with --workers {workers} or more, or ask for a higher hard limit.",
     Remedy.DEPLOY_MATCHES: "`wstui deploy` makes them match again.",
     Remedy.START_LOCAL: "Start `wstui dev` in the project first (in another terminal), or give its --port.",
 }

@@ -51,6 +51,7 @@ class Remedy(Enum):
     DEPLOY_FIRST = "deploy-first"
     DEPLOY_MATCHES = "deploy-matches"
     START_LOCAL = "start-local"
+    LOAD_WORKERS = "load-workers"
 
 
 Words = Mapping[Remedy, str]

@@ -177,6 +177,15 @@ class WstuiApp(App[None], inherit_bindings=False):
         """The open project as the chosen stage deploys it."""
         return self.project().project.at_stage(self.stage)
 
+    def local_url(self) -> str:
+        """The Local area's gateway while it runs, else the project's URL under `wstui dev` ("" with no project)."""
+        if self.gateway.running:
+            return self.gateway.url
+        from wstui.core.console import LOCAL_PORT, local_url
+
+        port = self.config.local_port or LOCAL_PORT
+        return local_url(self.project().project, port) if self.project_file else ""
+
     def reopen_project(self) -> ProjectFile:
         """Read wstui.toml again: the user may have edited it by hand since."""
         self.project_file = ProjectFile.open(self.project().directory)

@@ -48,6 +48,7 @@ AREAS = (
     Area("local", "Local", "f3", "wstui.tui.local.screen:LocalScreen", "run the service on this machine and watch it"),
     Area("console", "Console", "f4", "wstui.tui.console.screen:ConsoleScreen", "talk to the service as WebSocket clients"),
     Area("deploy", "Deploy", "f5", "wstui.tui.deploy.screen:DeployScreen", "plan, apply and follow a deploy to AWS; status and remove"),
+    Area("load", "Load", "f6", "wstui.tui.load.screen:LoadScreen", "many clients at once against the local or deployed URL, live"),
 )
 
 

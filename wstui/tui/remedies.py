@@ -43,6 +43,8 @@ APP_WORDS: Words = {
     Remedy.DEPLOY_FIRST: "Plan (ctrl+n), then Apply (ctrl+g).",
     Remedy.DEPLOY_MATCHES: "A deploy (Plan, then Apply) makes them match again.",
     Remedy.START_LOCAL: "Start the local gateway first: Start in the Local area (ctrl+s there).",
+    Remedy.LOAD_WORKERS: "The app drives them from one process: lower Connections to {fits} or fewer, or ask for a "
+                         "higher hard limit.",
 }
 
 

@@ -7,7 +7,7 @@ help; more worker processes can too, since each has a limit of its own.
 
 from __future__ import annotations
 
-from wstui.core.errors import UsageError
+from wstui.core.errors import Remedy, UsageError
 
 # Beyond the connections: the interpreter's own files, the event loop, pipes to the parent, DNS.
 SPARE_FILES = 64
@@ -25,8 +25,8 @@ def raise_open_files_limit(connections: int) -> int | None:
         if hard != resource.RLIM_INFINITY and hard < needed:
             raise UsageError(
                 f"{connections} connections in one process need {needed} open files, and this system allows "
-                f"{hard} (the hard limit, `ulimit -Hn`). Spread them with --workers "
-                f"{-(-connections // (hard - SPARE_FILES))} or more, or ask for a higher hard limit."
+                f"{hard} (the hard limit, `ulimit -Hn`).", Remedy.LOAD_WORKERS,
+                workers=str(-(-connections // (hard - SPARE_FILES))), fits=str(hard - SPARE_FILES),
             )
         resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
         soft = needed

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
@@ -36,6 +37,19 @@ def window(rate: float) -> int:
 def pacing_slots(rate: float) -> list[float]:
     """The initial contents of the shared array for `rate`."""
     return [0.0, math.nan, *([-math.inf] * window(rate))]
+
+
+class ThreadArray(list[float]):
+    """The array for a run with one driver, a thread of this process: no `multiprocessing.Array`, whose
+    lock starts multiprocessing's resource tracker, which fails where stderr has no file descriptor
+    (inside a Textual app: "bad value(s) in fds_to_keep")."""
+
+    def __init__(self, slots: list[float]) -> None:
+        super().__init__(slots)
+        self._lock = threading.Lock()
+
+    def get_lock(self) -> threading.Lock:
+        return self._lock
 
 
 class HandshakePacer:

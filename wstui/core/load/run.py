@@ -24,7 +24,7 @@ from wstui.core.errors import WstuiError
 from wstui.core.load.driver import TICK, Control
 from wstui.core.load.events import LoadEvent, LoadFinished, LoadStarted, LoadStopping
 from wstui.core.load.files import raise_open_files_limit
-from wstui.core.load.pacing import pacing_slots
+from wstui.core.load.pacing import ThreadArray, pacing_slots
 from wstui.core.load.payload import MessageIds
 from wstui.core.load.plan import LoadPlan
 from wstui.core.load.reach import check_reachable
@@ -104,19 +104,20 @@ class LoadRun:
 
     def _start(self, run_id: str) -> _Workers:
         plan = self.plan
-        context = multiprocessing.get_context("spawn")
-        pacing = context.Array("d", pacing_slots(plan.rate))
         if plan.workers == 1:
+            pacing = ThreadArray(pacing_slots(plan.rate))
             control = Control(threading.Event(), threading.Event(), threading.Event())
             batches: queue.Queue[SampleBatch] = queue.Queue()
             thread = threading.Thread(target=drive, args=(plan, 0, run_id, pacing, control, batches.put, self.clock),
                                       name="wstui-load", daemon=True)
             thread.start()
             return _Workers(control, batches, lambda _w: thread.is_alive(), lambda: thread.join(JOIN_TIMEOUT), pacing)
+        context = multiprocessing.get_context("spawn")
+        shared_pacing = context.Array("d", pacing_slots(plan.rate))
         control = Control(context.Event(), context.Event(), context.Event())
         shared = context.Queue()
         processes = [
-            context.Process(target=worker_process, args=(plan, w, run_id, pacing, control, shared.put, self.clock),
+            context.Process(target=worker_process, args=(plan, w, run_id, shared_pacing, control, shared.put, self.clock),
                             name=f"wstui-load-{w}", daemon=True)
             for w in range(plan.workers)
         ]
@@ -130,7 +131,7 @@ class LoadRun:
                 if process.is_alive():
                     process.kill()
 
-        return _Workers(control, shared, lambda w: processes[w].is_alive(), join, pacing)
+        return _Workers(control, shared, lambda w: processes[w].is_alive(), join, shared_pacing)
 
     def _steer(self, tally: Tally, workers: _Workers, failures: list[str]) -> StopReason:
         """Merge batches and move the drivers on, phase by phase; why the run ended."""

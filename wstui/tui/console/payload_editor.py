@@ -20,6 +20,14 @@ from wstui.core.console import JsonCheck, check_json, saved_payloads
 HISTORY = 100
 
 
+class PayloadArea(TextArea):
+    """Textual's TextArea without its f6 (select the line): f6 is the Load area's key, and an area's key
+    works wherever the focus is."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "select_line" and super().check_action(action, parameters)
+
+
 class PayloadEditor(Vertical):
     def __init__(self, project_dir: Path | None, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
@@ -36,7 +44,7 @@ class PayloadEditor(Vertical):
                          tooltip="Load a file of the project's payloads/ directory into the editor.")
             yield Checkbox("Raw text", id="raw", tooltip="Send the text as typed, JSON or not (f8).")
             yield Label("", id="json-check")
-        yield TextArea(id="payload", soft_wrap=True, tab_behavior="focus",
+        yield PayloadArea(id="payload", soft_wrap=True, tab_behavior="focus",
                        tooltip="The message to send: ctrl+s sends it to the selected session.")
 
     def on_mount(self) -> None:

@@ -21,13 +21,11 @@ from textual.widgets import Button, Input, Label, Static
 
 from wstui.cli.verbatim import verbatim
 from wstui.core.console import (
-    LOCAL_PORT,
     ConnectionTarget,
     ConsoleError,
     ConsoleSession,
     SessionState,
     deployed_url,
-    local_url,
     parse_header,
     parse_query,
 )
@@ -148,11 +146,7 @@ class ConsoleScreen(AreaScreen):
     # --- the connection fields --------------------------------------------------------------------
 
     def local_url(self) -> str:
-        app = running_app(self)
-        if app.gateway.running:
-            return app.gateway.url
-        port = app.config.local_port or LOCAL_PORT
-        return local_url(app.project().project, port) if app.project_file else ""
+        return running_app(self).local_url()
 
     def refresh_default_url(self) -> None:
         """Follow the local gateway while the user has not typed a URL of their own."""

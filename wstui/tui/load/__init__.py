@@ -1,0 +1,1 @@
+"""The Load area of the app: `wstui load` with live charts."""
