@@ -137,15 +137,28 @@ async def test_a_plan_it_cannot_run_is_said_under_the_fields(chat: Path) -> None
         assert screen.load_run is None
 
 
-async def test_refusals_are_counted_by_kind_and_a_url_holding_markup_is_shown_as_it_is(chat: Path) -> None:
-    """Port 1 on loopback refuses at once: every client fails to connect, and the run still ends with its summary."""
-    url = "ws://127.0.0.1:1/v1?room=[bold]x[/bold]"
-    async with load_of(chat, url, connections="2", duration="1") as (pilot, screen):
+async def test_refusals_are_counted_by_kind_and_a_url_holding_markup_is_shown_as_it_is(  # type: ignore[no-untyped-def]
+    chat_with_token: Path, start_service,
+) -> None:
+    """A custom URL carries no token: the token authorizer refuses every client, and the run still ends
+    with its summary."""
+    url = start_service(chat_with_token).url + "?room=[bold]x[/bold]"
+    async with load_of(chat_with_token, url, connections="2", duration="1") as (pilot, screen):
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not screen.active)
-        assert "connect-failed 2" in text_of(screen, "#load-errors")
+        assert "http-401 2" in text_of(screen, "#load-errors")
         figures = summary(screen)
-        assert url in figures and "connect-failed 2" in figures and "Handshakes       0 of 2 ok" in figures
+        assert url in figures and "http-401 2" in figures and "Handshakes       0 of 2 ok" in figures
+
+
+async def test_nothing_listening_is_one_sentence_with_the_apps_way_to_start_the_gateway(chat: Path) -> None:
+    """Port 1 on loopback refuses at once: no client is opened, and the status says what to start."""
+    async with load_of(chat, "ws://127.0.0.1:1/v1", connections="2", duration="1") as (pilot, screen):
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "nothing listens" in text_of(screen, "#load-status"))
+        assert text_of(screen, "#load-status") == ("Connection refused: nothing listens on 127.0.0.1:1. Start the local "
+                                                   "gateway first: Start in the Local area (ctrl+s there).")
+        await wait_until(pilot, lambda: not screen.active)
 
 
 async def test_the_deployed_target_is_the_stages_recorded_url_or_says_why_there_is_none(
