@@ -50,6 +50,16 @@ def test_a_broadcast_reaches_every_client_and_is_timed(chat: Path, start_service
     assert any(s.recent_latencies_ms for s in snapshots), "snapshots carry latencies for a live chart"
 
 
+def test_no_message_is_sent_at_or_after_the_end_of_the_duration(chat: Path, start_service) -> None:
+    """Each sender sends at 0.3, 0.6 and 0.9 s after it connected; the one due at 1.2 s is past the 1.05 s
+    the run lasts from the first handshake, however late the run's half-second tick notices the end."""
+    running = start_service(chat)
+    plan = LoadPlan(ConnectionTarget(running.url), connections=2, rate=100, duration=1.05, every=0.3, senders=2, drain=10)
+    _events, report = run(plan)
+    assert report.stopped_by is StopReason.DURATION
+    assert report.messages_sent == 6 and report.completeness == 1.0
+
+
 def test_handshakes_never_exceed_the_rate(chat: Path, start_service) -> None:
     running = start_service(chat)
     opened: list[float] = []
