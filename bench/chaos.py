@@ -56,6 +56,7 @@ class DevProcess:
     """`wstui dev` in its own process, its log read as it comes."""
 
     process: subprocess.Popen[str]
+    project: Path
     url: str = ""
     dynamodb_url: str = ""
     lines: list[str] = field(default_factory=list)
@@ -68,7 +69,7 @@ class DevProcess:
     def start(cls, project: Path) -> DevProcess:
         command = [sys.executable, "-m", "wstui", "dev", "--port", "0", "--no-reload", "--connection-rate", "100000"]
         process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        dev = cls(process)
+        dev = cls(process, project)
         for stream, into in ((process.stdout, dev.lines), (process.stderr, dev.errors)):
             reader = threading.Thread(target=dev._read, args=(stream, into), daemon=True)
             reader.start()

@@ -21,7 +21,9 @@ from wstui.core.load import (
     LoadStopping,
     StopReason,
 )
+from wstui.core.load.samples import SampleBatch
 from wstui.core.load.scenario import parse_scenario
+from wstui.core.load.tally import Tally
 from wstui.core.local.activity import ConnectionOpened
 from wstui.core.local.gateway import Limits
 
@@ -48,6 +50,37 @@ def test_a_broadcast_reaches_every_client_and_is_timed(chat: Path, start_service
     snapshots = [e for e in events if isinstance(e, LoadSnapshot)]
     assert max(s.connections_open for s in snapshots) == 24
     assert any(s.recent_latencies_ms for s in snapshots), "snapshots carry latencies for a live chart"
+
+
+def test_no_message_is_sent_at_or_after_the_end_of_the_duration(chat: Path, start_service) -> None:
+    """Each sender sends at 0.3, 0.6 and 0.9 s after it connected; the one due at 1.2 s is past the 1.05 s
+    the run lasts from the first handshake, however late the run's half-second tick notices the end."""
+    running = start_service(chat)
+    plan = LoadPlan(ConnectionTarget(running.url), connections=2, rate=100, duration=1.05, every=0.3, senders=2, drain=10)
+    _events, report = run(plan)
+    assert report.stopped_by is StopReason.DURATION
+    assert report.messages_sent == 6 and report.completeness == 1.0
+
+
+def test_messages_due_within_25_ms_of_each_other_leave_together(chat: Path, start_service,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three senders connect about 10 ms apart (100 handshakes per second; the first may take longer, its
+    `$connect` being the first); each message is due 0.5 s after the previous one of its sender, so the
+    second and third senders' are due about 10 ms apart: they leave in one wake-up."""
+    sent: dict[int, list[float]] = {}
+
+    class Recording(Tally):
+        def add(self, batch: SampleBatch) -> None:
+            for _n, client, at in batch.sent:
+                sent.setdefault(client, []).append(at)
+            super().add(batch)
+
+    monkeypatch.setattr("wstui.core.load.run.Tally", Recording)
+    running = start_service(chat)
+    plan = LoadPlan(ConnectionTarget(running.url), connections=3, rate=100, duration=1.2, every=0.5, senders=3, drain=10)
+    _events, report = run(plan)
+    assert report.messages_sent == 6 and report.completeness == 1.0
+    assert all(abs(third - second) < 0.002 for second, third in zip(sent[1], sent[2], strict=True)), sent
 
 
 def test_handshakes_never_exceed_the_rate(chat: Path, start_service) -> None:

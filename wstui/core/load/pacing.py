@@ -75,6 +75,10 @@ class HandshakePacer:
             shared[COUNT] = taken + 1
             return 0.0, now
 
+    def first(self) -> float:
+        """When the run's first handshake started (NaN before it did): the run's duration counts from it."""
+        return self.shared[FIRST]
+
     async def take(self) -> float:
         """Wait for the next handshake's turn; the time it starts."""
         while True:
