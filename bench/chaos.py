@@ -66,8 +66,9 @@ class DevProcess:
     readers: list[threading.Thread] = field(default_factory=list)
 
     @classmethod
-    def start(cls, project: Path) -> DevProcess:
-        command = [sys.executable, "-m", "wstui", "dev", "--port", "0", "--no-reload", "--connection-rate", "100000"]
+    def start(cls, project: Path, *options: str) -> DevProcess:
+        """`options` go to `wstui dev` after the benchmarks' own (a free port, no reload, no connection quota)."""
+        command = [sys.executable, "-m", "wstui", "dev", "--port", "0", "--no-reload", "--connection-rate", "100000", *options]
         process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         dev = cls(process, project)
         for stream, into in ((process.stdout, dev.lines), (process.stderr, dev.errors)):

@@ -1,6 +1,7 @@
 """Fan-out measured by `wstui load --local` against `wstui dev`: one sender broadcasting to a thousand clients.
 
     python bench/load_fanout.py [--connections 1000] [--rate 200] [--every 2] [--seconds 60]
+                                [--latency off|cloud] [--one-at-a-time] [--compare]
 
 The target is the scaffolded chat service under `wstui dev`, started as bench/load_generators.py starts
 it (its own process, 127.0.0.1, the quota of new connections lifted). `wstui load --local` runs in the
@@ -11,6 +12,11 @@ first ones, sent while clients still connect, are expected only by those connect
 
 Prints what `wstui load` reports (completeness, first- and last-recipient percentiles, handshake
 percentiles), how `wstui dev` logged the broadcasts, and the CPU seconds of both processes. Asserts nothing.
+
+`--latency cloud` runs `wstui dev` with its cloud latency profile; `--one-at-a-time` swaps the scaffolded
+`sendmessage`'s parallel posts for a loop that posts to one connection after another. `--compare` runs
+the three that tell the story side by side: scaffolded without and with the profile, and one at a time
+with it (what a sequential broadcast costs in the cloud, invisible locally without the profile).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.chaos import INVOKED  # noqa: E402  (run as a script, the repository root is not on the path)
+from bench.latency_broadcast import ONE_AT_A_TIME, SCAFFOLDED  # noqa: E402
 from bench.load_generators import _wstui_percentiles, echo_service  # noqa: E402
 from bench.process_tree import ChildRun, run_measured, tree_cpu_seconds  # noqa: E402
 
@@ -42,9 +49,18 @@ class FanOut:
     broadcasts: collections.Counter[str]  # sendmessage invocations in wstui dev's log, by outcome
 
 
-def run_fanout(connections: int, rate: int, every: float, seconds: float) -> FanOut:
+def post_one_at_a_time(project: Path) -> None:
+    handler = project / "handlers" / "send_message.py"
+    source = handler.read_text()
+    if SCAFFOLDED not in source:
+        raise SystemExit(f"{handler} no longer holds the scaffolded broadcast line this variant replaces")
+    handler.write_text(source.replace(SCAFFOLDED, ONE_AT_A_TIME))
+
+
+def run_fanout(connections: int, rate: int, every: float, seconds: float, latency: str = "off",
+               one_at_a_time: bool = False) -> FanOut:
     duration = connections / rate + seconds
-    with echo_service() as dev:
+    with echo_service("--latency", latency, edit=post_one_at_a_time if one_at_a_time else None) as dev:
         first_line = len(dev.lines)
         cpu_before = tree_cpu_seconds(dev.process.pid)
         command = [sys.executable, "-m", "wstui", "load", "--local", "--port", str(urlsplit(dev.url).port),
@@ -62,14 +78,7 @@ def run_fanout(connections: int, rate: int, every: float, seconds: float) -> Fan
     return FanOut(duration, report, run, dev_cpu, broadcasts)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--connections", type=int, default=1000)
-    parser.add_argument("--rate", type=int, default=200, help="handshakes per second")
-    parser.add_argument("--every", type=float, default=2, help="seconds between broadcasts")
-    parser.add_argument("--seconds", type=float, default=60, help="how long the sender broadcasts once all are connected")
-    args = parser.parse_args()
-    fan_out = run_fanout(args.connections, args.rate, args.every, args.seconds)
+def print_run(args: argparse.Namespace, fan_out: FanOut) -> None:
     report, run = fan_out.report, fan_out.load
     print(f"{args.connections} connections at {args.rate}/s, one sender broadcasting every {args.every:g} s, "
           f"{fan_out.duration:g} s from the first handshake (ramp + {args.seconds:g} s)")
@@ -87,6 +96,45 @@ def main() -> None:
           f"wstui dev {fan_out.dev_cpu_seconds:.1f}")
     print(f"load: {Path('/proc/loadavg').read_text().split()[:3]} (1, 5, 15 min) on {os.cpu_count()} cores")
 
+
+COMPARED = (("scaffolded", "off", False), ("scaffolded", "cloud", False), ("one at a time", "cloud", True))
+
+
+def print_comparison(args: argparse.Namespace) -> None:
+    """The three runs of `--compare` as one table, a column each."""
+    columns = [(f"{variant}, latency {latency}", run_fanout(args.connections, args.rate, args.every, args.seconds,
+                                                            latency, one_at_a_time))
+               for variant, latency, one_at_a_time in COMPARED]
+    rows = {
+        "broadcasts complete": lambda f: f"{f.report['messages_complete']} of {f.report['messages_sent']}",
+        "completeness": lambda f: f"{f.report['completeness']:.2%}",
+        "first recipient p50/p95/p99": lambda f: _wstui_percentiles(f.report["first_recipient"]),
+        "last recipient p50/p95/p99": lambda f: _wstui_percentiles(f.report["last_recipient"]),
+        "sendmessage outcomes": lambda f: ", ".join(f"{status} {n}" for status, n in sorted(f.broadcasts.items())),
+    }
+    print(f"{args.connections} connections at {args.rate}/s, one sender broadcasting every {args.every:g} s, "
+          f"ramp + {args.seconds:g} s")
+    print("| | " + " | ".join(title for title, _ in columns) + " |")
+    print("|---|" + "---|" * len(columns))
+    for name, cell in rows.items():
+        print(f"| {name} | " + " | ".join(cell(fan_out) for _, fan_out in columns) + " |")
+    print(f"load: {Path('/proc/loadavg').read_text().split()[:3]} (1, 5, 15 min) on {os.cpu_count()} cores")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", type=int, default=1000)
+    parser.add_argument("--rate", type=int, default=200, help="handshakes per second")
+    parser.add_argument("--every", type=float, default=2, help="seconds between broadcasts")
+    parser.add_argument("--seconds", type=float, default=60, help="how long the sender broadcasts once all are connected")
+    parser.add_argument("--latency", choices=("off", "cloud"), default="off", help="wstui dev's latency profile")
+    parser.add_argument("--one-at-a-time", action="store_true", help="sendmessage posts to one connection after another")
+    parser.add_argument("--compare", action="store_true", help="scaffolded off, scaffolded cloud, one at a time cloud")
+    args = parser.parse_args()
+    if args.compare:
+        print_comparison(args)
+        return
+    print_run(args, run_fanout(args.connections, args.rate, args.every, args.seconds, args.latency, args.one_at_a_time))
 
 if __name__ == "__main__":
     main()

@@ -313,10 +313,14 @@ def check_echo(url: str) -> None:
 
 
 @contextlib.contextmanager
-def echo_service() -> Iterator[DevProcess]:
-    """`wstui dev` serving the chat service with its echo route, checked with one client before use."""
+def echo_service(*dev_options: str, edit: Callable[[Path], None] | None = None) -> Iterator[DevProcess]:
+    """`wstui dev` (with `dev_options`) serving the chat service with its echo route, checked with one
+    client before use; `edit` changes the scaffolded project first."""
     with tempfile.TemporaryDirectory() as scratch:
-        dev = DevProcess.start(scaffold(Path(scratch)))
+        project = scaffold(Path(scratch))
+        if edit is not None:
+            edit(project)
+        dev = DevProcess.start(project, *dev_options)
         try:
             check_echo(dev.url)
             yield dev
