@@ -40,8 +40,8 @@ def handle(event, context):
     return {"statusCode": 200}
 '''
 
-# A $disconnect that runs into its timeout (the scaffold's 10 s): the first Ctrl-C's orderly stop waits for it.
-SLOW_DISCONNECT = '''\
+# A handler that runs into its timeout (the scaffold's 10 s) and holds its thread for a minute.
+HOLD = '''\
 import threading
 
 
@@ -67,14 +67,20 @@ def lines_until(process: subprocess.Popen[str], wanted: str, seconds: float = 60
         watchdog.cancel()
 
 
+def send_to_route(tmp_path: Path, key: str, source: str, *options: str) -> tuple[subprocess.Popen[str], websocket.WebSocket]:
+    """`wstui dev` with one more route, to handlers/KEY.py holding `source`, and a client that sent it a message."""
+    process = start_dev(tmp_path, *options, toml=f'\n[[routes]]\nkey = "{key}"\nhandler = "handlers.{key}:handle"\n',
+                        files={f"handlers/{key}.py": source})
+    url = process.stdout.readline().strip()
+    assert url.startswith("ws://127.0.0.1:"), process.stderr.read()
+    client = websocket.create_connection(url, timeout=10)
+    client.send(json.dumps({"message": key}))
+    return process, client
+
+
 def test_ctrl_c_is_not_lost_while_the_loop_is_swamped_with_wake_ups(tmp_path: Path) -> None:
-    process = start_dev(tmp_path, toml='\n[[routes]]\nkey = "jam"\nhandler = "handlers.jam:handle"\n',
-                        files={"handlers/jam.py": JAM})
+    process, _ = send_to_route(tmp_path, "jam", JAM)
     try:
-        url = process.stdout.readline().strip()
-        assert url.startswith("ws://127.0.0.1:"), process.stderr.read()
-        client = websocket.create_connection(url, timeout=10)
-        client.send(json.dumps({"message": "jam"}))
         output, errors = process.communicate(timeout=30)  # generous: a stop takes about a second
     finally:
         process.kill()
@@ -86,7 +92,7 @@ def test_ctrl_c_is_not_lost_while_the_loop_is_swamped_with_wake_ups(tmp_path: Pa
 def test_a_second_ctrl_c_stops_at_once(tmp_path: Path) -> None:
     """The orderly stop waits for every $disconnect (here one taking its whole 10 s); the second Ctrl-C
     does not, and the local DynamoDB ends with it."""
-    process = start_dev(tmp_path, files={"handlers/disconnect.py": SLOW_DISCONNECT})
+    process = start_dev(tmp_path, files={"handlers/disconnect.py": HOLD})
     try:
         url = process.stdout.readline().strip()
         assert url.startswith("ws://127.0.0.1:"), process.stderr.read()
@@ -104,3 +110,18 @@ def test_a_second_ctrl_c_stops_at_once(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(("127.0.0.1", dynamodb_port))  # the local DynamoDB no longer listens there
+
+
+def test_the_stop_does_not_wait_for_a_disconnect_that_finds_no_free_thread(tmp_path: Path) -> None:
+    """With its one handler thread held by a message handler past its timeout, the client's $disconnect
+    cannot run: the stop gives it a few seconds, says so, and ends (it waited aiohttp's 60 s)."""
+    process, client = send_to_route(tmp_path, "hold", HOLD, "--workers", "1")
+    try:
+        assert json.loads(client.recv())["message"] == "Internal server error"  # its 10 s passed; the thread stays held
+        os.killpg(process.pid, signal.SIGINT)
+        output, errors = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, errors
+    assert "$disconnect not waited for: the stop waits 5 s at most" in output, output
+    assert output.rstrip().endswith("Stopped."), output
