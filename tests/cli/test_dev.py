@@ -22,11 +22,14 @@ from wstui.core.scaffold import Template, scaffold
 
 def start_dev(
     tmp_path: Path, *options: str, answers: dict[str, str] | None = None, env: dict[str, str] | None = None, toml: str = "",
-    reload: bool = False,
+    reload: bool = False, files: dict[str, str] | None = None,
 ) -> subprocess.Popen[str]:
-    """`wstui dev` on a free port in a new scaffolded project (`toml` added to its wstui.toml), in a
-    process group of its own (so a test can signal the group as a terminal's Ctrl-C does)."""
+    """`wstui dev` on a free port in a new scaffolded project (`toml` added to its wstui.toml, `files`
+    written into it by relative path), in a process group of its own (so a test can signal the group as
+    a terminal's Ctrl-C does)."""
     project = scaffold("chat", tmp_path, answers or {}, Template.load(None)).directory
+    for relative, text in (files or {}).items():
+        (project / relative).write_text(text, encoding="utf-8")
     with (project / "wstui.toml").open("a", encoding="utf-8") as file:
         file.write(toml)
     return subprocess.Popen(

@@ -36,6 +36,7 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
     import signal
 
     from wstui.cli.dev_render import render
+    from wstui.cli.signals import receive_signals
     from wstui.core.local.gateway import Limits
     from wstui.core.local.ports import free_port_after
     from wstui.core.local.service import DevOptions, LocalService, local_build
@@ -61,9 +62,20 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
         service = LocalService(project, template, options, lambda event: render(event, echo), parameters,
                                plugins=plugins, environ=os.environ)
         stopping = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stopping.set)
+
+        def on_signal(_signum: int) -> None:
+            """The first Ctrl-C stops in order; a second one does not wait for the rest of that."""
+            if not stopping.is_set():
+                stopping.set()
+                return
+            service.dynamodb.stop()
+            echo("Stopped at once: the $disconnect calls and clean-ups still under way did not finish.\n")
+            os._exit(130)
+
+        with receive_signals(asyncio.get_running_loop(), (signal.SIGINT, signal.SIGTERM), on_signal):
+            return await serve(service, stopping)
+
+    async def serve(service: LocalService, stopping: asyncio.Event) -> int:
         try:
             await service.start()
         except OSError as error:
@@ -74,7 +86,7 @@ def dev(host: str, port: int, idle_timeout: float, hard_timeout: float, connecti
                 f"Cannot listen on {host}:{port}: {error.strerror}. Run {other}`wstui dev --port 0` for any free port."
             ) from None
         await stopping.wait()
-        echo("Stopping: closing connections...\n")
+        echo("Stopping: closing connections... (Ctrl-C again to stop at once)\n")
         try:
             await service.stop()
         except Exception as error:  # noqa: BLE001 (the exit code reports it; there is nothing left to protect)

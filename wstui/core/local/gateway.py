@@ -35,6 +35,10 @@ from wstui.core.routes.expression import select_route
 
 CONNECT, DISCONNECT = "$connect", "$disconnect"
 AUTHORIZER = "(authorizer)"
+STOP_GRACE = 5.0
+"""Seconds the stop waits for the handshakes and $disconnect calls still under way before it cuts them
+off (aiohttp waits 60). Normally they end within a second or two; one that waits longer is waiting
+for a handler thread that a handler past its timeout holds, and may never get one."""
 
 
 class Gateway:
@@ -75,7 +79,7 @@ class Gateway:
         app.router.add_get(f"/{stage}", self._websocket)
         app.router.add_route("*", f"/{stage}/@connections/{{connection_id}}", self.management.http)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=STOP_GRACE)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
@@ -339,7 +343,12 @@ class Gateway:
             event = self.events.disconnect(
                 connection.id, connection.connected_at, connection.client, connection.authorizer, code, reason
             )
-            await self._invoke(route.function, DISCONNECT, connection.id, event, patient=True)
+            try:
+                await self._invoke(route.function, DISCONNECT, connection.id, event, patient=True)
+            except asyncio.CancelledError:
+                self.emit(Notice(f"{connection.id} $disconnect not waited for: the stop waits {STOP_GRACE:g} s at most, "
+                                 "and it was still waiting for a free handler thread or running."))
+                raise
 
     async def _invoke(
         self, function: str, route_key: str, connection_id: str, event: dict[str, Any], patient: bool = False
