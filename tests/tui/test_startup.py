@@ -79,6 +79,12 @@ asyncio.run(main())
 """
 
 
+def test_the_preload_names_every_area_but_the_first() -> None:
+    from wstui.tui.areas import AREAS, PRELOADED
+
+    assert {area.module for area in AREAS[1:]} <= set(PRELOADED)
+
+
 def test_the_areas_are_preloaded_on_the_apps_own_thread_never_beside_a_worker(chat: Path) -> None:
     """On Python 3.11 a thread that imports (compiles) while another does can fail with "AST constructor
     recursion depth mismatch" (CPython gh-106905): the preload adds no such thread to the Deploy area's

@@ -58,6 +58,7 @@ PRELOADED = (
     AREAS[3].module,
     "aiohttp", "moto.core", "wstui.core.local.management", "wstui.core.local.dynamodb_transport",
     "wstui.core.local.service",
+    AREAS[4].module,
 )
 """What the app's preload imports after the first paint, one module at a time: every area's module but
 the first (which the first paint needs), and the local service the Local area starts. The heavy
