@@ -33,6 +33,15 @@ SCAFFOLDED = "delivered = list(posting.map(lambda connection_id: post(client, co
 ONE_AT_A_TIME = "delivered = [post(client, connection_id, data) for connection_id in ids]"
 HANDLER_LINE = re.compile(r"^\s+sendmessage\s+\S+\s+(\w+)\s+([\d.]+) ms")
 IN_FLIGHT = 50
+
+
+def post_one_at_a_time(project: Path) -> None:
+    """The variant of the scaffolded `sendmessage` that posts to one connection after another."""
+    handler = project / "handlers" / "send_message.py"
+    source = handler.read_text()
+    if SCAFFOLDED not in source:
+        raise SystemExit(f"{handler} no longer holds the scaffolded broadcast line this variant replaces")
+    handler.write_text(source.replace(SCAFFOLDED, ONE_AT_A_TIME))
 WAIT = 15.0  # past the function's 10 s timeout: what has not arrived by then never will
 
 
@@ -100,9 +109,8 @@ def measure(variant: str, latency: str, size: int, broadcasts: int) -> str:
     with tempfile.TemporaryDirectory() as scratch:
         subprocess.run([sys.executable, "-m", "wstui", "new", "chat", "--no-input", "-o", scratch], check=True, capture_output=True)
         project = Path(scratch) / "chat"
-        handler = project / "handlers" / "send_message.py"
         if variant == "one at a time":
-            handler.write_text(handler.read_text().replace(SCAFFOLDED, ONE_AT_A_TIME))
+            post_one_at_a_time(project)
         command = ["wstui", "dev", "--port", "0", "--no-reload", "--connection-rate", "100000", "--latency", latency]
         server = subprocess.Popen([sys.executable, "-m", *command], cwd=project, stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL, text=True)

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.chaos import INVOKED  # noqa: E402  (run as a script, the repository root is not on the path)
-from bench.latency_broadcast import ONE_AT_A_TIME, SCAFFOLDED  # noqa: E402
+from bench.latency_broadcast import post_one_at_a_time  # noqa: E402
 from bench.load_generators import _wstui_percentiles, echo_service  # noqa: E402
 from bench.process_tree import ChildRun, run_measured, tree_cpu_seconds  # noqa: E402
 
@@ -47,14 +47,6 @@ class FanOut:
     load: ChildRun
     dev_cpu_seconds: float
     broadcasts: collections.Counter[str]  # sendmessage invocations in wstui dev's log, by outcome
-
-
-def post_one_at_a_time(project: Path) -> None:
-    handler = project / "handlers" / "send_message.py"
-    source = handler.read_text()
-    if SCAFFOLDED not in source:
-        raise SystemExit(f"{handler} no longer holds the scaffolded broadcast line this variant replaces")
-    handler.write_text(source.replace(SCAFFOLDED, ONE_AT_A_TIME))
 
 
 def run_fanout(connections: int, rate: int, every: float, seconds: float, latency: str = "off",

@@ -16,6 +16,7 @@ from pathlib import Path
 import boto3
 import websocket
 
+from bench.latency_broadcast import post_one_at_a_time
 from tests.conftest import Running
 from wstui.core.local.activity import ConfigApplied, ConnectionOpened, HandlersReloaded, Invoked, ServiceStarted
 from wstui.core.project.model import LatencySettings
@@ -145,8 +146,6 @@ def test_off_overrides_the_file_and_the_default_adds_nothing(chat: Path, tmp_pat
     assert added_delays(switched_off) == (0, 0, 0)
 
 
-SCAFFOLDED_BROADCAST = "delivered = list(posting.map(lambda connection_id: post(client, connection_id, data), ids))"
-ONE_AT_A_TIME = "delivered = [post(client, connection_id, data) for connection_id in ids]"
 
 
 def broadcast_to(running: Running, clients: int) -> Invoked:
@@ -164,9 +163,7 @@ def broadcast_to(running: Running, clients: int) -> Invoked:
 
 def test_a_broadcast_posting_one_at_a_time_takes_the_post_latency_times_the_connections(chat: Path, start_service) -> None:
     """What only the cloud showed: 20 sequential posts at 20 ms each hold the handler for 400 ms."""
-    handler = chat / "handlers" / "send_message.py"
-    assert SCAFFOLDED_BROADCAST in handler.read_text()
-    handler.write_text(handler.read_text().replace(SCAFFOLDED_BROADCAST, ONE_AT_A_TIME))
+    post_one_at_a_time(chat)
     broadcast = broadcast_to(start_service(with_latency(chat, connections_ms=20)), 20)
     assert broadcast.result.ok and broadcast.result.duration_ms >= 20 * 20
 
