@@ -106,7 +106,8 @@ def test_the_story_in_tmux(terminal: Terminal, chat: Path, tmp_path: Path) -> No
     terminal.keys("C-n")
     terminal.wait_for(lambda s: "New route" in s, "the new-route form")
     terminal.keys("echo", literal=True)
-    screen = terminal.wait_for(lambda s: 'Handler "" must look like' in s, "the key checked")
+    # The check shows after the first letter: wait for the whole key before taking the cursor's column.
+    screen = terminal.wait_for(lambda s: 'Handler "" must look like' in s and "▊  echo " in s, "the key typed")
     key_x, _ = terminal.cursor()
     terminal.keys("Tab")
     # Keys typed before Textual has moved the focus would still land in the key field, so wait for the
