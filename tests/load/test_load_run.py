@@ -59,7 +59,7 @@ def test_no_message_is_sent_at_or_after_the_end_of_the_duration(chat: Path, star
     plan = LoadPlan(ConnectionTarget(running.url), connections=2, rate=100, duration=1.05, every=0.3, senders=2, drain=10)
     _events, report = run(plan)
     assert report.stopped_by is StopReason.DURATION
-    assert report.messages_sent == 6 and report.completeness == 1.0
+    assert report.messages_sent == 6 == plan.messages and report.completeness == 1.0
 
 
 def test_messages_due_within_25_ms_of_each_other_leave_together(chat: Path, start_service,
@@ -151,6 +151,13 @@ def test_a_wait_that_sees_nothing_is_counted(chat: Path, start_service) -> None:
 def test_a_scenario_that_cannot_run_says_why(document: dict, complaint: str) -> None:
     with pytest.raises(UsageError, match=complaint.replace("(", r"\(")):
         parse_scenario(document, "s.toml")
+
+
+@pytest.mark.parametrize(("duration", "every", "messages"), [(20, 1, 19), (1.05, 0.3, 3), (1.2, 0.4, 2), (0.5, 1, 0)])
+def test_the_plan_counts_the_messages_its_first_sender_sends(duration: float, every: float, messages: int) -> None:
+    """None is due at or after the end, so a duration that `every` divides evenly holds one fewer."""
+    plan = LoadPlan(ConnectionTarget("ws://127.0.0.1:1/v1"), connections=10, rate=100, duration=duration, every=every)
+    assert plan.messages == messages and plan.deliveries == messages * 10
 
 
 def test_a_plan_that_cannot_work_is_refused_before_it_starts() -> None:

@@ -67,8 +67,8 @@ class LastSecond:
 def what_it_sends(plan: LoadPlan) -> str:
     """What a run will send, said before loading a URL that is not on this machine (CLI and app alike)."""
     return (f"This run opens {plan.connections} connections to {plan.target.shown_url} at up to {plan.rate:g} per second "
-            f"and holds them {plan.duration:g} s ({plan.connection_minutes:.1f} connection-minutes); it sends about "
-            f"{plan.messages} messages, about {plan.deliveries} deliveries.")
+            f"and holds them {plan.duration:g} s ({plan.connection_minutes:.1f} connection-minutes); it sends up to "
+            f"{plan.messages} messages, up to {plan.deliveries} deliveries.")
 
 
 class LoadRenderer:

@@ -76,10 +76,12 @@ class LoadPlan:
 
     @property
     def messages(self) -> int:
-        """How many messages broadcast mode sends in all (a scenario's are counted as it runs)."""
+        """How many messages broadcast mode sends at most (a scenario's are counted as it runs): a sender's
+        first is due `every` after its handshake and none is due at or after the end of the duration, so the
+        first sender sends one fewer than fit in it; senders that connect later may send fewer."""
         if self.scenario is not None:
             return self.connections * self.scenario.sends
-        return self.senders * math.floor(self.duration / self.every)
+        return self.senders * (math.ceil(self.duration / self.every) - 1)
 
     @property
     def connection_minutes(self) -> float:
