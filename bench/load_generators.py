@@ -323,9 +323,19 @@ def echo_service(*dev_options: str, edit: Callable[[Path], None] | None = None) 
         dev = DevProcess.start(project, *dev_options)
         try:
             check_echo(dev.url)
+            # The check's own lines reach the log a moment after its answer: wait for them, or the first
+            # generator's figures would count the check's echo as one of its own.
+            dev.wait_for(lambda: any(line.startswith("  echo ") for line in dev.lines) and all_closed(dev, 0), 60)
             yield dev
         finally:
             dev.stop()
+
+
+def all_closed(dev: DevProcess, first_line: int) -> bool:
+    """Whether every connection `wstui dev` logged as opened from `first_line` on has been logged as closed."""
+    window = dev.lines[first_line:]
+    opened = {line.split()[1] for line in window if line.startswith("+ ")}
+    return opened <= {line.split()[1] for line in window if line.startswith("- ")}
 
 
 def drive(dev: DevProcess, generator: Callable[[str, Workload], GeneratorResult], url: str,
@@ -336,12 +346,7 @@ def drive(dev: DevProcess, generator: Callable[[str, Workload], GeneratorResult]
     cpu_before = tree_cpu_seconds(dev.process.pid)
     result = generator(url, workload)
     if result.available:
-        def all_closed() -> bool:
-            window = dev.lines[first_line:]
-            opened = {line.split()[1] for line in window if line.startswith("+ ")}
-            return opened <= {line.split()[1] for line in window if line.startswith("- ")}
-
-        dev.wait_for(all_closed, 120)
+        dev.wait_for(lambda: all_closed(dev, first_line), 120)
         result.gateway = gateway_figures(dev, first_line, cpu_before)
     return result
 
