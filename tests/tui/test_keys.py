@@ -188,6 +188,23 @@ async def test_at_100_columns_the_compact_footer_still_shows_every_other_areas_k
             assert app.screen.query_one(Footer).compact
             shown = keys_shown()
             assert all(shown[k].right <= NARROW[0] for k in others), f"an area key is cut in {mode}: {shown}"
+            assert "ctrl+q" not in shown, "quit (whose label was cut) is left to F1 when compact"
+
+
+async def test_narrowing_the_terminal_hides_the_palettes_key_and_widening_brings_it_back(chat: Path) -> None:
+    app = make_app(chat, chat)
+    async with running(app) as pilot:
+
+        def palette_key_shown() -> bool:
+            return bool(app.screen.query_one(Footer).query(".-command-palette"))
+
+        await wait_until(pilot, palette_key_shown)
+        await pilot.resize_terminal(*NARROW)
+        await wait_until(pilot, lambda: app.screen.query_one(Footer).compact and not palette_key_shown())
+        assert "ctrl+q" not in footer_keys(app.screen)
+        await pilot.resize_terminal(160, 45)
+        await wait_until(pilot, lambda: not app.screen.query_one(Footer).compact and palette_key_shown())
+        assert "ctrl+q" in footer_keys(app.screen)
 
 
 async def test_the_header_names_the_area_however_it_was_opened(chat: Path) -> None:

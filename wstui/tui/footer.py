@@ -1,6 +1,7 @@
 """The footer every screen of the app uses: Textual's, compact on narrow terminals so the keys still fit.
 
-Compact, it also leaves out the palette's key (F1 lists it): at 100 columns the area keys fit only so.
+Compact, it also leaves out the palette's key and quit's (F1 lists both): at 100 columns the area keys fit
+only so, whether the app started narrow or the terminal was narrowed later.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 COMPACT_BELOW = 120
 """Columns under which the footer drops the padding around each key."""
+QUIT_KEY = "ctrl+q"
 
 
 class AppFooter(Footer):
@@ -21,8 +24,14 @@ class AppFooter(Footer):
     """What the footer's keys were last built from (`keys_shown`)."""
 
     def on_resize(self, event: events.Resize) -> None:
-        self.compact = event.size.width < COMPACT_BELOW
-        self.show_command_palette = not self.compact
+        """Textual builds the palette's key only in `compose`, so a resize across the line builds it again."""
+        compact = event.size.width < COMPACT_BELOW
+        if compact == self.compact and self.show_command_palette is not compact:
+            return
+        self.compact = compact
+        self.show_command_palette = not compact
+        if self.children:
+            self.call_after_refresh(self.recompose)
 
     def keys_shown(self, screen: Screen) -> Hashable:
         return self.show_command_palette, tuple(
@@ -30,8 +39,14 @@ class AppFooter(Footer):
         )
 
     def compose(self) -> ComposeResult:
+        """Compact, the footer leaves out quit too: at 100 columns its label was cut ("^q Q"), and every
+        terminal user knows ctrl+q; F1 lists it."""
         self.shown = self.keys_shown(self.screen)
-        yield from super().compose()
+        for widget in super().compose():
+            if self.compact and isinstance(widget, FooterKey) and widget.key == QUIT_KEY:
+                self.styles.grid_size_columns = max(1, (self.styles.grid_size_columns or 1) - 1)
+                continue
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         """Textual builds the footer again whenever the screen's bindings may have changed (at each focus
