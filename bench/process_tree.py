@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import tempfile
 import threading
@@ -64,9 +63,10 @@ def tree_cpu_seconds(root: int) -> float:
 
 
 def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> ChildRun:
-    """Run `command` to its end; its CPU comes from getrusage of reaped children, so nothing else this process
-    starts may end while it runs."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run `command` to its end. CPU and the largest single process's peak come from the kernel's account
+    of the child when it is reaped (`wait4`: it and the descendants it waited for), which no sample can miss
+    however short the child lives; the sampled sum over the living tree adds what processes running side by
+    side hold at once."""
     started = time.monotonic()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         child = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
@@ -82,12 +82,12 @@ def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = Non
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        code = child.wait()
+        _pid, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
         done.set()
         sampler.join()
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return ChildRun(cpu, peak, time.monotonic() - started, code, stdout, stderr)
+    cpu = usage.ru_utime + usage.ru_stime
+    return ChildRun(cpu, max(peak, usage.ru_maxrss), time.monotonic() - started, child.returncode, stdout, stderr)
