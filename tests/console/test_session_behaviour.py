@@ -88,11 +88,32 @@ def test_sessions_send_from_many_threads_at_once(toy_server: str, open_session) 
         thread.start()
     for thread in threads:
         thread.join(10)
-    log.wait_for(lambda _: sum(isinstance(e, Frame) and e.direction is Direction.RECEIVED for e in log.events) == 200)
+    for last in (f"{n}-49" for n in range(4)):  # each thread's echoes come in the order it sent
+        log.wait_for(lambda e, last=last: isinstance(e, Frame) and e.direction is Direction.RECEIVED and e.data == last)
     echoed = [e.data for e in log.events if isinstance(e, Frame) and e.direction is Direction.RECEIVED]
     assert sorted(echoed) == sorted(f"{n}-{i}" for n in range(4) for i in range(50))
     for n in range(4):
         assert [x for x in echoed if x.startswith(f"{n}-")] == [f"{n}-{i}" for i in range(50)]
+
+
+def test_an_answer_is_never_reported_before_the_message_it_answers(toy_server: str, open_session) -> None:
+    """The echo can be read before the sending thread reports its frame; the log and the reply times
+    (which pair each answer with the oldest unanswered message) must still see the message first."""
+    session, log = open_session(ConnectionTarget(f"{toy_server}/echo"))
+    threads = [threading.Thread(target=lambda n=n: [session.send(f"{n}-{i}") for i in range(150)]) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    for last in (f"{n}-149" for n in range(4)):  # each thread's echoes come in the order it sent
+        log.wait_for(lambda e, last=last: isinstance(e, Frame) and e.direction is Direction.RECEIVED and e.data == last)
+    reported: set[str | bytes] = set()
+    for event in log.events:
+        if isinstance(event, Frame):
+            if event.direction is Direction.SENT:
+                reported.add(event.data)
+            else:
+                assert event.data in reported, f"the echo of {event.data!r} came before the message"
 
 
 def failure_of(url: str, timeout: float = 10.0) -> Failed:

@@ -75,6 +75,12 @@ class ConsoleSession:
         self._on_event = on_event
         self._clock = clock
         self._lock = threading.Lock()
+        self._order = threading.Lock()
+        self._sends_under_way = 0
+        self._held: list[ConsoleEvent] = []
+        """Frames read (and the close) while a send was under way, reported once it is: an answer can be read before the
+        sending thread reports its message, and the log and the reply times must see the message first.
+        The reader never waits (a send blocked on a full socket must not stop it from draining ours)."""
         self._state = SessionState.IDLE
         self._ws: websocket.WebSocket | None = None
         self._close_request: tuple[int, str] | None = None
@@ -100,14 +106,28 @@ class ConsoleSession:
             raise ConsoleError(f"Session {self.name} is not connected (it is {state}).")
         payload = data if isinstance(data, bytes) else data.encode()
         opcode = ABNF.OPCODE_BINARY if isinstance(data, bytes) else ABNF.OPCODE_TEXT
+        with self._order:
+            self._sends_under_way += 1
         monotonic, wall = self._clock.monotonic(), self._clock.wall()
         try:
             ws.send(payload, opcode)
         except (OSError, websocket.WebSocketException) as error:
+            self._sent(None)
             raise ConsoleError(f"Cannot send on session {self.name}: the connection is gone ({error}).") from None
         frame = Frame(self.name, Direction.SENT, monotonic, wall, len(payload), data)
-        self._emit(frame)
+        self._sent(frame)
         return frame
+
+    def _sent(self, frame: Frame | None) -> None:
+        """Report a send's frame (None: it failed), then what was read meanwhile if no other send is under way."""
+        with self._order:
+            if frame is not None:
+                self._emit(frame)
+            self._sends_under_way -= 1
+            if not self._sends_under_way:
+                for held in self._held:
+                    self._emit(held)
+                self._held.clear()
 
     def close(self, code: int = 1000, reason: str = "") -> None:
         """Start the closing handshake; Closed follows once the server answers, or after `close_timeout`."""
@@ -160,7 +180,7 @@ class ConsoleSession:
         if timer is not None:
             timer.cancel()
         ws.shutdown()
-        self._emit(closed)
+        self._report_read(closed)
 
     def _read(self, ws: websocket.WebSocket) -> Closed:
         """Deliver every whole message until a close frame arrives or the connection breaks."""
@@ -185,7 +205,14 @@ class ConsoleSession:
     def _received(self, opcode: int, data: bytes) -> None:
         monotonic, wall = self._clock.monotonic(), self._clock.wall()
         message: str | bytes = data.decode("utf-8", errors="replace") if opcode == ABNF.OPCODE_TEXT else data
-        self._emit(Frame(self.name, Direction.RECEIVED, monotonic, wall, len(data), message))
+        self._report_read(Frame(self.name, Direction.RECEIVED, monotonic, wall, len(data), message))
+
+    def _report_read(self, event: ConsoleEvent) -> None:
+        with self._order:
+            if self._sends_under_way:
+                self._held.append(event)
+            else:
+                self._emit(event)
 
     def _closed_by_frame(self, ws: websocket.WebSocket, data: bytes) -> Closed:
         code, reason = NO_STATUS, ""
