@@ -309,7 +309,7 @@ async def test_frames_and_closes_holding_markup_are_shown_as_they_came(chat: Pat
         sent_back = json.dumps(data, ensure_ascii=False)  # the chat service sends the data back as JSON
         lines = "\n".join(panel.frame_log.render_line(y).text for y in range(2))
         assert shown(sent_back[:40], lines), lines  # the line is cut at the panel's width
-        assert shown(sent_back, str(screen.query_one("#detail", Static).render()))
+        await wait_until(pilot, lambda: shown(sent_back, str(screen.query_one("#detail", Static).render())))
 
 
 # The Local area.

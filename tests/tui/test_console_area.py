@@ -67,7 +67,8 @@ async def test_a_broadcast_from_one_session_reaches_both(chat: Path, start_servi
         sent = [f for f in first.frame_log.frames if f.direction is Direction.SENT]
         assert [f.data for f in sent] == [HELLO] and sent[0].size == len(HELLO)
         assert not [f for f in second.frame_log.frames if f.direction is Direction.SENT]
-        assert "hello world !" in str(screen.query_one("#detail", Static).render())
+        # The log selects its newest frame by a message of its own, handled after the frames are shown.
+        await wait_until(pilot, lambda: "hello world !" in str(screen.query_one("#detail", Static).render()))
         assert screen.editor.history == [HELLO]
 
 
