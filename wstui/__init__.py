@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from wstui.core.ast_guard import serialize_ast_parsing
+
+serialize_ast_parsing()
+
 __version__ = "0.1.0"
 __all__ = ["Stage", "WebSocketApi", "__version__"]
 
