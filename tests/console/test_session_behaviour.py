@@ -81,15 +81,20 @@ def test_a_server_that_never_answers_the_close_is_cut_off(toy_server: str, open_
     assert session.wait(10)
 
 
+def echo_from_threads(session: ConsoleSession, log, each: int, threads: int = 4) -> None:  # type: ignore[no-untyped-def]
+    """Thread n sends "n-0" to "n-(each-1)" on `session` to the echo path; returns once every echo is in."""
+    senders = [threading.Thread(target=lambda n=n: [session.send(f"{n}-{i}") for i in range(each)]) for n in range(threads)]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join(30)
+    for last in (f"{n}-{each - 1}" for n in range(threads)):  # each thread's echoes come in the order it sent
+        log.wait_for(lambda e, last=last: isinstance(e, Frame) and e.direction is Direction.RECEIVED and e.data == last)
+
+
 def test_sessions_send_from_many_threads_at_once(toy_server: str, open_session) -> None:
     session, log = open_session(ConnectionTarget(f"{toy_server}/echo"))
-    threads = [threading.Thread(target=lambda n=n: [session.send(f"{n}-{i}") for i in range(50)]) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
-    for last in (f"{n}-49" for n in range(4)):  # each thread's echoes come in the order it sent
-        log.wait_for(lambda e, last=last: isinstance(e, Frame) and e.direction is Direction.RECEIVED and e.data == last)
+    echo_from_threads(session, log, 50)
     echoed = [e.data for e in log.events if isinstance(e, Frame) and e.direction is Direction.RECEIVED]
     assert sorted(echoed) == sorted(f"{n}-{i}" for n in range(4) for i in range(50))
     for n in range(4):
@@ -100,13 +105,7 @@ def test_an_answer_is_never_reported_before_the_message_it_answers(toy_server: s
     """The echo can be read before the sending thread reports its frame; the log and the reply times
     (which pair each answer with the oldest unanswered message) must still see the message first."""
     session, log = open_session(ConnectionTarget(f"{toy_server}/echo"))
-    threads = [threading.Thread(target=lambda n=n: [session.send(f"{n}-{i}") for i in range(150)]) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    for last in (f"{n}-149" for n in range(4)):  # each thread's echoes come in the order it sent
-        log.wait_for(lambda e, last=last: isinstance(e, Frame) and e.direction is Direction.RECEIVED and e.data == last)
+    echo_from_threads(session, log, 150)
     reported: set[str | bytes] = set()
     for event in log.events:
         if isinstance(event, Frame):
