@@ -95,8 +95,9 @@ def start_service() -> Iterator[Callable[..., Running]]:
 
     def start(
         project_dir: Path, limits: Limits | None = None, reload: bool = False, workers: int = 64, stage: str = "",
-        latency: str | None = None,
+        latency: str | None = None, on_started: Callable[[], object] | None = None,
     ) -> Running:
+        """`on_started` runs on the service's loop as soon as `start()` returns, before the loop turns again."""
         project = load_project(project_dir).at_stage(stage)
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, daemon=True)
@@ -109,7 +110,13 @@ def start_service() -> Iterator[Callable[..., Running]]:
         )
         running = Running(service=service, loop=loop)
         holder.append(running)
-        running.call(service.start(), timeout=30)
+
+        async def start_and_call() -> None:
+            await service.start()
+            if on_started is not None:
+                on_started()
+
+        running.call(start_and_call(), timeout=30)
         started.append((running, thread))
         return running
 

@@ -58,6 +58,14 @@ def test_a_changed_handler_is_reloaded_without_dropping_connections(chat: Path, 
     assert not any(isinstance(e, ConnectionClosed) for e in running.events)
 
 
+def test_a_save_made_as_the_service_starts_is_seen(chat: Path, start_service) -> None:
+    """The watcher is in place before the service says it started (and `wstui dev` prints its URL)."""
+    handler = chat / "handlers" / "send_message.py"
+    running = start_service(chat, reload=True, on_started=lambda: handler.write_text(handler.read_text() + "\n"))
+    reloaded = running.wait_for(lambda e: isinstance(e, HandlersReloaded))
+    assert reloaded.changed == ("handlers/send_message.py",)
+
+
 def test_a_stalled_client_is_closed_and_never_delays_the_others(chat: Path, start_service) -> None:
     running = start_service(chat, limits=Limits(send_queue_frames=50))
     stalled = websocket.create_connection(running.url, timeout=10)

@@ -159,6 +159,9 @@ class LocalService:
         self.runtime.start([function.module for function in self.spec.functions.values()])
         if self.options.reload:
             self._watcher = asyncio.create_task(self._watch())
+            # One turn of the loop runs the task up to its first wait, by which watchfiles has its watches in
+            # place: a save made as soon as the URL is printed is seen (in a fresh venv it was missed).
+            await asyncio.sleep(0)
         self._gc_thresholds = _settle_garbage_collector()
         self.emit(ServiceStarted(self.url, management_url, dynamodb_url, self.latency_text))
         if not _is_loopback(self.options.host):
