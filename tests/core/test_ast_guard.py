@@ -41,6 +41,6 @@ RACE = textwrap.dedent("""
 
 
 def test_parsing_on_several_threads_at_once_never_trips_the_ast_depth_check() -> None:
-    done = subprocess.run([sys.executable, "-c", RACE], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", RACE], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0 []"

@@ -12,7 +12,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 COMPACT_BELOW = 120
 """Columns under which the footer drops the padding around each key."""
@@ -43,7 +42,7 @@ class AppFooter(Footer):
         terminal user knows ctrl+q; F1 lists it."""
         self.shown = self.keys_shown(self.screen)
         for widget in super().compose():
-            if self.compact and isinstance(widget, FooterKey) and widget.key == QUIT_KEY:
+            if self.compact and getattr(widget, "key", None) == QUIT_KEY:  # a FooterKey (not public in textual.widgets)
                 self.styles.grid_size_columns = max(1, (self.styles.grid_size_columns or 1) - 1)
                 continue
             yield widget

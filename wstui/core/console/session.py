@@ -78,9 +78,9 @@ class ConsoleSession:
         self._order = threading.Lock()
         self._sends_under_way = 0
         self._held: list[ConsoleEvent] = []
-        """Frames read (and the close) while a send was under way, reported once it is: an answer can be read before the
-        sending thread reports its message, and the log and the reply times must see the message first.
-        The reader never waits (a send blocked on a full socket must not stop it from draining ours)."""
+        """Frames read (and the close) while a send was under way, reported once it is: an answer can be
+        read before the sending thread reports its message, and the log and the reply times must see the
+        message first. The reader never waits (a send blocked on a full socket must not stop it reading)."""
         self._state = SessionState.IDLE
         self._ws: websocket.WebSocket | None = None
         self._close_request: tuple[int, str] | None = None
