@@ -9,7 +9,7 @@ import sys
 import textwrap
 
 RACE = textwrap.dedent("""
-    import ast, sys, threading, time, typing
+    import ast, sys, threading, typing
     import wstui  # the guard comes with the package
     source = open(typing.__file__).read()
     sys.setswitchinterval(1e-5)
@@ -17,7 +17,7 @@ RACE = textwrap.dedent("""
 
     class Finalised:
         def __del__(self):
-            time.sleep(0)  # Python code run by a collection: the interpreter may switch threads here
+            sum(range(64))  # Python code run by a collection: the interpreter may switch threads in it
 
     def parse_while_collecting():
         for _ in range(15):
